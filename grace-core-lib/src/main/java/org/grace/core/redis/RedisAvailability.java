@@ -1,0 +1,110 @@
+package org.grace.core.redis;
+
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Whether a feature is on Redis or on its in-memory fallback, shared by the callers of one feature.
+ *
+ * <p>Calls report each outcome. The first failure switches to the fallback and logs one line; while down, one
+ * caller per {@link #DEFAULT_PROBE_INTERVAL} is let through to Redis as a probe, so a returning Redis is found
+ * within that interval (plus the command timeout) without every request paying for a dead connection. The first
+ * success switches back and logs one line. Listeners hear each transition (metrics, dropping a near cache).
+ */
+public final class RedisAvailability {
+    /** How often a caller probes a Redis believed down: short enough to be "back within 5 s" with margin. */
+    public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofMillis(500);
+
+    private static final System.Logger LOG = System.getLogger(RedisAvailability.class.getName());
+
+    private final String feature;
+    private final Clock clock;
+    private final long probeIntervalMillis;
+    private final AtomicBoolean available = new AtomicBoolean(true);
+    private final AtomicLong nextProbeAt = new AtomicLong();
+    private final List<Consumer<Boolean>> listeners = new CopyOnWriteArrayList<>();
+
+    public RedisAvailability(String feature, Clock clock, Duration probeInterval) {
+        this.feature = Objects.requireNonNull(feature, "feature");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (probeInterval == null || probeInterval.isNegative() || probeInterval.isZero()) {
+            throw new IllegalArgumentException("probe interval must be positive, got " + probeInterval);
+        }
+        this.probeIntervalMillis = probeInterval.toMillis();
+    }
+
+    public RedisAvailability(String feature) {
+        this(feature, Clock.systemUTC(), DEFAULT_PROBE_INTERVAL);
+    }
+
+    /** True while Redis is believed reachable. */
+    public boolean isAvailable() {
+        return available.get();
+    }
+
+    /**
+     * Whether this call should go to Redis: always while available; while down, true for one caller per probe
+     * interval.
+     */
+    public boolean shouldTryRedis() {
+        if (available.get()) {
+            return true;
+        }
+        long now = clock.millis();
+        long next = nextProbeAt.get();
+        return now >= next && nextProbeAt.compareAndSet(next, now + probeIntervalMillis);
+    }
+
+    /** A Redis call succeeded. */
+    public void recordSuccess() {
+        if (available.compareAndSet(false, true)) {
+            LOG.log(Level.INFO, "grace {0}: Redis reachable again, back on Redis", feature);
+            listeners.forEach(l -> l.accept(Boolean.TRUE));
+        }
+    }
+
+    /** A Redis call failed (timeout, connection refused, ...). */
+    public void recordFailure(Throwable cause) {
+        if (available.compareAndSet(true, false)) {
+            nextProbeAt.set(clock.millis() + probeIntervalMillis);
+            LOG.log(Level.WARNING, "grace {0}: Redis unreachable ({1}), using the in-memory fallback until it returns",
+                    feature, describe(cause));
+            listeners.forEach(l -> l.accept(Boolean.FALSE));
+        }
+    }
+
+    /** Hears {@code true} on each switch back to Redis and {@code false} on each switch to the fallback. */
+    public void onTransition(Consumer<Boolean> listener) {
+        listeners.add(Objects.requireNonNull(listener));
+    }
+
+    public Instant nextProbe() {
+        return Instant.ofEpochMilli(nextProbeAt.get());
+    }
+
+    static String describe(Throwable t) {
+        if (t == null) {
+            return "unknown";
+        }
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return root.getClass().getSimpleName() + (message == null ? "" : ": " + firstLine(message));
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        String line = nl < 0 ? s : s.substring(0, nl);
+        return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+    }
+}

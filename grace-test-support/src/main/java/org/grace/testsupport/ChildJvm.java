@@ -1,0 +1,185 @@
+package org.grace.testsupport;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * A separate JVM process running a main class on the test class path: how a test makes a claim about several
+ * instances with several processes. Output goes to a log file under {@code target/}; {@link #kill()} is a
+ * {@code kill -9}.
+ */
+public final class ChildJvm implements AutoCloseable {
+    private final Process process;
+    private final Path log;
+    private final String name;
+
+    private ChildJvm(String name, Process process, Path log) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+    }
+
+    public static Builder builder(Class<?> mainClass) {
+        return new Builder(mainClass.getName());
+    }
+
+    public static final class Builder {
+        private final String mainClass;
+        private final List<String> args = new ArrayList<>();
+        private final List<String> jvmArgs = new ArrayList<>(List.of("-Xmx256m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1"));
+        private final Map<String, String> systemProperties = new LinkedHashMap<>();
+        private final Map<String, String> environment = new LinkedHashMap<>();
+        private String name;
+
+        private Builder(String mainClass) {
+            this.mainClass = mainClass;
+            this.name = mainClass.substring(mainClass.lastIndexOf('.') + 1);
+        }
+
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        public Builder args(String... values) {
+            args.addAll(List.of(values));
+            return this;
+        }
+
+        /** Replaces the default JVM flags (small heap, C1 only) with these. */
+        public Builder jvmArgs(String... values) {
+            jvmArgs.clear();
+            jvmArgs.addAll(List.of(values));
+            return this;
+        }
+
+        public Builder systemProperty(String key, String value) {
+            systemProperties.put(key, value);
+            return this;
+        }
+
+        public Builder env(String key, String value) {
+            environment.put(key, value);
+            return this;
+        }
+
+        public ChildJvm start() {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.addAll(jvmArgs);
+            systemProperties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+            cmd.add("-cp");
+            // Surefire and Failsafe start tests through a manifest-only jar; the real class path is in this property.
+            cmd.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
+            cmd.add(mainClass);
+            cmd.addAll(args);
+            Path log = ProjectLayout.scratch("jvm-" + name + "-").resolve("output.log");
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().putAll(environment);
+            try {
+                return new ChildJvm(name, pb.start(), log);
+            } catch (IOException e) {
+                throw new IllegalStateException("could not start child JVM " + name + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    /** Everything the process printed so far. */
+    public String output() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Waits until the output has a line matching {@code regex}; fails with the output when the process dies. */
+    public String awaitLine(String regex, Duration timeout) {
+        Pattern pattern = Pattern.compile(regex);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (String line : output().split("\n")) {
+                if (pattern.matcher(line).find()) {
+                    return line;
+                }
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue()
+                        + " before printing /" + regex + "/:\n" + tail());
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException(name + " did not print /" + regex + "/ within " + timeout + ":\n" + tail());
+    }
+
+    /** Waits for the process to end by itself and returns its exit code. */
+    public int awaitExit(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException(name + " still running after " + timeout + ":\n" + tail());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return process.exitValue();
+    }
+
+    /** {@code kill -9}: no shutdown hooks, no cleanup, as a crashed instance. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** SIGTERM, then SIGKILL after 15 s. */
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                    kill();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                kill();
+            }
+        }
+    }
+
+    private String tail() {
+        String out = output();
+        return out.length() > 4000 ? out.substring(out.length() - 4000) : out;
+    }
+}

@@ -1,0 +1,158 @@
+package org.grace.testsupport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A throwaway {@code redis-server} from the Debian package, on a free loopback port, persisting nothing.
+ * It can be stopped, killed and started again on the same port, which is what fallback tests need.
+ * Only the process this object started is ever stopped.
+ */
+public final class RedisServer implements AutoCloseable {
+    private final String executable;
+    private final int port;
+    private final Path dir;
+    private final List<String> extraArgs;
+    private Process process;
+
+    private RedisServer(int port, List<String> extraArgs) {
+        this.executable = DebianPackages.ensure("redis-server", "redis-server");
+        this.port = port;
+        this.extraArgs = List.copyOf(extraArgs);
+        this.dir = ProjectLayout.scratch("redis-");
+    }
+
+    /** Starts a Redis on a free port. */
+    public static RedisServer start() {
+        return start(FreePorts.next(), List.of());
+    }
+
+    /** Starts a Redis on {@code port} with extra {@code redis-server} arguments (e.g. {@code --replicaof}). */
+    public static RedisServer start(int port, List<String> extraArgs) {
+        RedisServer server = new RedisServer(port, extraArgs);
+        server.startProcess();
+        return server;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** {@code redis://127.0.0.1:port}, the form Grace's settings take. */
+    public String url() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** Starts the server again on the same port after {@link #stop()} or {@link #kill()}. */
+    public synchronized void restart() {
+        if (isRunning()) {
+            return;
+        }
+        startProcess();
+    }
+
+    /** Stops the server the polite way (SIGTERM) and waits for it. */
+    public synchronized void stop() {
+        if (process != null) {
+            process.destroy();
+            waitForExit();
+        }
+    }
+
+    /** Kills the server (SIGKILL), as a crash would. */
+    public synchronized void kill() {
+        if (process != null) {
+            process.destroyForcibly();
+            waitForExit();
+        }
+    }
+
+    /** Sends one command in RESP and returns the raw first reply line, e.g. {@code +PONG}. */
+    public String command(String... words) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            socket.setSoTimeout(2000);
+            StringBuilder request = new StringBuilder("*").append(words.length).append("\r\n");
+            for (String word : words) {
+                request.append('$').append(word.getBytes(StandardCharsets.UTF_8).length).append("\r\n")
+                        .append(word).append("\r\n");
+            }
+            OutputStream out = socket.getOutputStream();
+            out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            StringBuilder line = new StringBuilder();
+            int c;
+            while ((c = in.read()) != -1 && c != '\n') {
+                if (c != '\r') {
+                    line.append((char) c);
+                }
+            }
+            return line.toString();
+        } catch (IOException e) {
+            return "-IO " + e.getMessage();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private void startProcess() {
+        List<String> cmd = new ArrayList<>(List.of(executable, "--port", Integer.toString(port),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no",
+                "--dir", dir.toString(), "--logfile", dir.resolve("redis.log").toString()));
+        cmd.addAll(extraArgs);
+        try {
+            process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("stdout.log").toFile()).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("could not start redis-server: " + e.getMessage(), e);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (System.nanoTime() < deadline) {
+            if ("+PONG".equals(command("PING"))) {
+                return;
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException("redis-server exited at start on port " + port + "; see " + dir);
+            }
+            sleep(20);
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException("redis-server did not answer PING on port " + port + " within 15 s");
+    }
+
+    private void waitForExit() {
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
