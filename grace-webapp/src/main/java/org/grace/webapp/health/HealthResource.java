@@ -1,0 +1,64 @@
+package org.grace.webapp.health;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.CacheControl;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalDouble;
+import org.grace.core.InstanceId;
+import org.grace.webapp.config.GraceSettings;
+import org.grace.webapp.database.Database;
+import org.grace.webapp.redis.RedisConnection;
+
+/**
+ * {@code GET /api/health}, the load balancer's probe, in the scaling guide's shape. The database decides: 200 when it
+ * answers, 503 when it does not. Redis never makes the instance unhealthy (every Redis feature has a fallback); it
+ * is reported as {@code healthy}, {@code degraded} (slow) or {@code unavailable}.
+ */
+@Path("/health")
+@ApplicationScoped
+public class HealthResource {
+    @Inject
+    Database database;
+    @Inject
+    RedisConnection redis;
+    @Inject
+    GraceSettings settings;
+    @Inject
+    InstanceId instanceId;
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response health() {
+        OptionalDouble db = database.ping(settings.healthDbTimeout());
+        OptionalDouble redisLatency = redis.ping(RedisConnection.pingTimeout());
+        boolean healthy = db.isPresent();
+        String redisStatus = redisLatency.isEmpty() ? "unavailable"
+                : redisLatency.getAsDouble() > settings.healthRedisDegraded().toMillis() ? "degraded" : "healthy";
+
+        Map<String, Object> checks = new LinkedHashMap<>();
+        checks.put("database", healthy ? "healthy" : "unhealthy");
+        checks.put("redis", redisStatus);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", healthy ? "healthy" : "unhealthy");
+        body.put("timestamp", Instant.now().toString());
+        body.put("checks", checks);
+        body.put("databaseLatencyMs", db.isPresent() ? round(db.getAsDouble()) : null);
+        body.put("redisLatencyMs", redisLatency.isPresent() ? round(redisLatency.getAsDouble()) : null);
+        body.put("instance", instanceId.value());
+        CacheControl noStore = new CacheControl();
+        noStore.setNoStore(true);
+        return Response.status(healthy ? 200 : 503).entity(body).cacheControl(noStore).build();
+    }
+
+    private static double round(double ms) {
+        return Math.round(ms * 100) / 100.0;
+    }
+}

@@ -1,0 +1,83 @@
+package org.grace.webapp.redis;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import org.grace.core.InstanceId;
+import org.grace.core.redis.RedisClients;
+import org.grace.core.redis.RedisUrl;
+import org.grace.webapp.config.GraceSettings;
+import org.redisson.api.RedissonClient;
+import org.redisson.api.redisnode.RedisNodes;
+
+/**
+ * The instance's one Redisson client, shared by the cache, the rate limiter and the event bus; absent when
+ * {@code GRACE_REDIS_URL} is not set, in which case every feature runs on its in-memory fallback. The client is
+ * lazy, so the instance starts while Redis is down and connects when it returns.
+ */
+@ApplicationScoped
+public class RedisConnection {
+    private static final Logger LOG = Logger.getLogger(RedisConnection.class.getName());
+
+    @Inject
+    GraceSettings settings;
+    @Inject
+    InstanceId instanceId;
+
+    private RedissonClient client;
+    private RedisUrl url;
+    private boolean started;
+
+    public synchronized Optional<RedissonClient> client() {
+        if (!started) {
+            started = true;
+            Optional<RedisUrl> configured = settings.redisUrl();
+            if (configured.isEmpty()) {
+                LOG.info("grace: GRACE_REDIS_URL is not set: cache, rate limits and events use the in-memory "
+                        + "fallback (fine for one instance; set it to share them between instances)");
+            } else {
+                url = configured.get();
+                client = RedisClients.create(url, "grace:" + instanceId.value());
+                LOG.info(() -> "grace: Redis at " + url);
+            }
+        }
+        return Optional.ofNullable(client);
+    }
+
+    /** Round trip of a PING in milliseconds, or empty when Redis is not configured or did not answer in time. */
+    public OptionalDouble ping(Duration timeout) {
+        Optional<RedissonClient> redis = client();
+        if (redis.isEmpty()) {
+            return OptionalDouble.empty();
+        }
+        long start = System.nanoTime();
+        try {
+            boolean pong = switch (url.mode()) {
+                case SINGLE -> redis.get().getRedisNodes(RedisNodes.SINGLE).getInstance()
+                        .ping(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                case SENTINEL -> redis.get().getRedisNodes(RedisNodes.SENTINEL_MASTER_SLAVE).getMaster()
+                        .ping(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            };
+            return pong ? OptionalDouble.of((System.nanoTime() - start) / 1_000_000.0) : OptionalDouble.empty();
+        } catch (RuntimeException e) {
+            return OptionalDouble.empty();
+        }
+    }
+
+    @PreDestroy
+    synchronized void close() {
+        if (client != null) {
+            client.shutdown(0, 2, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Timeout of a health PING: the client's own command timeout. */
+    public static Duration pingTimeout() {
+        return RedisClients.DEFAULT_COMMAND_TIMEOUT;
+    }
+}
