@@ -7,4 +7,5 @@ set -euo pipefail
 cd "$(dirname "$0")"
 echo "grace: building (mvn package, tests skipped)..."
 mvn -B -q -Dmaven.test.skip=true -pl payara-config,grace-webapp -am package
-exec java -jar payara-config/target/grace-launcher.jar --war grace-webapp/target/grace.war "$@"
+exec java -cp "payara-config/target/grace-launcher.jar:payara-config/target/lib/*" org.grace.launcher.GraceLauncher \
+  --war grace-webapp/target/grace.war "$@"

@@ -13,8 +13,8 @@ import java.util.Map;
  * manager) stops Payara Micro and then the embedded database.
  *
  * <pre>
- * java -jar payara-config/target/grace-launcher.jar --war grace-webapp/target/grace.war
- *      [--port 8080] [--profile development|staging|production] [--root DIR] [--name NAME]
+ * java -cp 'payara-config/target/grace-launcher.jar:payara-config/target/lib/*' org.grace.launcher.GraceLauncher \
+ *      --war grace-webapp/target/grace.war [--port 8080] [--profile development|staging|production] [--root DIR] [--name NAME]
  *      [--payara-micro JAR] [--data-dir DIR]
  * </pre>
  * Exit codes: Payara Micro's own, 64 for bad arguments, 78 for bad configuration.

@@ -1,0 +1,133 @@
+package org.grace.webapp.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.grace.launcher.PayaraInstance;
+import org.grace.testsupport.FreePorts;
+import org.grace.testsupport.ProjectLayout;
+
+/**
+ * A Grace instance for black-box tests: the WAR under test on a real Payara Micro process, started through the
+ * same {@link PayaraInstance} the launcher uses, on a free port, output in a log file under {@code target/}.
+ */
+public final class GraceProcess implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final PayaraInstance instance;
+    private final Path log;
+
+    private GraceProcess(PayaraInstance instance, Path log) {
+        this.instance = instance;
+        this.log = log;
+    }
+
+    /** Starts an instance with these environment variables and waits until {@code /api/health} answers. */
+    public static GraceProcess start(String name, Map<String, String> env) {
+        Path root = ProjectLayout.scratch("payara-" + name + "-");
+        Path log = root.resolveSibling(root.getFileName() + ".log");
+        PayaraInstance instance = PayaraInstance.builder()
+                .payaraMicroJar(Path.of(System.getProperty("payara.microJar")))
+                .war(Path.of(System.getProperty("grace.war")))
+                .port(FreePorts.next())
+                .rootDir(root)
+                .name(name)
+                .env(env)
+                .logFile(log)
+                .start();
+        GraceProcess process = new GraceProcess(instance, log);
+        process.awaitDeployed(Duration.ofSeconds(120));
+        return process;
+    }
+
+    public String baseUrl() {
+        return instance.baseUrl();
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(15)).GET().build());
+    }
+
+    public HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(request.method() + " " + request.uri() + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static JsonNode json(HttpResponse<String> response) {
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new AssertionError("not JSON (" + response.statusCode() + "): " + response.body(), e);
+        }
+    }
+
+    /** Waits until the WAR is deployed: {@code /api/health} answers 200 or 503 from Grace (not Payara's 404). */
+    private void awaitDeployed(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!instance.process().isAlive()) {
+                throw new IllegalStateException("Payara Micro exited with " + instance.process().exitValue()
+                        + "; log: " + log + "\n" + tail());
+            }
+            try {
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/health"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                if ((r.statusCode() == 200 || r.statusCode() == 503) && r.body().contains("\"checks\"")) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            if (tail().contains("Exception while deploying")) {
+                throw new IllegalStateException("deployment failed; log: " + log + "\n" + tail());
+            }
+            sleep(250);
+        }
+        throw new IllegalStateException("Grace did not answer /api/health within " + timeout + "; log: " + log);
+    }
+
+    public String tail() {
+        try {
+            String s = Files.readString(log);
+            return s.length() > 6000 ? s.substring(s.length() - 6000) : s;
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    public static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        instance.close();
+    }
+}
