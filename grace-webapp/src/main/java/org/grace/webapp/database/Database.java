@@ -123,6 +123,16 @@ public class Database {
                 bean.getThreadsAwaitingConnection(), settings.dbPoolSize());
     }
 
+    /** The pool's effective sizing and timeouts, as configured. */
+    public PoolSettings poolSettings() {
+        HikariDataSource pool = pool();
+        return new PoolSettings(pool.getMaximumPoolSize(), pool.getMinimumIdle(),
+                Duration.ofMillis(pool.getIdleTimeout()), Duration.ofMillis(pool.getConnectionTimeout()));
+    }
+
+    public record PoolSettings(int maximumSize, int minimumIdle, Duration idleTimeout, Duration connectionTimeout) {
+    }
+
     public record PoolStats(int active, int idle, int waiting, int max) {
     }
 
