@@ -144,11 +144,9 @@ final class DefaultJobs implements Jobs {
         if (state.compareAndSet(NEW, CLOSED) || !state.compareAndSet(STARTED, CLOSING)) {
             return;
         }
-        if (notificationListener != null) {
-            notificationListener.stop();
-        }
+        // Claiming stops first and claimed jobs still waiting for a thread go straight back, before anything
+        // slower (the listener takes up to half a second to stop), so no waiting job starts during shutdown.
         workers.values().forEach(QueueWorker::stopClaiming);
-        // Claimed jobs still waiting for a thread go straight back.
         List<JobStore.Lease> notStarted = new ArrayList<>();
         for (QueueWorker w : workers.values()) {
             List<Runnable> queued = new ArrayList<>();
@@ -162,6 +160,9 @@ final class DefaultJobs implements Jobs {
             w.executor.shutdown();
         }
         release(notStarted, "not started");
+        if (notificationListener != null) {
+            notificationListener.stop();
+        }
         long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
         for (QueueWorker w : workers.values()) {
             try {

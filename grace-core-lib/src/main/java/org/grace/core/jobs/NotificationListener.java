@@ -11,8 +11,9 @@ import org.postgresql.PGNotification;
 
 /**
  * LISTENs on the job channel on one dedicated connection and wakes the worker of the queue named in each
- * notification. When the connection breaks (PostgreSQL restarted, network cut) it reconnects with backoff and
- * wakes every worker once, because notifications sent meanwhile are lost; polling covers the time in between.
+ * notification. Each time LISTEN takes effect (at start and after a reconnect) it wakes every worker once, because
+ * notifications sent before were lost. When the connection breaks (PostgreSQL restarted, network cut) it reconnects
+ * with backoff; polling covers the time in between.
  */
 final class NotificationListener implements Runnable {
     private static final System.Logger LOG = System.getLogger(NotificationListener.class.getName());
@@ -51,7 +52,6 @@ final class NotificationListener implements Runnable {
     @Override
     public void run() {
         long backoff = 100;
-        boolean everConnected = false;
         boolean down = false;
         while (!stopping) {
             try (Connection c = dataSource.getConnection()) {
@@ -65,10 +65,8 @@ final class NotificationListener implements Runnable {
                 }
                 down = false;
                 backoff = 100;
-                if (everConnected) {
-                    onConnected.run();
-                }
-                everConnected = true;
+                // Notifications sent before LISTEN took effect (start-up, or while reconnecting) are lost.
+                onConnected.run();
                 try {
                     while (!stopping) {
                         PGNotification[] notifications = pg.getNotifications(RECEIVE_TIMEOUT_MILLIS);
