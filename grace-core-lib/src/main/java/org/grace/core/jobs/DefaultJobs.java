@@ -47,6 +47,7 @@ final class DefaultJobs implements Jobs {
     private final Map<String, QueueWorker> workers = new LinkedHashMap<>();
     private final Map<Long, JobRun> active = new ConcurrentHashMap<>();
     private final JobsAdmin admin;
+    private final Map<String, String> recurringPayloads;
     private final AtomicInteger state = new AtomicInteger(NEW);
     private final AtomicBoolean databaseUp = new AtomicBoolean(true);
     private volatile boolean schedulesRegistered;
@@ -58,6 +59,11 @@ final class DefaultJobs implements Jobs {
         this.store = new JobStore(config.dataSource(), config.instanceId().value(), config.leaseDuration().toMillis());
         this.backoff = new RetryBackoff(config.retryDelay(), config.maxRetryDelay(), config.random());
         this.admin = new DefaultJobsAdmin(store);
+        // A recurring payload that cannot be serialised is a configuration error: say so at build(), not every second.
+        this.recurringPayloads = new LinkedHashMap<>();
+        for (JobsBuilder.RecurringJob r : config.recurring()) {
+            recurringPayloads.put(r.name(), serialise(r.type(), r.payload()));
+        }
     }
 
     // ---- public API ----
@@ -384,7 +390,7 @@ final class DefaultJobs implements Jobs {
         try (Connection c = store.connection()) {
             var now = store.databaseNow(c);
             for (JobsBuilder.RecurringJob r : config.recurring()) {
-                String json = serialise(r.type(), r.payload());
+                String json = recurringPayloads.get(r.name());
                 int maxAttempts = r.options().maxAttempts() != null ? r.options().maxAttempts() : config.maxAttempts();
                 store.upsertSchedule(c, r.name(), r.schedule().toString(), r.type(), r.options().queue(), json,
                         r.options().priority(), maxAttempts, r.schedule().next(now));
