@@ -169,16 +169,27 @@ final class DefaultJobs implements Jobs {
         if (notificationListener != null) {
             notificationListener.stop();
         }
+        // The dispatchers are gone: write completions from here while waiting, so jobs finishing during a grace
+        // longer than the lease are not run again elsewhere.
         long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
-        for (QueueWorker w : workers.values()) {
-            try {
-                w.executor.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        boolean terminated = false;
+        while (!terminated) {
+            long remaining = deadline - System.nanoTime();
+            terminated = true;
+            for (QueueWorker w : workers.values()) {
+                try {
+                    terminated &= w.executor.awaitTermination(Math.max(0, Math.min(remaining, 100_000_000L)),
+                            TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    remaining = 0;
+                }
+            }
+            flushAllCompletions();
+            if (remaining <= 0) {
                 break;
             }
         }
-        flushAllCompletions();
         List<JobStore.Lease> unfinished = new ArrayList<>();
         for (JobRun run : active.values()) {
             if (run.loseLease()) {
