@@ -120,7 +120,8 @@ class JobsBehaviourIT {
 
         long id = jobs.enqueue("remind", new Reminder(7, "take your pills"));
 
-        await().atMost(WAIT).until(() -> status(jobs, id) == JobStatus.COMPLETED);
+        // The listener hears of an outcome just after it is written: wait for both.
+        await().atMost(WAIT).until(() -> status(jobs, id) == JobStatus.COMPLETED && events.contains("succeeded 2"));
         assertThat(received).containsExactly(new Reminder(7, "take your pills"), new Reminder(7, "take your pills"));
         assertThat(events).containsExactly("enqueued remind", "claimed 1", "started 1", "failed 1 retry=true",
                 "claimed 1", "started 2", "succeeded 2");
@@ -147,7 +148,7 @@ class JobsBehaviourIT {
 
         long id = jobs.enqueue("flaky", "x", JobOptions.builder().maxAttempts(3).build());
 
-        await().atMost(WAIT).until(() -> status(jobs, id) == JobStatus.FAILED);
+        await().atMost(WAIT).until(() -> status(jobs, id) == JobStatus.FAILED && outcomes.size() == 3);
         assertThat(outcomes).containsExactly("1 retry", "2 retry", "3 give up");
         assertThat(startedAt).hasSize(3);
         // Equal jitter: the wait after attempt n is at least half of 200 ms * 2^(n-1), enforced by run_at in the database.
