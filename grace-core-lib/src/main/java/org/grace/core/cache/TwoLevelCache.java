@@ -70,15 +70,17 @@ final class TwoLevelCache implements GraceCache {
     /** KEYS[1] the tag set; ARGV: channel, message header, length of the value-key prefix to strip. */
     private static final String TAG_SCRIPT = """
             local members = redis.call('SMEMBERS', KEYS[1])
-            local message = ARGV[2]
             local strip = tonumber(ARGV[3])
+            local keys = {}
             for i = 1, #members do
               redis.call('DEL', members[i])
-              message = message .. '\\n' .. string.sub(members[i], strip + 1)
+              keys[i] = string.sub(members[i], strip + 1)
             end
             redis.call('DEL', KEYS[1])
+            local message = ARGV[2]
+            if #keys > 0 then message = message .. '\\n' .. table.concat(keys, '\\n') end
             redis.call('PUBLISH', ARGV[1], message)
-            return #members""";
+            return keys""";
 
     private final RedissonClient redis;
     private final InstanceId instanceId;
@@ -104,6 +106,8 @@ final class TwoLevelCache implements GraceCache {
     private volatile Integer messageListenerId;
     private volatile Integer statusListenerId;
     private volatile boolean closed;
+    /** Test seam: runs between a GET's reply and the level-1 insert, to replay the race with an invalidation. */
+    volatile Runnable afterRedisRead;
 
     private final LongAdder localHits = new LongAdder();
     private final LongAdder redisHits = new LongAdder();
@@ -335,6 +339,10 @@ final class TwoLevelCache implements GraceCache {
         if (!availability.isAvailable()) {
             return null;
         }
+        if (!pendingKeys.isEmpty() && pendingKeys.contains(key)) {
+            // Written here while Redis was down and not yet deleted there: what Redis holds is older than that.
+            return null;
+        }
         long token = token(key);
         byte[] bytes;
         try {
@@ -345,6 +353,10 @@ final class TwoLevelCache implements GraceCache {
         }
         if (bytes == null) {
             return null;
+        }
+        Runnable hook = afterRedisRead;
+        if (hook != null) {
+            hook.run();
         }
         Object value;
         try {
@@ -426,27 +438,31 @@ final class TwoLevelCache implements GraceCache {
     @Override
     public void invalidateTag(String tag) {
         checkName(tag, "tag");
-        boolean written = false;
-        if (availability.isAvailable()) {
-            written = invalidateTagInRedis(tag);
-        }
-        if (!written) {
+        List<String> keys = availability.isAvailable() ? invalidateTagInRedis(tag) : null;
+        if (keys == null) {
             remember(pendingTags, tag);
+            keys = List.of();
         }
-        dropLocalTag(tag, List.of());
+        keys.forEach(this::bump);
+        dropLocalTag(tag, keys);
     }
 
-    private boolean invalidateTagInRedis(String tag) {
+    /** Deletes the tag's keys in Redis and announces them; returns the keys, or null if Redis failed. */
+    private List<String> invalidateTagInRedis(String tag) {
         try {
-            Long count = redis.getScript(ByteArrayCodec.INSTANCE).eval(RScript.Mode.READ_WRITE, TAG_SCRIPT,
-                    RScript.ReturnType.INTEGER, List.of(tagPrefix + tag), channelBytes,
+            List<byte[]> deleted = redis.getScript(ByteArrayCodec.INSTANCE).eval(RScript.Mode.READ_WRITE,
+                    TAG_SCRIPT, RScript.ReturnType.MULTI, List.of(tagPrefix + tag), channelBytes,
                     utf8(CacheInvalidation.tagHeader(instanceId.value(), tag)),
                     ascii(Integer.toString(keyPrefix.getBytes(StandardCharsets.UTF_8).length)));
-            invalidationSent(count == null ? 0 : count.intValue());
-            return true;
+            List<String> keys = new ArrayList<>(deleted == null ? 0 : deleted.size());
+            if (deleted != null) {
+                deleted.forEach(k -> keys.add(new String(k, StandardCharsets.UTF_8)));
+            }
+            invalidationSent(keys.size());
+            return keys;
         } catch (RuntimeException e) {
             redisFailed(e);
-            return false;
+            return null;
         }
     }
 
@@ -614,7 +630,7 @@ final class TwoLevelCache implements GraceCache {
             pendingKeys.remove(key);
         }
         for (String tag : List.copyOf(pendingTags)) {
-            if (!availability.isAvailable() || !invalidateTagInRedis(tag)) {
+            if (!availability.isAvailable() || invalidateTagInRedis(tag) == null) {
                 return;
             }
             pendingTags.remove(tag);
