@@ -19,10 +19,18 @@ import org.redisson.api.RLocalCachedMap;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.ByteArrayCodec;
 import org.redisson.codec.TypedJsonJacksonCodec;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * The cache benchmark in one command: one throwaway Redis, Grace against its peers, printed as Markdown with the
- * issue's goals. About two minutes.
+ * issue's goals. About one minute; with {@code --jmh}, the JMH classes run after it against the same Redis
+ * (three more minutes).
  *
  * <p>Measured <em>paired</em>: the contenders of a comparison take turns in short rounds (throughput) or op by op
  * (latency) in one JVM, so a build starting on a shared 2-core machine slows all of them alike instead of whichever
@@ -33,7 +41,7 @@ import org.redisson.codec.TypedJsonJacksonCodec;
  * <pre>
  * mvn -B -q -pl grace-benchmarks -am package -DskipTests dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
  * java -cp grace-benchmarks/target/classes:$(cat grace-benchmarks/target/classpath.txt) \
- *     org.grace.benchmarks.cache.CacheBenchmark
+ *     org.grace.benchmarks.cache.CacheBenchmark --jmh
  * </pre>
  */
 public final class CacheBenchmark {
@@ -46,7 +54,7 @@ public final class CacheBenchmark {
     private CacheBenchmark() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws RunnerException {
         StringBuilder report = new StringBuilder();
         try (RedisServer redis = RedisServer.start()) {
             System.setProperty(BenchRedis.URL_PROPERTY, redis.url());
@@ -57,6 +65,9 @@ public final class CacheBenchmark {
                 report.append(writes(client));
             } finally {
                 client.shutdown();
+            }
+            if (Arrays.asList(args).contains("--jmh")) {
+                report.append(jmh(redis.url()));
             }
         }
         System.out.println();
@@ -198,6 +209,44 @@ public final class CacheBenchmark {
         Map<String, long[]> samples = interleavedLatencies(contenders);
         grace.close();
         return latencyTable("Write latency (1 thread, microseconds, lower is better)", samples, null, 0);
+    }
+
+    // ------------------------------------------------------------------------------------ JMH, same Redis
+
+    /** The same paths under JMH, one fork per benchmark, run one after the other (so not paired). */
+    private static String jmh(String redisUrl) throws RunnerException {
+        Options options = new OptionsBuilder()
+                .include(LocalHitBenchmark.class.getName())
+                .include(RedisHitBenchmark.class.getName())
+                .include(WriteBenchmark.class.getName())
+                .forks(1)
+                .threads(1)
+                .warmupIterations(3).warmupTime(TimeValue.seconds(1))
+                .measurementIterations(5).measurementTime(TimeValue.seconds(1))
+                .jvmArgsAppend("-D" + BenchRedis.URL_PROPERTY + "=" + redisUrl, "-Xms512m", "-Xmx512m",
+                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
+                .build();
+        Map<String, Result<?>> results = new LinkedHashMap<>();
+        Map<String, String> modes = new LinkedHashMap<>();
+        for (RunResult r : new Runner(options).run()) {
+            String name = r.getParams().getBenchmark();
+            String shortName = name.substring(name.lastIndexOf('.') + 1);
+            results.put(shortName, r.getPrimaryResult());
+            modes.put(shortName, r.getParams().getMode().shortLabel());
+        }
+        StringBuilder out = new StringBuilder("### The same under JMH (sequential, not paired)\n\n");
+        out.append("| benchmark | mode | score | +- (99.9%) | unit |\n|---|---|---:|---:|---|\n");
+        results.forEach((name, r) -> out.append(String.format("| %s | %s | %.2f | %.2f | %s |%n", name,
+                modes.get(name), r.getScore(), r.getScoreError(),
+                r.getScoreUnit())));
+        double caffeine = results.get("caffeineGetIfPresent").getScore();
+        double grace = results.get("graceGetLocalHit").getScore();
+        double json = results.get("redissonBucketGetJson").getScore();
+        double graceRedis = results.get("graceGetRedisHit").getScore();
+        out.append(String.format("%nJMH ratios: level-1 hit Grace/Caffeine %.2fx (goal >= 0.8); level-2 hit "
+                + "Grace/RBucket.get(JSON) %.2fx (goal <= 1.1); Grace/RLocalCachedMap local hit %.1fx.%n", grace / caffeine,
+                graceRedis / json, grace / results.get("redissonLocalCachedMapGetLocalHit").getScore()));
+        return out.toString();
     }
 
     // ------------------------------------------------------------------------------------ helpers
