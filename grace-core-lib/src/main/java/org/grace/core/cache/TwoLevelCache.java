@@ -110,6 +110,7 @@ final class TwoLevelCache implements GraceCache {
     private volatile Integer messageListenerId;
     private volatile Integer statusListenerId;
     private volatile boolean closed;
+    private final AtomicBoolean firstSubscribeNeedsNoClear = new AtomicBoolean();
     /** Test seam: runs between a GET's reply and the level-1 insert, to replay the race with an invalidation. */
     volatile Runnable afterRedisRead;
 
@@ -200,7 +201,14 @@ final class TwoLevelCache implements GraceCache {
         availability.onTransition(this::onTransition);
         long probeMillis = Math.max(50, b.probeInterval.toMillis());
         background.scheduleWithFixedDelay(this::probe, probeMillis, probeMillis, TimeUnit.MILLISECONDS);
+        // When subscribing succeeds here, the channel is subscribed before build() returns, so nothing cached can
+        // have missed a message and the first onSubscribe (which may arrive a moment later) needs no clear. Set
+        // before subscribing, as that onSubscribe may also come first; withdrawn if subscribing failed.
+        firstSubscribeNeedsNoClear.set(true);
         subscribe();
+        if (messageListenerId == null) {
+            firstSubscribeNeedsNoClear.set(false);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------- reads
@@ -594,7 +602,9 @@ final class TwoLevelCache implements GraceCache {
                     public void onSubscribe(String ch) {
                         // Fires on the first subscription and again after every reconnect: messages may have been
                         // lost in between, so nothing in level 1 can be trusted beyond this point.
-                        clearLocal("resubscribed");
+                        if (!firstSubscribeNeedsNoClear.getAndSet(false)) {
+                            clearLocal("resubscribed");
+                        }
                     }
 
                     @Override
