@@ -166,7 +166,6 @@ final class TwoLevelCache implements GraceCache {
         Set<String> tags() {
             return tags;
         }
-
     }
 
     TwoLevelCache(GraceCache.Builder b) {
