@@ -208,7 +208,7 @@ public interface GraceCache extends AutoCloseable {
 
         /**
          * Builds the cache and subscribes it to the invalidation channel, waiting for the subscription. With Redis
-         * down that wait is the client's connect timeout and retry (2.4 s measured with {@code RedisClients}'
+         * down that wait is the client's connect timeout and retry (1.1-2.4 s measured with {@code RedisClients}'
          * defaults); the cache then starts on its in-memory fallback and keeps trying to subscribe every second.
          */
         public GraceCache build() {

@@ -625,6 +625,11 @@ final class TwoLevelCache implements GraceCache {
         }
     }
 
+    /** Whether this cache hears invalidations now (false until a failed subscription has been retried). */
+    boolean isSubscribed() {
+        return messageListenerId != null;
+    }
+
     void onMessage(String message) {
         CacheInvalidation inv = CacheInvalidation.parse(message);
         if (inv == null || inv.sender().equals(instanceId.value())) {
