@@ -46,15 +46,18 @@ final class LimitArithmetic {
         return a.length;
     }
 
-    /** The script arguments after the permits: the count, then kind, a, b per limit. */
+    /** The script arguments after the permits (slot 0): the count, the layout, then kind, a, b per limit. */
     Object[] scriptArguments() {
-        Object[] args = new Object[2 + 3 * a.length];
+        Object[] args = new Object[3 + 3 * a.length];
         args[1] = Integer.toString(a.length);
+        StringBuilder layout = new StringBuilder();
         for (int i = 0; i < a.length; i++) {
-            args[2 + 3 * i] = tokenBucket[i] ? "t" : "w";
-            args[3 + 3 * i] = Long.toString((long) a[i]);
-            args[4 + 3 * i] = tokenBucket[i] ? Double.toString(b[i]) : Long.toString((long) b[i]);
+            layout.append(tokenBucket[i] ? 't' : 'w');
+            args[3 + 3 * i] = tokenBucket[i] ? "t" : "w";
+            args[4 + 3 * i] = Long.toString((long) a[i]);
+            args[5 + 3 * i] = tokenBucket[i] ? Double.toString(b[i]) : Long.toString((long) b[i]);
         }
+        args[2] = layout.toString();
         return args;
     }
 

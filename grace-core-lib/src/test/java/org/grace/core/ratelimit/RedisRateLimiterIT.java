@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import org.grace.core.redis.RedisClients;
 import org.grace.core.redis.RedisUrl;
 import org.grace.testsupport.RedisServer;
@@ -100,25 +99,32 @@ class RedisRateLimiterIT {
                 Limit.slidingWindow(6, Duration.ofHours(1)).named("window"))).build();
         String key = RateLimiters.DEFAULT_KEY_PREFIX + "atomic:k";
         assertThat(limiter.tryAcquire("k", 3).allowed()).isTrue();
-        Map<String, String> before = client.<String, String>getMap(key, StringCodec.INSTANCE).readAllMap();
+        String before = client.<String>getBucket(key, StringCodec.INSTANCE).get();
+        long ttlBefore = client.getKeys().remainTimeToLive(key);
         RateLimitDecision denied = limiter.tryAcquire("k", 2);
         assertThat(denied.allowed()).isFalse();
         assertThat(denied.limitName()).isEqualTo("small");
-        assertThat(client.<String, String>getMap(key, StringCodec.INSTANCE).readAllMap()).isEqualTo(before);
+        assertThat(client.<String>getBucket(key, StringCodec.INSTANCE).get()).isEqualTo(before);
+        // The expiry was not pushed out either (it only ever runs down).
+        assertThat(client.getKeys().remainTimeToLive(key)).isLessThanOrEqualTo(ttlBefore);
         assertThat(limiter.tryAcquire("k", 1).allowed()).isTrue();
+    }
+
+    @Test
+    void stateLeftByADifferentLayoutOfThePolicyIsIgnored() {
+        RateLimiter before = limiters.policy(RateLimitPolicy.of("changed", Limit.perHour(2))).build();
+        assertThat(admitted(before, "k", 5)).isEqualTo(2);
+        // The same policy name now with a sliding window in front: the old token bucket state must not be misread.
+        RateLimiter after = limiters.policy(RateLimitPolicy.of("changed", Limit.slidingWindow(3, Duration.ofHours(1)),
+                Limit.perHour(4))).build();
+        assertThat(admitted(after, "k", 10)).isEqualTo(3);
     }
 
     @Test
     void slidingWindowHoldsItsLimitOnRedis() {
         RateLimiter limiter = limiters.policy(RateLimitPolicy.of("window",
                 Limit.slidingWindow(5, Duration.ofHours(1)))).build();
-        int admitted = 0;
-        for (int i = 0; i < 20; i++) {
-            if (limiter.tryAcquire("k").allowed()) {
-                admitted++;
-            }
-        }
-        assertThat(admitted).isEqualTo(5);
+        assertThat(admitted(limiter, "k", 20)).isEqualTo(5);
     }
 
     @Test
@@ -156,5 +162,17 @@ class RedisRateLimiterIT {
         assertThat(straight.tryAcquire("k").allowed()).isTrue();
         assertThat(limiter.tryAcquire("k").allowed()).isFalse();
         assertThat(straight.tryAcquire("k").allowed()).isFalse();
+    }
+
+    private static int admitted(RateLimiter limiter, String key, int attempts) {
+        int admitted = 0;
+        for (int i = 0; i < attempts; i++) {
+            RateLimitDecision d = limiter.tryAcquire(key);
+            assertThat(d.source()).isEqualTo(RateLimitDecision.Source.REDIS);
+            if (d.allowed()) {
+                admitted++;
+            }
+        }
+        return admitted;
     }
 }
