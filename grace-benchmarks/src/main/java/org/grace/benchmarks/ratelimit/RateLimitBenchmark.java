@@ -41,11 +41,14 @@ import org.redisson.command.CommandAsyncExecutor;
  * denied, an attack or a popular resource). Every limit is 1000 per second with a burst of 1000. Each call is timed
  * on the caller thread; throughput counts the calls completed in the measured period. Prints Markdown.
  *
- * <p>System properties: {@code warmupSeconds} (1), {@code measureSeconds} (4), {@code threads} ("1,8,64").
+ * <p>System properties: {@code warmupMillis} (1000), {@code measureSeconds} (4), {@code threads} ("1,8,64"),
+ * {@code workloads} ("1024 keys,1 hot key"), {@code contenders} (a subset by first word, e.g. "Grace,Redis"),
+ * {@code commandStats} (print Redis's per-command counts after each cell).
  */
 public final class RateLimitBenchmark {
     private static final int KEYS = 1024;
     private static final long LIMIT_PER_SECOND = 1000;
+    private static final int ROUNDS = 4;
 
     private RateLimitBenchmark() {
     }
@@ -57,12 +60,43 @@ public final class RateLimitBenchmark {
         boolean decide(String key);
     }
 
-    record Result(String workload, int threads, String contender, double perSecond, double allowedShare,
-                  long p50, long p99, long errors, long fallbacks) {
+    record Result(String workload, int threads, String contender, LatencyHistogram latencies, long allowed,
+                  long errors, long fallbacks, long measuredNanos) {
+        double perSecond() {
+            return latencies.count() / (Math.max(measuredNanos, 1) / 1e9);
+        }
+
+        double allowedShare() {
+            return latencies.count() == 0 ? 0 : (double) allowed / latencies.count();
+        }
+
+        long p50() {
+            return latencies.quantile(0.50);
+        }
+
+        long p99() {
+            return latencies.quantile(0.99);
+        }
+
+        Result plus(Result other) {
+            LatencyHistogram merged = new LatencyHistogram();
+            merged.add(latencies);
+            merged.add(other.latencies);
+            return new Result(workload, threads, contender, merged, allowed + other.allowed, errors + other.errors,
+                    fallbacks + other.fallbacks, measuredNanos + other.measuredNanos);
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 
     public static void main(String[] args) throws Exception {
-        Duration warmup = Duration.ofSeconds(Long.getLong("warmupSeconds", 1));
+        Duration warmup = Duration.ofMillis(Long.getLong("warmupMillis", 1000));
         Duration measure = Duration.ofSeconds(Long.getLong("measureSeconds", 4));
         int[] threadCounts = java.util.Arrays.stream(System.getProperty("threads", "1,8,64").split(","))
                 .mapToInt(Integer::parseInt).toArray();
@@ -78,27 +112,43 @@ public final class RateLimitBenchmark {
             List<Contender> contenders = List.of(ping(client), grace(client, graceFallbacks), redisson(client),
                     bucket4j(client));
             // JIT and connection warm-up for everybody before anything is measured.
+            System.out.printf("Load average (1, 5, 15 min) at the start: %s%n", loadAverage());
             for (Contender c : contenders) {
-                run(c, "warm-up", 8, Duration.ofSeconds(2), Duration.ZERO, graceFallbacks);
+                run(c, "1024 keys", 8, Duration.ofSeconds(2), Duration.ZERO, graceFallbacks);
             }
-            List<Result> results = new ArrayList<>();
             String only = System.getProperty("contenders", "");
             if (!only.isEmpty()) {
                 contenders = contenders.stream().filter(c -> only.contains(c.name().split(" ")[0])).toList();
             }
+            List<Result> results = new ArrayList<>();
             for (String workload : System.getProperty("workloads", "1024 keys,1 hot key").split(",")) {
                 for (int threads : threadCounts) {
-                    for (Contender c : contenders) {
-                        Result r = run(c, workload, threads, warmup, measure, graceFallbacks);
-                        System.out.printf(Locale.ROOT, "  %-10s %3d threads %-22s %9.0f/s p50 %6d us p99 %6d us%n",
-                                workload, threads, c.name(), r.perSecond, r.p50 / 1000, r.p99 / 1000);
-                        results.add(r);
-                        if (Boolean.getBoolean("commandStats")) {
-                            System.out.println("    " + commandStats(redis));
+                    // Rounds in alternating order, so a change in background load during a cell does not favour
+                    // whoever runs first; each round gets its share of the warm-up and of the measured time.
+                    Map<String, Result> cell = new LinkedHashMap<>();
+                    for (int round = 0; round < ROUNDS; round++) {
+                        List<Contender> order = new ArrayList<>(contenders);
+                        if (round % 2 == 1) {
+                            java.util.Collections.reverse(order);
                         }
+                        for (Contender c : order) {
+                            Result r = run(c, workload, threads, warmup.dividedBy(ROUNDS), measure.dividedBy(ROUNDS),
+                                    graceFallbacks);
+                            cell.merge(c.name(), r, Result::plus);
+                            if (Boolean.getBoolean("commandStats")) {
+                                System.out.println("    " + c.name() + ": " + commandStats(redis));
+                            }
+                        }
+                    }
+                    for (Contender c : contenders) {
+                        Result r = cell.get(c.name());
+                        System.out.printf(Locale.ROOT, "  %-10s %3d threads %-24s %9.0f/s p50 %6d us p99 %6d us%n",
+                                workload, threads, c.name(), r.perSecond(), r.p50() / 1000, r.p99() / 1000);
+                        results.add(r);
                     }
                 }
             }
+            System.out.printf("%nLoad average (1, 5, 15 min) at the end: %s%n", loadAverage());
             print(results);
         } finally {
             client.shutdown();
@@ -158,10 +208,8 @@ public final class RateLimitBenchmark {
             allowedTotal += allowed[t];
             errorTotal += errors[t];
         }
-        double seconds = Math.max(measure.toNanos(), 1) / 1e9;
-        return new Result(workload, threads, contender.name(), all.count() / seconds,
-                all.count() == 0 ? 0 : (double) allowedTotal / all.count(), all.quantile(0.50), all.quantile(0.99),
-                errorTotal, graceFallbacks.get() - fallbacksBefore);
+        return new Result(workload, threads, contender.name(), all, allowedTotal, errorTotal,
+                graceFallbacks.get() - fallbacksBefore, measure.toNanos());
     }
 
     /** Redis's own count of commands (scripts' inner calls included) and their server time, then reset. */
@@ -272,8 +320,8 @@ public final class RateLimitBenchmark {
         for (Result r : results) {
             String errors = r.errors + (r.contender.startsWith("Grace") ? " (fallbacks " + r.fallbacks + ")" : "");
             System.out.printf(Locale.ROOT, "| %s | %d | %s | %,.0f | %.1f%% | %.0f | %.0f | %s |%n", r.workload,
-                    r.threads, r.contender, r.perSecond, r.allowedShare * 100, r.p50 / 1000.0, r.p99 / 1000.0,
-                    errors);
+                    r.threads, r.contender, r.perSecond(), r.allowedShare() * 100, r.p50() / 1000.0,
+                    r.p99() / 1000.0, errors);
         }
         System.out.println();
         System.out.println("| Workload | Callers | Grace / Redisson throughput (goal >= 1.2) "
@@ -289,9 +337,9 @@ public final class RateLimitBenchmark {
                 continue;
             }
             Result grace = cell.get("Grace RateLimiter");
-            double vsRedisson = grace.perSecond / cell.get("Redisson RRateLimiter").perSecond;
-            double vsBucket4j = grace.perSecond / cell.get("Bucket4j (Redisson CAS)").perSecond;
-            double vsPing = (double) grace.p99 / cell.get("Redis PING (floor)").p99;
+            double vsRedisson = grace.perSecond() / cell.get("Redisson RRateLimiter").perSecond();
+            double vsBucket4j = grace.perSecond() / cell.get("Bucket4j (Redisson CAS)").perSecond();
+            double vsPing = (double) grace.p99() / cell.get("Redis PING (floor)").p99();
             String[] parts = e.getKey().split("\\|");
             System.out.printf(Locale.ROOT, "| %s | %s | %.2f %s | %.2f %s | %.2f %s |%n", parts[0], parts[1],
                     vsRedisson, vsRedisson >= 1.2 ? "yes" : "**no**", vsBucket4j, vsBucket4j >= 1.5 ? "yes" : "**no**",

@@ -21,6 +21,7 @@ public final class RateLimitPolicy {
     private final String name;
     private final List<Limit> limits;
     private final List<String> limitNames;
+    private final long maxPermits;
 
     private RateLimitPolicy(String name, List<Limit> limits) {
         this.name = name;
@@ -36,6 +37,7 @@ public final class RateLimitPolicy {
             names.add(n);
         }
         this.limitNames = List.copyOf(names);
+        this.maxPermits = limits.stream().mapToLong(Limit::capacity).min().orElseThrow();
     }
 
     /** A policy {@code name} (letters, digits, '.', '_', '-'; up to 64) with one or more limits. */
@@ -71,7 +73,7 @@ public final class RateLimitPolicy {
 
     /** Most permits one call may ask for: the smallest capacity, since more could never be admitted. */
     public long maxPermits() {
-        return limits.stream().mapToLong(Limit::capacity).min().orElseThrow();
+        return maxPermits;
     }
 
     /**

@@ -61,7 +61,36 @@ final class RedisRateLimiter implements RateLimiter {
 
     @Override
     public RateLimitDecision tryAcquire(String key, long permits) {
-        return tryAcquireAsync(key, permits).toCompletableFuture().join();
+        // The blocking call uses Redisson's blocking call rather than joining the asynchronous one: one future and
+        // one callback fewer per decision.
+        Keys.check(key);
+        Keys.checkPermits(policy, permits);
+        long start = nanoTicker.getAsLong();
+        if (!availability.shouldTryRedis()) {
+            return report(fallback(key, permits), start);
+        }
+        String redisKey = keyPrefix + key;
+        List<Object> keys = List.of(redisKey);
+        Object[] args = scriptArguments.clone();
+        args[0] = Long.toString(permits);
+        List<Object> reply = null;
+        Throwable error = null;
+        try {
+            reply = script.evalSha(redisKey, RScript.Mode.READ_WRITE, RateLimitScript.SHA, RScript.ReturnType.MULTI,
+                    keys, args);
+        } catch (RuntimeException e) {
+            error = e;
+        }
+        if (error != null && isNoScript(error)) {
+            error = null;
+            try {
+                reply = script.eval(redisKey, RScript.Mode.READ_WRITE, RateLimitScript.SOURCE,
+                        RScript.ReturnType.MULTI, keys, args);
+            } catch (RuntimeException e) {
+                error = e;
+            }
+        }
+        return report(decide(reply, error, key, permits), start);
     }
 
     @Override
@@ -110,16 +139,17 @@ final class RedisRateLimiter implements RateLimiter {
 
     private void complete(List<Object> reply, Throwable error, String key, long permits, long start,
                           CompletableFuture<RateLimitDecision> result) {
-        RateLimitDecision decision;
+        result.complete(report(decide(reply, error, key, permits), start));
+    }
+
+    private RateLimitDecision decide(List<Object> reply, Throwable error, String key, long permits) {
         if (error == null && reply != null && reply.size() == 5) {
             availability.recordSuccess();
-            decision = fromReply(reply);
-        } else {
-            availability.recordFailure(error != null ? error
-                    : new IllegalStateException("unexpected script reply " + reply));
-            decision = fallback(key, permits);
+            return fromReply(reply);
         }
-        result.complete(report(decision, start));
+        availability.recordFailure(error != null ? error
+                : new IllegalStateException("unexpected script reply " + reply));
+        return fallback(key, permits);
     }
 
     private RateLimitDecision fromReply(List<Object> reply) {
