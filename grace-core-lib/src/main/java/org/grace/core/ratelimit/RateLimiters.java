@@ -33,7 +33,7 @@ public final class RateLimiters {
      * fallback admits up to {@code instances / 3} times the limit until Redis returns.
      */
     public static final FallbackPolicy DEFAULT_FALLBACK = FallbackPolicy.local(3);
-    /** Keys counted in memory per limiter; about 150 bytes each, so at most about 15 MB under a flood of new keys. */
+    /** Keys counted in memory per limiter; about 200 bytes each, so at most about 20 MB under a flood of new keys. */
     public static final long DEFAULT_MAX_LOCAL_KEYS = 100_000;
 
     private RateLimiters() {
