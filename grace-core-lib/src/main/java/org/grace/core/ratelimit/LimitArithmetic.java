@@ -46,7 +46,7 @@ final class LimitArithmetic {
         return a.length;
     }
 
-    /** The script arguments after the permits (slot 0): the count, the layout, then kind, a, b per limit. */
+    /** The script arguments after the permits (slot 0): the count, the layout and a comma, then kind, a, b per limit. */
     Object[] scriptArguments() {
         Object[] args = new Object[3 + 3 * a.length];
         args[1] = Integer.toString(a.length);
@@ -57,7 +57,7 @@ final class LimitArithmetic {
             args[4 + 3 * i] = Long.toString((long) a[i]);
             args[5 + 3 * i] = tokenBucket[i] ? Double.toString(b[i]) : Long.toString((long) b[i]);
         }
-        args[2] = layout.toString();
+        args[2] = layout.append(',').toString();
         return args;
     }
 

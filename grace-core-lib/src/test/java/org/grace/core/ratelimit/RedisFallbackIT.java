@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.grace.core.redis.RedisClients;
 import org.grace.core.redis.RedisUrl;
 import org.grace.testsupport.RedisServer;
@@ -96,6 +97,8 @@ class RedisFallbackIT {
                     } catch (Throwable e) {
                         outage.errors.add(e);
                     }
+                    // Fallback decisions take a microsecond; pace the callers so they do not burn shared cores.
+                    LockSupport.parkNanos(50_000);
                 }
             });
             callers[t].start();
