@@ -61,7 +61,12 @@ public final class RateLimitBenchmark {
     }
 
     record Result(String workload, int threads, String contender, LatencyHistogram latencies, long allowed,
-                  long errors, long fallbacks, long measuredNanos) {
+                  long errors, long fallbacks, long measuredNanos, long calls, long redisCpuMicros) {
+        /** Redis's own CPU time (user + system, from INFO cpu) per call, warm-up calls included. */
+        double redisCpuPerCall() {
+            return calls == 0 ? 0 : (double) redisCpuMicros / calls;
+        }
+
         double perSecond() {
             return latencies.count() / (Math.max(measuredNanos, 1) / 1e9);
         }
@@ -83,7 +88,8 @@ public final class RateLimitBenchmark {
             merged.add(latencies);
             merged.add(other.latencies);
             return new Result(workload, threads, contender, merged, allowed + other.allowed, errors + other.errors,
-                    fallbacks + other.fallbacks, measuredNanos + other.measuredNanos);
+                    fallbacks + other.fallbacks, measuredNanos + other.measuredNanos, calls + other.calls,
+                    redisCpuMicros + other.redisCpuMicros);
         }
     }
 
@@ -114,7 +120,7 @@ public final class RateLimitBenchmark {
             // JIT and connection warm-up for everybody before anything is measured.
             System.out.printf("Load average (1, 5, 15 min) at the start: %s%n", loadAverage());
             for (Contender c : contenders) {
-                run(c, "1024 keys", 8, Duration.ofSeconds(2), Duration.ZERO, graceFallbacks);
+                run(c, "1024 keys", 8, Duration.ofSeconds(2), Duration.ZERO, graceFallbacks, redis.port());
             }
             String only = System.getProperty("contenders", "");
             if (!only.isEmpty()) {
@@ -133,7 +139,7 @@ public final class RateLimitBenchmark {
                         }
                         for (Contender c : order) {
                             Result r = run(c, workload, threads, warmup.dividedBy(ROUNDS), measure.dividedBy(ROUNDS),
-                                    graceFallbacks);
+                                    graceFallbacks, redis.port());
                             cell.merge(c.name(), r, Result::plus);
                             if (Boolean.getBoolean("commandStats")) {
                                 System.out.println("    " + c.name() + ": " + commandStats(redis));
@@ -157,7 +163,7 @@ public final class RateLimitBenchmark {
     }
 
     private static Result run(Contender contender, String workload, int threads, Duration warmup, Duration measure,
-                              AtomicLong graceFallbacks) throws InterruptedException {
+                              AtomicLong graceFallbacks, int redisPort) throws InterruptedException {
         boolean hot = workload.equals("1 hot key");
         long fallbacksBefore = graceFallbacks.get();
         long start = System.nanoTime() + Duration.ofMillis(50).toNanos();
@@ -166,6 +172,8 @@ public final class RateLimitBenchmark {
         LatencyHistogram[] histograms = new LatencyHistogram[threads];
         long[] allowed = new long[threads];
         long[] errors = new long[threads];
+        long[] calls = new long[threads];
+        long cpuBefore = redisCpuMicros(redisPort);
         Thread[] workers = new Thread[threads];
         String prefix = contender.name().replaceAll("\\W", "") + ":" + workload.replaceAll("\\W", "") + ":";
         for (int t = 0; t < threads; t++) {
@@ -187,6 +195,7 @@ public final class RateLimitBenchmark {
                         continue;
                     }
                     long done = System.nanoTime();
+                    calls[index]++;
                     if (now >= measureFrom && done <= end) {
                         histogram.record(done - now);
                         if (ok) {
@@ -208,8 +217,32 @@ public final class RateLimitBenchmark {
             allowedTotal += allowed[t];
             errorTotal += errors[t];
         }
+        long cpu = redisCpuMicros(redisPort) - cpuBefore;
+        long callTotal = java.util.Arrays.stream(calls).sum();
         return new Result(workload, threads, contender.name(), all, allowedTotal, errorTotal,
-                graceFallbacks.get() - fallbacksBefore, measure.toNanos());
+                graceFallbacks.get() - fallbacksBefore, measure.toNanos(), callTotal, cpu);
+    }
+
+    /** used_cpu_user + used_cpu_sys of the Redis process, in microseconds. */
+    private static long redisCpuMicros(int port) {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write("INFO cpu\r\n".getBytes());
+            socket.setSoTimeout(1000);
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    socket.getInputStream()));
+            double seconds = 0;
+            int found = 0;
+            String line;
+            while (found < 2 && (line = in.readLine()) != null) {
+                if (line.startsWith("used_cpu_user:") || line.startsWith("used_cpu_sys:")) {
+                    seconds += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+                    found++;
+                }
+            }
+            return Math.round(seconds * 1e6);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Redis's own count of commands (scripts' inner calls included) and their server time, then reset. */
@@ -315,13 +348,14 @@ public final class RateLimitBenchmark {
 
     private static void print(List<Result> results) {
         System.out.println();
-        System.out.println("| Workload | Callers | Contender | Decisions/s | Admitted | p50 (us) | p99 (us) | Errors |");
-        System.out.println("|---|---:|---|---:|---:|---:|---:|---:|");
+        System.out.println("| Workload | Callers | Contender | Decisions/s | Admitted | p50 (us) | p99 (us) "
+                + "| Redis CPU per call (us) | Errors |");
+        System.out.println("|---|---:|---|---:|---:|---:|---:|---:|---:|");
         for (Result r : results) {
             String errors = r.errors + (r.contender.startsWith("Grace") ? " (fallbacks " + r.fallbacks + ")" : "");
-            System.out.printf(Locale.ROOT, "| %s | %d | %s | %,.0f | %.1f%% | %.0f | %.0f | %s |%n", r.workload,
-                    r.threads, r.contender, r.perSecond(), r.allowedShare() * 100, r.p50() / 1000.0,
-                    r.p99() / 1000.0, errors);
+            System.out.printf(Locale.ROOT, "| %s | %d | %s | %,.0f | %.1f%% | %.0f | %.0f | %.1f | %s |%n",
+                    r.workload, r.threads, r.contender, r.perSecond(), r.allowedShare() * 100, r.p50() / 1000.0,
+                    r.p99() / 1000.0, r.redisCpuPerCall(), errors);
         }
         System.out.println();
         System.out.println("| Workload | Callers | Grace / Redisson throughput (goal >= 1.2) "

@@ -21,22 +21,22 @@ import java.util.HexFormat;
  * create a key that Redis deletes right after (redis-benchmark, 100 000 decisions over 1024 keys at 1000/s: 94 000
  * keys expired without the slack, none with it). The second of slack keeps a key in steady use alive.
  *
- * <p>ARGV is permits, the number of limits, the layout with its comma, then kind, a, b per limit. A single token
- * bucket, the common case, skips the general parse: parsing is a good part of the script's own cost. Numbers are written with
+ * <p>ARGV[1] is the permits. The policy's limits are not arguments but constants at the top of the source: one
+ * script (and SHA-1) per policy, so a call sends only the key and the permits, and the script converts nothing.
+ * A single token bucket, the common case, skips the general parse of the state. Numbers are written with
  * {@code %.0f}: Lua's own number-to-string keeps 14 digits, too few for a microsecond timestamp. TIME before a
  * write is allowed because Redis 5+ replicates scripts by their effects (the only mode in Redis 7).
  */
 final class RateLimitScript {
-    static final String SOURCE = """
+    /** The decision; the policy's constants ({@code n}, {@code prefix}, {@code kinds}, {@code as}, {@code bs}) go first. */
+    private static final String BODY = """
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
             local permits = tonumber(ARGV[1])
-            local n = tonumber(ARGV[2])
-            local prefix = ARGV[3]
             local s = {}
             local old = redis.call('GET', KEYS[1])
             if old and string.sub(old, 1, #prefix) == prefix then
-              if n == 1 and ARGV[4] == 't' then
+              if n == 1 and kinds[1] == 't' then
                 s[1] = tonumber(string.sub(old, #prefix + 1))
               else
                 for v in string.gmatch(string.sub(old, #prefix + 1), '[^,]+') do s[#s + 1] = tonumber(v) end
@@ -49,10 +49,10 @@ final class RateLimitScript {
             local bRem, bIdx, bReset = nil, 0, 0
             local dRetry, dIdx, dReset = -1, 0, 0
             for i = 1, n do
-              local a = tonumber(ARGV[3 * i + 2])
-              local b = tonumber(ARGV[3 * i + 3])
+              local a = as[i]
+              local b = bs[i]
               local rem, reset
-              if ARGV[3 * i + 1] == 't' then
+              if kinds[i] == 't' then
                 p = p + 1
                 local cap = a * b
                 local tat = s[p] or 0
@@ -118,9 +118,17 @@ final class RateLimitScript {
             return {0, dIdx - 1, math.max(0, bRem), dReset, dRetry}
             """;
 
-    static final String SHA = sha1(SOURCE);
+    final String source;
+    final String sha;
 
-    private RateLimitScript() {
+    private RateLimitScript(String source) {
+        this.source = source;
+        this.sha = sha1(source);
+    }
+
+    /** The script for {@code policy}: its limits written into the source as constants. */
+    static RateLimitScript forPolicy(RateLimitPolicy policy) {
+        return new RateLimitScript(new LimitArithmetic(policy.limits()).luaConstants() + BODY);
     }
 
     private static String sha1(String text) {

@@ -12,10 +12,10 @@ import org.redisson.api.RScript;
 import org.redisson.client.RedisNoScriptException;
 
 /**
- * The Redis limiter: one {@code EVALSHA} of {@link RateLimitScript} per decision, so one round trip, with the time
- * taken inside Redis. The script's SHA-1 is computed here rather than loaded: the first call on a fresh Redis (or
- * after a restart or {@code SCRIPT FLUSH}) gets {@code NOSCRIPT} and sends the script once with {@code EVAL}, which
- * also caches it there.
+ * The Redis limiter: one {@code EVALSHA} of its policy's {@link RateLimitScript} per decision, so one round trip,
+ * with the time taken inside Redis. The script's SHA-1 is computed here rather than loaded: the first call on a
+ * fresh Redis (or after a restart or {@code SCRIPT FLUSH}) gets {@code NOSCRIPT} and sends the script once with
+ * {@code EVAL}, which also caches it there.
  *
  * <p>Any failure of the call (timeout, refused connection, a Redis in trouble) is reported to the shared
  * {@link RedisAvailability} and answered by the {@link FallbackPolicy}; while Redis is believed down only the
@@ -27,7 +27,7 @@ final class RedisRateLimiter implements RateLimiter {
     private final RateLimitPolicy policy;
     private final RScript script;
     private final String keyPrefix;
-    private final Object[] scriptArguments;
+    private final RateLimitScript lua;
     private final RedisAvailability availability;
     private final FallbackPolicy fallback;
     private final LocalRateLimiter local;
@@ -41,7 +41,7 @@ final class RedisRateLimiter implements RateLimiter {
         this.policy = policy;
         this.script = script;
         this.keyPrefix = keyPrefix + policy.name() + ":";
-        this.scriptArguments = new LimitArithmetic(policy.limits()).scriptArguments();
+        this.lua = RateLimitScript.forPolicy(policy);
         this.availability = availability;
         this.fallback = fallback;
         this.local = local;
@@ -71,12 +71,11 @@ final class RedisRateLimiter implements RateLimiter {
         }
         String redisKey = keyPrefix + key;
         List<Object> keys = List.of(redisKey);
-        Object[] args = scriptArguments.clone();
-        args[0] = Long.toString(permits);
+        Object[] args = {Long.toString(permits)};
         List<Object> reply = null;
         Throwable error = null;
         try {
-            reply = script.evalSha(redisKey, RScript.Mode.READ_WRITE, RateLimitScript.SHA, RScript.ReturnType.MULTI,
+            reply = script.evalSha(redisKey, RScript.Mode.READ_WRITE, lua.sha, RScript.ReturnType.MULTI,
                     keys, args);
         } catch (RuntimeException e) {
             error = e;
@@ -84,7 +83,7 @@ final class RedisRateLimiter implements RateLimiter {
         if (error != null && isNoScript(error)) {
             error = null;
             try {
-                reply = script.eval(redisKey, RScript.Mode.READ_WRITE, RateLimitScript.SOURCE,
+                reply = script.eval(redisKey, RScript.Mode.READ_WRITE, lua.source,
                         RScript.ReturnType.MULTI, keys, args);
             } catch (RuntimeException e) {
                 error = e;
@@ -103,11 +102,10 @@ final class RedisRateLimiter implements RateLimiter {
         }
         String redisKey = keyPrefix + key;
         List<Object> keys = List.of(redisKey);
-        Object[] args = scriptArguments.clone();
-        args[0] = Long.toString(permits);
+        Object[] args = {Long.toString(permits)};
         CompletableFuture<RateLimitDecision> result = new CompletableFuture<>();
         try {
-            script.<List<Object>>evalShaAsync(redisKey, RScript.Mode.READ_WRITE, RateLimitScript.SHA,
+            script.<List<Object>>evalShaAsync(redisKey, RScript.Mode.READ_WRITE, lua.sha,
                     RScript.ReturnType.MULTI, keys, args).whenComplete((reply, error) -> {
                         if (error != null && isNoScript(error)) {
                             evalScript(redisKey, keys, args, key, permits, start, result);
@@ -129,7 +127,7 @@ final class RedisRateLimiter implements RateLimiter {
     private void evalScript(String redisKey, List<Object> keys, Object[] args, String key, long permits, long start,
                             CompletableFuture<RateLimitDecision> result) {
         try {
-            script.<List<Object>>evalAsync(redisKey, RScript.Mode.READ_WRITE, RateLimitScript.SOURCE,
+            script.<List<Object>>evalAsync(redisKey, RScript.Mode.READ_WRITE, lua.source,
                     RScript.ReturnType.MULTI, keys, args)
                     .whenComplete((reply, error) -> complete(reply, error, key, permits, start, result));
         } catch (RuntimeException e) {
