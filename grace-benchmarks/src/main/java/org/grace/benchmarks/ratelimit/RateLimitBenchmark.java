@@ -329,7 +329,8 @@ public final class RateLimitBenchmark {
                         Duration.ofSeconds(10)))
                 .build();
         BucketConfiguration configuration = BucketConfiguration.builder()
-                .addLimit(limit -> limit.capacity(LIMIT_PER_SECOND).refillGreedy(LIMIT_PER_SECOND, Duration.ofSeconds(1)))
+                .addLimit(limit -> limit.capacity(LIMIT_PER_SECOND)
+                        .refillGreedy(LIMIT_PER_SECOND, Duration.ofSeconds(1)))
                 .build();
         Map<String, BucketProxy> buckets = new ConcurrentHashMap<>();
         return new Contender() {

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * headers.
  */
 public final class RateLimitPolicy {
-    /** Enough limits for "per second, per minute, per hour, per day" and a spare; each costs one to three numbers of state. */
+    /** Enough for "per second, minute, hour, day" and spares; each limit costs one to three numbers of state. */
     public static final int MAX_LIMITS = 8;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");

@@ -6,7 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The one Lua script a Redis decision runs: {@link LimitArithmetic} in Lua, with the time from Redis's own
+ * The Lua script a Redis decision runs, one per policy: {@link LimitArithmetic} in Lua, with the time from Redis's own
  * {@code TIME}, so the clocks of the application servers never enter the decision.
  *
  * <p>KEYS[1] holds the key's state as one string, {@code layout,v1,v2,...}: the policy's layout (one letter per
@@ -28,7 +28,7 @@ import java.util.HexFormat;
  * write is allowed because Redis 5+ replicates scripts by their effects (the only mode in Redis 7).
  */
 final class RateLimitScript {
-    /** The decision; the policy's constants ({@code n}, {@code prefix}, {@code kinds}, {@code as}, {@code bs}) go first. */
+    /** The decision; the policy's constants ({@code n, prefix, kinds, as, bs}) go in front of it. */
     private static final String BODY = """
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000000 + tonumber(t[2])

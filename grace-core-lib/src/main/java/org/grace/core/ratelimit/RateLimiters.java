@@ -16,7 +16,8 @@ import org.redisson.client.codec.StringCodec;
  *
  * <pre>{@code
  * RateLimiters.Builder limits = RateLimiters.builder().redis(redisson).fallback(FallbackPolicy.local(3));
- * RateLimiter loginPerIp = limits.policy(RateLimitPolicy.of("login-ip", Limit.perMinute(10), Limit.perHour(100))).build();
+ * RateLimiter loginPerIp = limits.policy(RateLimitPolicy.of("login-ip", Limit.perMinute(10), Limit.perHour(100)))
+ *         .build();
  * RateLimiter apiPerUser = limits.policy(RateLimitPolicy.of("api-user", Limit.perSecond(20))).build();
  *
  * RateLimitDecision d = loginPerIp.tryAcquire(request.getRemoteAddr());
