@@ -121,6 +121,33 @@ class RedisRateLimiterIT {
     }
 
     @Test
+    void theInMemoryArithmeticDecidesLikeTheScript() {
+        // Limits slow enough that the milliseconds between the two runs refill nothing, and day windows.
+        assertSameDecisions(RateLimitPolicy.of("parity", Limit.tokenBucket(7, 1, Duration.ofHours(1)),
+                Limit.slidingWindow(9, Duration.ofDays(1)), Limit.perHour(12)), 2, 3, 3, 1, 1, 2, 1, 1, 1);
+        // Equal remainders: the first limit binds.
+        assertSameDecisions(RateLimitPolicy.of("parity-tie", Limit.perHour(5).named("a"),
+                Limit.slidingWindow(5, Duration.ofDays(1)).named("b")), 1, 2, 3, 2, 1);
+    }
+
+    private static void assertSameDecisions(RateLimitPolicy policy, long... permits) {
+        RateLimiter onRedis = limiters.policy(policy).build();
+        RateLimiter inMemory = RateLimiters.builder().policy(policy).build();
+        for (int i = 0; i < permits.length; i++) {
+            RateLimitDecision r = onRedis.tryAcquire("k", permits[i]);
+            RateLimitDecision m = inMemory.tryAcquire("k", permits[i]);
+            String step = policy.name() + " step " + i + ": " + r + " vs " + m;
+            assertThat(r.source()).isEqualTo(RateLimitDecision.Source.REDIS);
+            assertThat(r.allowed()).as(step).isEqualTo(m.allowed());
+            assertThat(r.limitName()).as(step).isEqualTo(m.limitName());
+            assertThat(r.limit()).as(step).isEqualTo(m.limit());
+            assertThat(r.remaining()).as(step).isEqualTo(m.remaining());
+            assertThat(r.retryAfter()).as(step).isCloseTo(m.retryAfter(), Duration.ofSeconds(1));
+            assertThat(r.resetAfter()).as(step).isCloseTo(m.resetAfter(), Duration.ofSeconds(1));
+        }
+    }
+
+    @Test
     void slidingWindowHoldsItsLimitOnRedis() {
         RateLimiter limiter = limiters.policy(RateLimitPolicy.of("window",
                 Limit.slidingWindow(5, Duration.ofHours(1)))).build();
