@@ -140,17 +140,39 @@ final class RedisRateLimiter implements RateLimiter {
         result.complete(report(decide(reply, error, key, permits), start));
     }
 
+    /** Never throws: on the asynchronous path a throw here would leave the caller's stage incomplete forever. */
     private RateLimitDecision decide(List<Object> reply, Throwable error, String key, long permits) {
-        if (error == null && reply != null && reply.size() == 5) {
-            availability.recordSuccess();
-            return fromReply(reply);
+        if (error == null) {
+            try {
+                RateLimitDecision decision = fromReply(reply);
+                availability.recordSuccess();
+                return decision;
+            } catch (RuntimeException e) {
+                error = new IllegalStateException("unexpected script reply " + reply, e);
+            }
         }
-        availability.recordFailure(error != null ? error
-                : new IllegalStateException("unexpected script reply " + reply));
+        if (isInterrupt(error)) {
+            // The caller was interrupted, Redis did not fail: decide locally without declaring an outage.
+            Thread.currentThread().interrupt();
+        } else {
+            availability.recordFailure(error);
+        }
         return fallback(key, permits);
     }
 
+    private static boolean isInterrupt(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof InterruptedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private RateLimitDecision fromReply(List<Object> reply) {
+        if (reply == null || reply.size() != 5) {
+            throw new IllegalStateException("expected 5 numbers");
+        }
         int binding = (int) number(reply, 1);
         return new RateLimitDecision(number(reply, 0) == 1, policy.limitName(binding),
                 policy.limits().get(binding).capacity(), number(reply, 2),

@@ -148,6 +148,18 @@ class RedisRateLimiterIT {
     }
 
     @Test
+    void anInterruptedCallerDoesNotDeclareRedisDown() {
+        RateLimiter limiter = RateLimiters.builder().redis(client).fallback(FallbackPolicy.failClosed())
+                .policy(RateLimitPolicy.of("interrupt", Limit.perSecond(100))).build();
+        Thread.currentThread().interrupt();
+        RateLimitDecision during = limiter.tryAcquire("k");
+        assertThat(Thread.interrupted()).as("interrupt flag kept").isTrue();
+        assertThat(during.source()).isIn(RateLimitDecision.Source.REDIS, RateLimitDecision.Source.FAIL_CLOSED);
+        // Had the interrupt been taken for an outage, this would be a fail-closed decision until the next probe.
+        assertThat(limiter.tryAcquire("k").source()).isEqualTo(RateLimitDecision.Source.REDIS);
+    }
+
+    @Test
     void slidingWindowHoldsItsLimitOnRedis() {
         RateLimiter limiter = limiters.policy(RateLimitPolicy.of("window",
                 Limit.slidingWindow(5, Duration.ofHours(1)))).build();
