@@ -53,7 +53,9 @@ class MultiInstanceRateLimitIT {
         System.out.printf("exactness: admitted %s = %d in %.3f s of Redis time (limit 1000, refill %d)%n",
                 run.perProcess.get("exact"), run.total("exact"), run.elapsedMicros / 1e6, refilled);
         assertThat(run.denied("exact")).as("the limit was reached").isGreaterThan(0);
-        assertThat(run.total("exact")).isEqualTo(1000 + refilled);
+        // Exactly 1000 when the run stayed under 3.6 s of Redis time (refilled == 0), as it does unless the machine
+        // stalls; then at most the permits refilled meanwhile, which the hammering may or may not have caught.
+        assertThat(run.total("exact")).isBetween(1000L, 1000 + refilled);
     }
 
     @Test
