@@ -89,8 +89,9 @@ class RedisRateLimiterIT {
         long upper = 50 + (long) Math.floor(50 * elapsedMicros / 1e6);
         System.out.printf("refill: %d admitted of %d calls in %.3f s of Redis time (burst 50 + 50/s: at most %d)%n",
                 admitted, calls, elapsedMicros / 1e6, upper);
-        // 50 at once, then 50 per second for the 3 s we hammered; never more than the Redis clock allows.
-        assertThat(admitted).isBetween(50 + 150 - 1, (int) upper);
+        // 50 at once, then 50 per second for the 3 s we hammered; never more than the Redis clock allows. The
+        // permits of the last few tens of milliseconds may arrive after the last call of a loaded machine.
+        assertThat(admitted).isBetween(50 + 150 - 3, (int) upper);
     }
 
     @Test
