@@ -52,11 +52,11 @@ final class RedisRateLimiter implements RateLimiter {
         this.listener = listener;
         this.nanoTicker = nanoTicker;
         availability.onTransition(up -> {
+            // The local counts are kept: they refill with time like any bucket, so a second outage soon after the
+            // first continues where it left off instead of granting a fresh share (and callers racing the switch
+            // back never see a cleared, full bucket).
             if (up) {
                 backOnRedisAt = nanoTicker.getAsLong();
-                if (local != null) {
-                    local.clear();
-                }
             }
             try {
                 listener.fallbackChanged(policy.name(), !up);
