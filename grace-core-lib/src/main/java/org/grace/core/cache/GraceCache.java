@@ -1,5 +1,6 @@
 package org.grace.core.cache;
 
+import org.grace.core.redis.RedisNamespace;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Clock;
@@ -174,11 +175,7 @@ public interface GraceCache extends AutoCloseable {
 
         /** Prefix of the Redis keys ({@code ns:c:key}, {@code ns:t:tag}) and of the invalidation channel. */
         public Builder namespace(String namespace) {
-            if (namespace == null || namespace.isBlank() || namespace.length() > 100 || namespace.contains(" ")) {
-                throw new IllegalArgumentException("namespace must be 1-100 characters without spaces, got '"
-                        + namespace + "'");
-            }
-            this.namespace = namespace;
+            this.namespace = RedisNamespace.require(namespace);
             return this;
         }
 

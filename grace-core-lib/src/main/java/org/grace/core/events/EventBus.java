@@ -1,5 +1,6 @@
 package org.grace.core.events;
 
+import org.grace.core.redis.RedisNamespace;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
@@ -88,11 +89,7 @@ public interface EventBus extends AutoCloseable {
 
         /** Channel prefix: topic {@code t} is the Redis channel {@code namespace:ev:t}. */
         public Builder namespace(String namespace) {
-            if (namespace == null || namespace.isBlank() || namespace.length() > 100 || namespace.contains(" ")) {
-                throw new IllegalArgumentException("namespace must be 1-100 characters without spaces, got '"
-                        + namespace + "'");
-            }
-            this.namespace = namespace;
+            this.namespace = RedisNamespace.require(namespace);
             return this;
         }
 
