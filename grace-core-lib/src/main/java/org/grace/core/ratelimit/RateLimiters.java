@@ -36,6 +36,11 @@ public final class RateLimiters {
     public static final FallbackPolicy DEFAULT_FALLBACK = FallbackPolicy.local(3);
     /** Keys counted in memory per limiter; about 200 bytes each, so at most about 20 MB under a flood of new keys. */
     public static final long DEFAULT_MAX_LOCAL_KEYS = 100_000;
+    /**
+     * Remember Redis's denials until their retry-after: exact (see {@code DenialMemory}), and a key under attack then
+     * costs Redis one call per retry-after instead of one per request.
+     */
+    public static final boolean DEFAULT_REMEMBER_DENIALS = true;
 
     private RateLimiters() {
     }
@@ -54,6 +59,7 @@ public final class RateLimiters {
         private LongSupplier nanoTicker = System::nanoTime;
         private String keyPrefix = DEFAULT_KEY_PREFIX;
         private long maxLocalKeys = DEFAULT_MAX_LOCAL_KEYS;
+        private boolean rememberDenials = DEFAULT_REMEMBER_DENIALS;
         private RedisAvailability availability;
         private boolean availabilityGiven;
         private RScript script;
@@ -126,6 +132,16 @@ public final class RateLimiters {
         }
 
         /**
+         * Whether a key that Redis denied is denied in this instance until its retry-after without asking Redis again;
+         * {@link #DEFAULT_REMEMBER_DENIALS} unless set. Turn it off only if something other than time can give
+         * permits back (e.g. an operator deleting keys in Redis) and that must take effect at once.
+         */
+        public Builder rememberDenials(boolean value) {
+            this.rememberDenials = value;
+            return this;
+        }
+
+        /**
          * The availability tracker to share, e.g. with other Grace features on the same Redis; by default the builder
          * creates one at the first {@link #build()} and shares it between the limiters it builds.
          */
@@ -151,7 +167,7 @@ public final class RateLimiters {
                     RateLimitDecision.Source.LOCAL, RateLimitListener.NONE, nanoTicker)
                     : null;
             return new RedisRateLimiter(policy, script, keyPrefix, availability, fallback, local, listener,
-                    nanoTicker);
+                    nanoTicker, rememberDenials ? new DenialMemory(maxLocalKeys, nanoTicker) : null);
         }
     }
 }

@@ -33,6 +33,8 @@ final class RedisRateLimiter implements RateLimiter {
     private final LocalRateLimiter local;
     private final RateLimitListener listener;
     private final LongSupplier nanoTicker;
+    /** Null when the builder turned remembering denials off. */
+    private final DenialMemory denials;
     private final AtomicBoolean listenerFailureLogged = new AtomicBoolean();
     /** Ticker time of the last switch back to Redis, {@link #NEVER} before the first. */
     private volatile long backOnRedisAt = NEVER;
@@ -41,7 +43,7 @@ final class RedisRateLimiter implements RateLimiter {
 
     RedisRateLimiter(RateLimitPolicy policy, RScript script, String keyPrefix, RedisAvailability availability,
                      FallbackPolicy fallback, LocalRateLimiter local, RateLimitListener listener,
-                     LongSupplier nanoTicker) {
+                     LongSupplier nanoTicker, DenialMemory denials) {
         this.policy = policy;
         this.script = script;
         this.keyPrefix = keyPrefix + policy.name() + ":";
@@ -51,6 +53,7 @@ final class RedisRateLimiter implements RateLimiter {
         this.local = local;
         this.listener = listener;
         this.nanoTicker = nanoTicker;
+        this.denials = denials;
         availability.onTransition(up -> {
             // The local counts are kept: they refill with time like any bucket, so a second outage soon after the
             // first continues where it left off instead of granting a fresh share (and callers racing the switch
@@ -73,6 +76,10 @@ final class RedisRateLimiter implements RateLimiter {
         Keys.check(key);
         Keys.checkPermits(policy, permits);
         long start = nanoTicker.getAsLong();
+        RateLimitDecision remembered = recall(key, permits);
+        if (remembered != null) {
+            return report(remembered, start);
+        }
         if (!availability.shouldTryRedis()) {
             return report(fallback(key, permits), start);
         }
@@ -96,7 +103,7 @@ final class RedisRateLimiter implements RateLimiter {
                 error = e;
             }
         }
-        return report(decide(reply, error, key, permits, start), start);
+        return report(remember(key, permits, decide(reply, error, key, permits, start), start), start);
     }
 
     @Override
@@ -104,6 +111,10 @@ final class RedisRateLimiter implements RateLimiter {
         Keys.check(key);
         Keys.checkPermits(policy, permits);
         long start = nanoTicker.getAsLong();
+        RateLimitDecision remembered = recall(key, permits);
+        if (remembered != null) {
+            return CompletableFuture.completedFuture(report(remembered, start));
+        }
         if (!availability.shouldTryRedis()) {
             return CompletableFuture.completedFuture(report(fallback(key, permits), start));
         }
@@ -144,7 +155,18 @@ final class RedisRateLimiter implements RateLimiter {
 
     private void complete(List<Object> reply, Throwable error, String key, long permits, long start,
                           CompletableFuture<RateLimitDecision> result) {
-        result.complete(report(decide(reply, error, key, permits, start), start));
+        result.complete(report(remember(key, permits, decide(reply, error, key, permits, start), start), start));
+    }
+
+    private RateLimitDecision recall(String key, long permits) {
+        return denials == null ? null : denials.recall(key, permits);
+    }
+
+    private RateLimitDecision remember(String key, long permits, RateLimitDecision decision, long start) {
+        if (denials != null) {
+            denials.remember(key, permits, decision, start);
+        }
+        return decision;
     }
 
     /** Never throws: on the asynchronous path a throw here would leave the caller's stage incomplete forever. */

@@ -77,7 +77,9 @@ class RedisRateLimiterIT {
         long start = System.nanoTime();
         int admitted = 0;
         int calls = 0;
-        while (System.nanoTime() - start < hammerNanos && calls < 2_000_000) {
+        // Denials are mostly answered from the limiter's memory of Redis's last denial, so calls are cheap: bound
+        // the loop by time, with a count bound only as a backstop.
+        while (System.nanoTime() - start < hammerNanos && calls < 200_000_000) {
             calls++;
             RateLimitDecision d = limiter.tryAcquire("k");
             assertThat(d.source()).isEqualTo(RateLimitDecision.Source.REDIS);
@@ -203,6 +205,57 @@ class RedisRateLimiterIT {
         assertThat(straight.tryAcquire("k").allowed()).isTrue();
         assertThat(limiter.tryAcquire("k").allowed()).isFalse();
         assertThat(straight.tryAcquire("k").allowed()).isFalse();
+    }
+
+    @Test
+    void aDenialIsRememberedUntilItsRetryAfterSoAnAttackCostsRedisOneCallPerRetry() throws Exception {
+        RateLimiter limiter = limiters.policy(RateLimitPolicy.of("remember", Limit.perSecond(2))).build();
+        RateLimiter forgetful = RateLimiters.builder().redis(client).fallback(FallbackPolicy.failClosed())
+                .rememberDenials(false).policy(RateLimitPolicy.of("remember", Limit.perSecond(2))).build();
+        limiter.tryAcquire("warm-up"); // loads the policy's script (EVALSHA, NOSCRIPT, EVAL) before counting
+        long before = scriptCalls();
+        assertThat(limiter.tryAcquire("guess").allowed()).isTrue();
+        assertThat(limiter.tryAcquire("guess").allowed()).isTrue();
+        RateLimitDecision first = limiter.tryAcquire("guess");
+        assertThat(first.allowed()).isFalse();
+        for (int i = 0; i < 200; i++) {
+            RateLimitDecision again = limiter.tryAcquire("guess");
+            assertThat(again.allowed()).isFalse();
+            assertThat(again.retryAfter()).isLessThanOrEqualTo(first.retryAfter()).isPositive();
+        }
+        // Three script calls reached Redis: two admissions and the first denial; the 200 repeats did not.
+        assertThat(scriptCalls() - before).isEqualTo(3);
+        // Redis agrees meanwhile: the state there still denies (asked without the memory; same script, loaded).
+        assertThat(forgetful.tryAcquire("guess").allowed()).isFalse();
+
+        // Once the retry-after has passed the next request goes to Redis again and is admitted.
+        Thread.sleep(first.retryAfter().toMillis() + 20);
+        assertThat(limiter.tryAcquire("guess").allowed()).isTrue();
+        assertThat(scriptCalls() - before).isEqualTo(5); // plus the forgetful check and this admission
+    }
+
+    @Test
+    void aRememberedDenialOfManyPermitsDoesNotDenyARequestForFewer() {
+        RateLimiter limiter = limiters.policy(RateLimitPolicy.of("remember-few", Limit.perMinute(10))).build();
+        assertThat(limiter.tryAcquire("bulk", 8).allowed()).isTrue();
+        assertThat(limiter.tryAcquire("bulk", 5).allowed()).isFalse();
+        RateLimitDecision small = limiter.tryAcquire("bulk", 2);
+        assertThat(small.allowed()).isTrue();
+        assertThat(small.remaining()).isZero();
+    }
+
+    private static long scriptCalls() {
+        var stats = client.getRedisNodes(RedisNodes.SINGLE).getInstance().info(RedisNode.InfoSection.COMMANDSTATS);
+        return calls(stats.get("cmdstat_evalsha")) + calls(stats.get("cmdstat_eval"));
+    }
+
+    private static long calls(String stat) {
+        // "calls=12,usec=345,usec_per_call=28.75,..."
+        if (stat == null) {
+            return 0;
+        }
+        var m = java.util.regex.Pattern.compile("calls=(\\d+)").matcher(stat);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
     }
 
     private static int admitted(RateLimiter limiter, String key, int attempts) {
