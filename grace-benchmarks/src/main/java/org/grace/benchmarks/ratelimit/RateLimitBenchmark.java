@@ -1,0 +1,301 @@
+package org.grace.benchmarks.ratelimit;
+
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.distributed.BucketProxy;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.redis.redisson.Bucket4jRedisson;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.grace.core.ratelimit.FallbackPolicy;
+import org.grace.core.ratelimit.Limit;
+import org.grace.core.ratelimit.RateLimitDecision;
+import org.grace.core.ratelimit.RateLimitPolicy;
+import org.grace.core.ratelimit.RateLimiter;
+import org.grace.core.ratelimit.RateLimiters;
+import org.grace.core.redis.RedisClients;
+import org.grace.core.redis.RedisUrl;
+import org.grace.testsupport.RedisServer;
+import org.redisson.Redisson;
+import org.redisson.api.RRateLimiter;
+import org.redisson.api.RateType;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+import org.redisson.client.protocol.RedisCommands;
+import org.redisson.command.CommandAsyncExecutor;
+
+/**
+ * Grace's rate limiter against Redisson's {@code RRateLimiter}, Bucket4j on Redisson, and a raw {@code PING} (the
+ * floor: one round trip), all through one Redisson client on one throwaway Redis, with the same caller threads.
+ *
+ * <p>Each contender runs, in turn, for a warm-up and then a measured period at 1, 8 and 64 caller threads, in two
+ * workloads: 1024 keys picked at random (mostly admitted, the everyday case) and one hot key everybody hits (mostly
+ * denied, an attack or a popular resource). Every limit is 1000 per second with a burst of 1000. Each call is timed
+ * on the caller thread; throughput counts the calls completed in the measured period. Prints Markdown.
+ *
+ * <p>System properties: {@code warmupSeconds} (1), {@code measureSeconds} (4), {@code threads} ("1,8,64").
+ */
+public final class RateLimitBenchmark {
+    private static final int KEYS = 1024;
+    private static final long LIMIT_PER_SECOND = 1000;
+
+    private RateLimitBenchmark() {
+    }
+
+    interface Contender {
+        String name();
+
+        /** One decision (or one PING); true when admitted. */
+        boolean decide(String key);
+    }
+
+    record Result(String workload, int threads, String contender, double perSecond, double allowedShare,
+                  long p50, long p99, long errors, long fallbacks) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Duration warmup = Duration.ofSeconds(Long.getLong("warmupSeconds", 1));
+        Duration measure = Duration.ofSeconds(Long.getLong("measureSeconds", 4));
+        int[] threadCounts = java.util.Arrays.stream(System.getProperty("threads", "1,8,64").split(","))
+                .mapToInt(Integer::parseInt).toArray();
+        RedisServer redis = RedisServer.start();
+        RedissonClient client = RedisClients.create(RedisUrl.parse(redis.url()), "ratelimit-benchmark");
+        try {
+            String version = client.getRedisNodes(org.redisson.api.redisnode.RedisNodes.SINGLE).getInstance()
+                    .info(org.redisson.api.redisnode.RedisNode.InfoSection.SERVER).get("redis_version");
+            System.out.printf("Started %s; Redis %s on %s; %d cores; JVM %s; warm-up %s, measured %s per cell%n%n",
+                    Instant.now(), version, redis.url(), Runtime.getRuntime().availableProcessors(),
+                    System.getProperty("java.vm.version"), warmup, measure);
+            AtomicLong graceFallbacks = new AtomicLong();
+            List<Contender> contenders = List.of(ping(client), grace(client, graceFallbacks), redisson(client),
+                    bucket4j(client));
+            // JIT and connection warm-up for everybody before anything is measured.
+            for (Contender c : contenders) {
+                run(c, "warm-up", 8, Duration.ofSeconds(2), Duration.ZERO, graceFallbacks);
+            }
+            List<Result> results = new ArrayList<>();
+            String only = System.getProperty("contenders", "");
+            if (!only.isEmpty()) {
+                contenders = contenders.stream().filter(c -> only.contains(c.name().split(" ")[0])).toList();
+            }
+            for (String workload : System.getProperty("workloads", "1024 keys,1 hot key").split(",")) {
+                for (int threads : threadCounts) {
+                    for (Contender c : contenders) {
+                        Result r = run(c, workload, threads, warmup, measure, graceFallbacks);
+                        System.out.printf(Locale.ROOT, "  %-10s %3d threads %-22s %9.0f/s p50 %6d us p99 %6d us%n",
+                                workload, threads, c.name(), r.perSecond, r.p50 / 1000, r.p99 / 1000);
+                        results.add(r);
+                        if (Boolean.getBoolean("commandStats")) {
+                            System.out.println("    " + commandStats(redis));
+                        }
+                    }
+                }
+            }
+            print(results);
+        } finally {
+            client.shutdown();
+            redis.stop();
+        }
+    }
+
+    private static Result run(Contender contender, String workload, int threads, Duration warmup, Duration measure,
+                              AtomicLong graceFallbacks) throws InterruptedException {
+        boolean hot = workload.equals("1 hot key");
+        long fallbacksBefore = graceFallbacks.get();
+        long start = System.nanoTime() + Duration.ofMillis(50).toNanos();
+        long measureFrom = start + warmup.toNanos();
+        long end = measureFrom + measure.toNanos();
+        LatencyHistogram[] histograms = new LatencyHistogram[threads];
+        long[] allowed = new long[threads];
+        long[] errors = new long[threads];
+        Thread[] workers = new Thread[threads];
+        String prefix = contender.name().replaceAll("\\W", "") + ":" + workload.replaceAll("\\W", "") + ":";
+        for (int t = 0; t < threads; t++) {
+            LatencyHistogram histogram = histograms[t] = new LatencyHistogram();
+            int index = t;
+            workers[t] = new Thread(() -> {
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                while (System.nanoTime() < start) {
+                    Thread.onSpinWait();
+                }
+                long now;
+                while ((now = System.nanoTime()) < end) {
+                    String key = prefix + (hot ? "hot" : Integer.toString(random.nextInt(KEYS)));
+                    boolean ok;
+                    try {
+                        ok = contender.decide(key);
+                    } catch (RuntimeException e) {
+                        errors[index]++;
+                        continue;
+                    }
+                    long done = System.nanoTime();
+                    if (now >= measureFrom && done <= end) {
+                        histogram.record(done - now);
+                        if (ok) {
+                            allowed[index]++;
+                        }
+                    }
+                }
+            }, "caller-" + t);
+            workers[t].start();
+        }
+        for (Thread worker : workers) {
+            worker.join();
+        }
+        LatencyHistogram all = new LatencyHistogram();
+        long allowedTotal = 0;
+        long errorTotal = 0;
+        for (int t = 0; t < threads; t++) {
+            all.add(histograms[t]);
+            allowedTotal += allowed[t];
+            errorTotal += errors[t];
+        }
+        double seconds = Math.max(measure.toNanos(), 1) / 1e9;
+        return new Result(workload, threads, contender.name(), all.count() / seconds,
+                all.count() == 0 ? 0 : (double) allowedTotal / all.count(), all.quantile(0.50), all.quantile(0.99),
+                errorTotal, graceFallbacks.get() - fallbacksBefore);
+    }
+
+    /** Redis's own count of commands (scripts' inner calls included) and their server time, then reset. */
+    private static String commandStats(RedisServer redis) {
+        StringBuilder sb = new StringBuilder();
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", redis.port())) {
+            socket.getOutputStream().write("INFO commandstats\r\nCONFIG RESETSTAT\r\n".getBytes());
+            socket.setSoTimeout(1000);
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    socket.getInputStream()));
+            String line;
+            while ((line = in.readLine()) != null && !line.startsWith("+OK")) {
+                if (line.startsWith("cmdstat_")) {
+                    sb.append(line.replaceAll(",rejected_calls=\\d+,failed_calls=\\d+", "")).append("; ");
+                }
+            }
+        } catch (java.io.IOException e) {
+            sb.append(e);
+        }
+        return sb.toString();
+    }
+
+    private static Contender ping(RedissonClient client) {
+        CommandAsyncExecutor executor = ((Redisson) client).getCommandExecutor();
+        return new Contender() {
+            @Override
+            public String name() {
+                return "Redis PING (floor)";
+            }
+
+            @Override
+            public boolean decide(String key) {
+                Object reply = executor.get(executor.writeAsync(key, StringCodec.INSTANCE, RedisCommands.PING));
+                return "PONG".equals(reply);
+            }
+        };
+    }
+
+    private static Contender grace(RedissonClient client, AtomicLong fallbacks) {
+        // Fail-closed so that a fallback could never pass for a fast admission; fallbacks are counted and shown.
+        RateLimiter limiter = RateLimiters.builder().redis(client).fallback(FallbackPolicy.failClosed())
+                .policy(RateLimitPolicy.of("bench", Limit.perSecond(LIMIT_PER_SECOND))).build();
+        return new Contender() {
+            @Override
+            public String name() {
+                return "Grace RateLimiter";
+            }
+
+            @Override
+            public boolean decide(String key) {
+                RateLimitDecision d = limiter.tryAcquire(key);
+                if (d.isFallback()) {
+                    fallbacks.incrementAndGet();
+                }
+                return d.allowed();
+            }
+        };
+    }
+
+    private static Contender redisson(RedissonClient client) {
+        Map<String, RRateLimiter> limiters = new ConcurrentHashMap<>();
+        return new Contender() {
+            @Override
+            public String name() {
+                return "Redisson RRateLimiter";
+            }
+
+            @Override
+            public boolean decide(String key) {
+                // Configured once per key (trySetRate is a round trip of its own), as an application would.
+                RRateLimiter limiter = limiters.computeIfAbsent(key, k -> {
+                    RRateLimiter l = client.getRateLimiter(k);
+                    l.trySetRate(RateType.OVERALL, LIMIT_PER_SECOND, Duration.ofSeconds(1));
+                    return l;
+                });
+                return limiter.tryAcquire();
+            }
+        };
+    }
+
+    private static Contender bucket4j(RedissonClient client) {
+        ProxyManager<String> proxies = Bucket4jRedisson.casBasedBuilder(((Redisson) client).getCommandExecutor())
+                .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
+                        Duration.ofSeconds(10)))
+                .build();
+        BucketConfiguration configuration = BucketConfiguration.builder()
+                .addLimit(limit -> limit.capacity(LIMIT_PER_SECOND).refillGreedy(LIMIT_PER_SECOND, Duration.ofSeconds(1)))
+                .build();
+        Map<String, BucketProxy> buckets = new ConcurrentHashMap<>();
+        return new Contender() {
+            @Override
+            public String name() {
+                return "Bucket4j (Redisson CAS)";
+            }
+
+            @Override
+            public boolean decide(String key) {
+                return buckets.computeIfAbsent(key, k -> proxies.builder().build(k, () -> configuration))
+                        .tryConsume(1);
+            }
+        };
+    }
+
+    private static void print(List<Result> results) {
+        System.out.println();
+        System.out.println("| Workload | Callers | Contender | Decisions/s | Admitted | p50 (us) | p99 (us) | Errors |");
+        System.out.println("|---|---:|---|---:|---:|---:|---:|---:|");
+        for (Result r : results) {
+            String errors = r.errors + (r.contender.startsWith("Grace") ? " (fallbacks " + r.fallbacks + ")" : "");
+            System.out.printf(Locale.ROOT, "| %s | %d | %s | %,.0f | %.1f%% | %.0f | %.0f | %s |%n", r.workload,
+                    r.threads, r.contender, r.perSecond, r.allowedShare * 100, r.p50 / 1000.0, r.p99 / 1000.0,
+                    errors);
+        }
+        System.out.println();
+        System.out.println("| Workload | Callers | Grace / Redisson throughput (goal >= 1.2) "
+                + "| Grace / Bucket4j throughput (goal >= 1.5) | Grace p99 / PING p99 (goal <= 1.5) |");
+        System.out.println("|---|---:|---:|---:|---:|");
+        Map<String, Map<String, Result>> cells = new LinkedHashMap<>();
+        for (Result r : results) {
+            cells.computeIfAbsent(r.workload + "|" + r.threads, k -> new LinkedHashMap<>()).put(r.contender, r);
+        }
+        for (Map.Entry<String, Map<String, Result>> e : cells.entrySet()) {
+            Map<String, Result> cell = e.getValue();
+            if (cell.size() < 4) {
+                continue;
+            }
+            Result grace = cell.get("Grace RateLimiter");
+            double vsRedisson = grace.perSecond / cell.get("Redisson RRateLimiter").perSecond;
+            double vsBucket4j = grace.perSecond / cell.get("Bucket4j (Redisson CAS)").perSecond;
+            double vsPing = (double) grace.p99 / cell.get("Redis PING (floor)").p99;
+            String[] parts = e.getKey().split("\\|");
+            System.out.printf(Locale.ROOT, "| %s | %s | %.2f %s | %.2f %s | %.2f %s |%n", parts[0], parts[1],
+                    vsRedisson, vsRedisson >= 1.2 ? "yes" : "**no**", vsBucket4j, vsBucket4j >= 1.5 ? "yes" : "**no**",
+                    vsPing, vsPing <= 1.5 ? "yes" : "**no**");
+        }
+    }
+}

@@ -1,0 +1,429 @@
+package org.grace.core.jobs;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.grace.core.InstanceId;
+
+/**
+ * The {@link Jobs} implementation: a {@link QueueWorker} per configured queue, one {@link NotificationListener},
+ * and two maintenance threads for lease renewal (heartbeat and timeouts), the reaper of expired leases, recurring
+ * schedules and retention cleanup.
+ */
+final class DefaultJobs implements Jobs {
+    private static final System.Logger LOG = System.getLogger(DefaultJobs.class.getName());
+    private static final int MAX_ERROR_LENGTH = 4_000;
+    private static final long SCHEDULE_CHECK_MILLIS = 1_000;
+    private static final long RETENTION_CHECK_MILLIS = 60_000;
+    private static final int RETENTION_BATCH = 1_000;
+
+    private static final int NEW = 0;
+    private static final int STARTED = 1;
+    private static final int CLOSING = 2;
+    private static final int CLOSED = 3;
+
+    private final JobsBuilder.JobsConfig config;
+    private final JobStore store;
+    private final RetryBackoff backoff;
+    private final Map<String, QueueWorker> workers = new LinkedHashMap<>();
+    private final Map<Long, JobRun> active = new ConcurrentHashMap<>();
+    private final JobsAdmin admin;
+    private final AtomicInteger state = new AtomicInteger(NEW);
+    private final AtomicBoolean databaseUp = new AtomicBoolean(true);
+    private volatile boolean schedulesRegistered;
+    private NotificationListener notificationListener;
+    private ScheduledExecutorService maintenance;
+
+    DefaultJobs(JobsBuilder.JobsConfig config) {
+        this.config = config;
+        this.store = new JobStore(config.dataSource(), config.instanceId().value(), config.leaseDuration().toMillis());
+        this.backoff = new RetryBackoff(config.retryDelay(), config.maxRetryDelay(), config.random());
+        this.admin = new DefaultJobsAdmin(store);
+    }
+
+    // ---- public API ----
+
+    @Override
+    public Jobs start() {
+        if (!state.compareAndSet(NEW, STARTED)) {
+            if (state.get() == STARTED) {
+                return this;
+            }
+            throw new IllegalStateException("jobs instance " + config.instanceId() + " is closed");
+        }
+        config.queues().forEach((queue, concurrency) ->
+                workers.put(queue, new QueueWorker(queue, concurrency, this, store, config.pollInterval())));
+        workers.values().forEach(QueueWorker::start);
+        if (config.notifications()) {
+            notificationListener = new NotificationListener(config.dataSource(), this::onNotification,
+                    () -> workers.values().forEach(w -> w.wake(QueueWorker.WORK)));
+            notificationListener.start("grace-jobs-listener");
+        }
+        AtomicInteger n = new AtomicInteger();
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(2, r -> {
+            Thread t = new Thread(r, "grace-jobs-maintenance-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        maintenance = executor;
+        long lease = config.leaseDuration().toMillis();
+        long heartbeat = Math.max(50, lease / 3);
+        long reap = Math.max(50, Math.min(config.pollInterval().toMillis(), lease / 2));
+        executor.scheduleWithFixedDelay(guard("lease renewal", this::renewLeases), heartbeat, heartbeat,
+                TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(guard("reaping expired leases", this::reapExpiredLeases), reap, reap,
+                TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(guard("recurring schedules", this::fireSchedules), 0, SCHEDULE_CHECK_MILLIS,
+                TimeUnit.MILLISECONDS);
+        long retention = Math.max(1_000, Math.min(RETENTION_CHECK_MILLIS, config.retention().toMillis()));
+        executor.scheduleWithFixedDelay(guard("retention cleanup", this::deleteExpired), retention, retention,
+                TimeUnit.MILLISECONDS);
+        LOG.log(Level.INFO, "grace jobs: instance {0} started, queues {1}, lease {2}, poll {3}",
+                config.instanceId(), config.queues(), config.leaseDuration(), config.pollInterval());
+        return this;
+    }
+
+    @Override
+    public long enqueue(String type, Object payload) {
+        return enqueue(type, payload, JobOptions.DEFAULTS);
+    }
+
+    @Override
+    public long enqueue(String type, Object payload, JobOptions options) {
+        String json = serialise(type, payload);
+        try (Connection c = store.connection()) {
+            return insert(c, type, json, options);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not enqueue job of type '" + type + "': " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public long enqueue(Connection connection, String type, Object payload, JobOptions options) {
+        Objects.requireNonNull(connection, "connection must not be null");
+        String json = serialise(type, payload);
+        try {
+            return insert(connection, type, json, options);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not enqueue job of type '" + type + "': " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public JobsAdmin admin() {
+        return admin;
+    }
+
+    @Override
+    public InstanceId instanceId() {
+        return config.instanceId();
+    }
+
+    @Override
+    public void close() {
+        if (state.compareAndSet(NEW, CLOSED) || !state.compareAndSet(STARTED, CLOSING)) {
+            return;
+        }
+        // Claiming stops first and claimed jobs still waiting for a thread go straight back, before anything
+        // slower (the listener takes up to half a second to stop), so no waiting job starts during shutdown.
+        workers.values().forEach(QueueWorker::stopClaiming);
+        List<JobStore.Lease> notStarted = new ArrayList<>();
+        for (QueueWorker w : workers.values()) {
+            List<Runnable> queued = new ArrayList<>();
+            w.executor.getQueue().drainTo(queued);
+            for (Runnable r : queued) {
+                JobRun run = (JobRun) r;
+                run.loseLease();
+                untrack(run);
+                notStarted.add(run.lease);
+            }
+            w.executor.shutdown();
+        }
+        release(notStarted, "not started");
+        if (notificationListener != null) {
+            notificationListener.stop();
+        }
+        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+        for (QueueWorker w : workers.values()) {
+            try {
+                w.executor.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        flushAllCompletions();
+        List<JobStore.Lease> unfinished = new ArrayList<>();
+        for (JobRun run : active.values()) {
+            if (run.loseLease()) {
+                safely(() -> config.listener().onLeaseLost(run));
+            }
+            unfinished.add(run.lease);
+            run.interrupt();
+        }
+        release(unfinished, "still running after the shutdown grace of " + config.shutdownGrace());
+        workers.values().forEach(w -> w.executor.shutdownNow());
+        maintenance.shutdownNow();
+        state.set(CLOSED);
+        LOG.log(Level.INFO, "grace jobs: instance {0} stopped", config.instanceId());
+    }
+
+    // ---- used by the workers ----
+
+    int batchSize() {
+        return config.batchSize();
+    }
+
+    JobListener listener() {
+        return config.listener();
+    }
+
+    Clock clock() {
+        return config.clock();
+    }
+
+    ObjectMapper mapper() {
+        return config.mapper();
+    }
+
+    RetryBackoff backoff() {
+        return backoff;
+    }
+
+    boolean deleteOnCompletion() {
+        return config.retention().isZero();
+    }
+
+    JobsBuilder.HandlerRegistration<?> handler(String type) {
+        return config.handlers().get(type);
+    }
+
+    Set<String> handlerTypes() {
+        return new TreeSet<>(config.handlers().keySet());
+    }
+
+    void track(JobRun run) {
+        active.put(run.jobId(), run);
+    }
+
+    void untrack(JobRun run) {
+        active.remove(run.jobId(), run);
+    }
+
+    void safely(Runnable listenerCall) {
+        try {
+            listenerCall.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "grace jobs: job listener threw; ignored", e);
+        }
+    }
+
+    void databaseUp() {
+        if (databaseUp.compareAndSet(false, true)) {
+            LOG.log(Level.INFO, "grace jobs: database reachable again, instance {0} carries on",
+                    config.instanceId());
+        }
+    }
+
+    void databaseDown(String doing, Exception e) {
+        if (databaseUp.compareAndSet(true, false)) {
+            LOG.log(Level.WARNING, "grace jobs: database error while {0} ({1}); retrying until it is back",
+                    doing, e.getMessage());
+        } else {
+            LOG.log(Level.DEBUG, "grace jobs: database still failing while {0}: {1}", doing, e.getMessage());
+        }
+    }
+
+    static String describe(Throwable error) {
+        StringWriter out = new StringWriter();
+        error.printStackTrace(new PrintWriter(out));
+        String text = out.toString();
+        return text.length() <= MAX_ERROR_LENGTH ? text : text.substring(0, MAX_ERROR_LENGTH) + "...";
+    }
+
+    // ---- internals ----
+
+    private String serialise(String type, Object payload) {
+        JobsBuilder.requireName(type, "job type");
+        String json;
+        try {
+            json = config.mapper().writeValueAsString(payload);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("payload of job type '" + type + "' ("
+                    + (payload == null ? "null" : payload.getClass().getName()) + ") cannot be serialised to JSON: "
+                    + e.getOriginalMessage(), e);
+        }
+        JobsBuilder.HandlerRegistration<?> registration = config.handlers().get(type);
+        if (registration != null) {
+            // Fail here, in the caller's hands, rather than in a worker after the transaction committed.
+            try {
+                config.mapper().readValue(json, registration.payloadType());
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("payload of job type '" + type + "' serialises to JSON that the "
+                        + "handler cannot read as " + registration.payloadType().getName() + ": "
+                        + e.getOriginalMessage(), e);
+            }
+        }
+        return json;
+    }
+
+    private long insert(Connection c, String type, String json, JobOptions options) throws SQLException {
+        JobOptions o = options != null ? options : JobOptions.DEFAULTS;
+        int maxAttempts = o.maxAttempts() != null ? o.maxAttempts() : config.maxAttempts();
+        long delay = o.delay() != null ? o.delay().toMillis() : 0;
+        long id = store.insert(c, o.queue(), type, json, o.priority(), o.runAt(), delay, maxAttempts,
+                o.idempotencyKey());
+        safely(() -> config.listener().onEnqueued(o.queue(), type, id));
+        return id;
+    }
+
+    private void onNotification(String queue) {
+        QueueWorker w = workers.get(queue);
+        if (w != null) {
+            w.wake(QueueWorker.WORK);
+        }
+    }
+
+    private Runnable guard(String what, ThrowingTask task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (SQLException | RuntimeException e) {
+                databaseDown(what, e);
+            }
+        };
+    }
+
+    private interface ThrowingTask {
+        void run() throws SQLException;
+    }
+
+    private void renewLeases() throws SQLException {
+        long now = config.clock().millis();
+        long timeout = config.timeout().toMillis();
+        List<JobStore.Lease> toRenew = new ArrayList<>();
+        for (JobRun run : active.values()) {
+            if (run.isLeaseLost()) {
+                continue;
+            }
+            long started = run.startedMillis;
+            if (started > 0 && now - started > timeout) {
+                if (run.loseLease()) {
+                    LOG.log(Level.WARNING, "grace jobs: {0} exceeded its timeout of {1}; interrupting it and "
+                            + "letting its lease expire", run, config.timeout());
+                    safely(() -> config.listener().onLeaseLost(run));
+                }
+                run.interrupt();
+                continue;
+            }
+            toRenew.add(run.lease);
+        }
+        if (toRenew.isEmpty()) {
+            return;
+        }
+        Set<Long> held = store.renew(toRenew);
+        databaseUp();
+        for (JobStore.Lease lease : toRenew) {
+            if (!held.contains(lease.id())) {
+                JobRun run = active.get(lease.id());
+                if (run != null && run.lease.equals(lease) && run.loseLease()) {
+                    LOG.log(Level.WARNING, "grace jobs: {0} lost its lease (expired and taken over)", run);
+                    safely(() -> config.listener().onLeaseLost(run));
+                }
+            }
+        }
+    }
+
+    private void reapExpiredLeases() throws SQLException {
+        if (state.get() != STARTED) {
+            return;
+        }
+        int reaped = store.reapExpiredLeases();
+        databaseUp();
+        if (reaped > 0) {
+            LOG.log(Level.INFO, "grace jobs: put back {0} job(s) whose lease expired", reaped);
+        }
+    }
+
+    private void fireSchedules() throws SQLException {
+        if (state.get() != STARTED) {
+            return;
+        }
+        if (!schedulesRegistered) {
+            registerSchedules();
+            schedulesRegistered = true;
+        }
+        store.fireDueSchedules();
+        databaseUp();
+    }
+
+    private void registerSchedules() throws SQLException {
+        if (config.recurring().isEmpty()) {
+            return;
+        }
+        try (Connection c = store.connection()) {
+            var now = store.databaseNow(c);
+            for (JobsBuilder.RecurringJob r : config.recurring()) {
+                String json = serialise(r.type(), r.payload());
+                int maxAttempts = r.options().maxAttempts() != null ? r.options().maxAttempts() : config.maxAttempts();
+                store.upsertSchedule(c, r.name(), r.schedule().toString(), r.type(), r.options().queue(), json,
+                        r.options().priority(), maxAttempts, r.schedule().next(now));
+            }
+        }
+    }
+
+    private void deleteExpired() throws SQLException {
+        if (state.get() != STARTED) {
+            return;
+        }
+        long retention = config.retention().toMillis();
+        for (int i = 0; i < 50; i++) {
+            if (store.deleteFinished(retention, RETENTION_BATCH) < RETENTION_BATCH) {
+                break;
+            }
+        }
+    }
+
+    private void flushAllCompletions() {
+        try (Connection c = store.connection()) {
+            for (QueueWorker w : workers.values()) {
+                w.flushCompletions(c);
+            }
+        } catch (SQLException | RuntimeException e) {
+            databaseDown("recording completions at shutdown", e);
+        }
+    }
+
+    private void release(List<JobStore.Lease> leases, String why) {
+        if (leases.isEmpty()) {
+            return;
+        }
+        try {
+            int released = store.release(leases);
+            LOG.log(Level.INFO, "grace jobs: gave back {0} job(s) at shutdown ({1})", released, why);
+        } catch (SQLException | RuntimeException e) {
+            LOG.log(Level.WARNING, "grace jobs: could not give back {0} job(s) at shutdown ({1}); they run again "
+                    + "when their lease expires", leases.size(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package org.grace.core.ratelimit;
+
+import java.time.Clock;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+import org.grace.core.redis.RedisAvailability;
+import org.redisson.api.RScript;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+
+/**
+ * Builds {@link RateLimiter}s. One builder serves a whole application: set the Redis client and the shared settings
+ * once, then call {@link Builder#policy} and {@link Builder#build()} per limiter. Limiters built by one builder share
+ * one {@link RedisAvailability}, so a Redis outage is one pair of log lines (down, back) for all of them, and a
+ * limiter costs a few small objects: the script is not loaded per limiter, its SHA-1 is a constant.
+ *
+ * <pre>{@code
+ * RateLimiters.Builder limits = RateLimiters.builder().redis(redisson).fallback(FallbackPolicy.local(3));
+ * RateLimiter loginPerIp = limits.policy(RateLimitPolicy.of("login-ip", Limit.perMinute(10), Limit.perHour(100))).build();
+ * RateLimiter apiPerUser = limits.policy(RateLimitPolicy.of("api-user", Limit.perSecond(20))).build();
+ *
+ * RateLimitDecision d = loginPerIp.tryAcquire(request.getRemoteAddr());
+ * if (!d.allowed()) { response.setHeader("Retry-After", Long.toString(d.retryAfterSeconds())); ... }
+ * }</pre>
+ *
+ * <p>Without {@link Builder#redis} the limiter is in memory only: exact for one instance, not shared.
+ */
+public final class RateLimiters {
+    /** Redis keys start with this, so rate-limit state is easy to find, size and flush apart from other data. */
+    public static final String DEFAULT_KEY_PREFIX = "grace:rl:";
+    /**
+     * Local share for three instances: the scaling guide's production starts at three; with more instances the
+     * fallback admits up to {@code instances / 3} times the limit until Redis returns.
+     */
+    public static final FallbackPolicy DEFAULT_FALLBACK = FallbackPolicy.local(3);
+    /** Keys counted in memory per limiter; about 150 bytes each, so at most about 15 MB under a flood of new keys. */
+    public static final long DEFAULT_MAX_LOCAL_KEYS = 100_000;
+
+    private RateLimiters() {
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Validating builder; reusable: each {@link #build()} takes a snapshot of the current settings. */
+    public static final class Builder {
+        private RedissonClient redisson;
+        private RateLimitPolicy policy;
+        private FallbackPolicy fallback = DEFAULT_FALLBACK;
+        private RateLimitListener listener = RateLimitListener.NONE;
+        private Clock clock = Clock.systemUTC();
+        private LongSupplier nanoTicker = System::nanoTime;
+        private String keyPrefix = DEFAULT_KEY_PREFIX;
+        private long maxLocalKeys = DEFAULT_MAX_LOCAL_KEYS;
+        private RedisAvailability availability;
+        private RScript script;
+
+        private Builder() {
+        }
+
+        /** Shares state through this Redis; any codec (the script call uses its own string codec). */
+        public Builder redis(RedissonClient client) {
+            this.redisson = Objects.requireNonNull(client, "redis client must not be null");
+            this.script = client.getScript(StringCodec.INSTANCE);
+            return this;
+        }
+
+        /** The policy of the next limiter built. */
+        public Builder policy(RateLimitPolicy value) {
+            this.policy = Objects.requireNonNull(value, "policy must not be null");
+            return this;
+        }
+
+        /** What to decide while Redis is unreachable; {@link #DEFAULT_FALLBACK} unless set. */
+        public Builder fallback(FallbackPolicy value) {
+            this.fallback = Objects.requireNonNull(value, "fallback policy must not be null");
+            return this;
+        }
+
+        /** Hears decisions and fallback switches (metrics). */
+        public Builder listener(RateLimitListener value) {
+            this.listener = Objects.requireNonNull(value, "listener must not be null");
+            return this;
+        }
+
+        /**
+         * The clock of the in-memory limiter and of the Redis probe interval. Decisions on Redis never read it:
+         * they use Redis's {@code TIME}.
+         */
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value, "clock must not be null");
+            return this;
+        }
+
+        /** Source of nanoseconds for the decision latency the listener hears; {@code System::nanoTime} by default. */
+        public Builder nanoTicker(LongSupplier value) {
+            this.nanoTicker = Objects.requireNonNull(value, "nano ticker must not be null");
+            return this;
+        }
+
+        /** Prefix of every Redis key; the full key is {@code prefix + policyName + ":" + key}. */
+        public Builder keyPrefix(String value) {
+            if (value == null || value.isEmpty() || value.length() > 64) {
+                throw new IllegalArgumentException("key prefix must be 1-64 characters, got "
+                        + (value == null ? "null" : "'" + value + "'"));
+            }
+            this.keyPrefix = value;
+            return this;
+        }
+
+        /** Bound of the in-memory key map per limiter; {@link #DEFAULT_MAX_LOCAL_KEYS} unless set. */
+        public Builder maxLocalKeys(long value) {
+            if (value <= 0) {
+                throw new IllegalArgumentException("max local keys must be positive, got " + value);
+            }
+            this.maxLocalKeys = value;
+            return this;
+        }
+
+        /**
+         * The availability tracker to share, e.g. with other Grace features on the same Redis; by default the builder
+         * creates one at the first {@link #build()} and shares it between the limiters it builds.
+         */
+        public Builder availability(RedisAvailability value) {
+            this.availability = Objects.requireNonNull(value, "availability must not be null");
+            return this;
+        }
+
+        public RateLimiter build() {
+            if (policy == null) {
+                throw new IllegalArgumentException("a rate limiter needs a policy: call policy(...) before build()");
+            }
+            if (redisson == null) {
+                return new LocalRateLimiter(policy, clock, maxLocalKeys, RateLimitDecision.Source.MEMORY, listener,
+                        nanoTicker);
+            }
+            if (availability == null) {
+                availability = new RedisAvailability("ratelimit", clock, RedisAvailability.DEFAULT_PROBE_INTERVAL);
+            }
+            LocalRateLimiter local = fallback.mode() == FallbackPolicy.Mode.LOCAL
+                    ? new LocalRateLimiter(policy.scaled(fallback.share()), clock, maxLocalKeys,
+                    RateLimitDecision.Source.LOCAL, RateLimitListener.NONE, nanoTicker)
+                    : null;
+            return new RedisRateLimiter(policy, script, keyPrefix, availability, fallback, local, listener,
+                    nanoTicker);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package org.grace.core.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.grace.testsupport.ChildJvm;
+import org.grace.testsupport.PostgresServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Modelled on db-scheduler's cluster test: three worker processes share one table of 10,000 jobs; every job must
+ * be executed exactly once and none may be left pending or running.
+ */
+class JobsClusterIT {
+    private static final int JOBS = 10_000;
+    private static PostgresServer postgres;
+
+    @BeforeAll
+    static void startPostgres() {
+        postgres = PostgresServer.start();
+    }
+
+    @AfterAll
+    static void stopPostgres() {
+        postgres.close();
+    }
+
+    @Test
+    void threeWorkerProcessesCompleteTenThousandJobsExactlyOnce() {
+        String url = TestDatabase.freshDatabase(postgres, "cluster");
+        List<ChildJvm> workers = new ArrayList<>();
+        try (HikariDataSource ds = TestDatabase.pool(url, 4)) {
+            for (int i = 1; i <= 3; i++) {
+                workers.add(ChildJvm.builder(JobWorkerMain.class).name("cluster-worker-" + i)
+                        .args(url, "worker-" + i, "4", "30000", "1000", "0").start());
+            }
+            for (ChildJvm w : workers) {
+                w.awaitLine("READY", Duration.ofSeconds(60));
+            }
+            long t0 = System.nanoTime();
+            TestDatabase.enqueueRecordJobs(ds, 0, JOBS);
+
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> TestDatabase.count(ds,
+                            "SELECT count(*) FROM grace_jobs WHERE status IN ('pending', 'running')") == 0);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+
+            long executions = TestDatabase.count(ds, "SELECT count(*) FROM executions");
+            long distinct = TestDatabase.count(ds, "SELECT count(DISTINCT job_id) FROM executions");
+            long completed = TestDatabase.count(ds, "SELECT count(*) FROM grace_jobs WHERE status = 'completed'");
+            String perWorker = TestDatabase.text(ds,
+                    "SELECT string_agg(worker || '=' || n, ', ' ORDER BY worker) FROM "
+                            + "(SELECT worker, count(*) n FROM executions GROUP BY worker) w");
+            System.out.printf("cluster: %d jobs, 3 processes x 4 threads: %d executions (%d distinct), %d completed, "
+                    + "per worker {%s}, enqueue+drain %.1f s%n", JOBS, executions, distinct, completed, perWorker, seconds);
+
+            assertThat(executions).as("executions recorded").isEqualTo(JOBS);
+            assertThat(distinct).as("distinct jobs executed").isEqualTo(JOBS);
+            assertThat(completed).as("jobs completed").isEqualTo(JOBS);
+            assertThat(TestDatabase.count(ds, "SELECT count(*) FROM grace_jobs")).isEqualTo(JOBS);
+            assertThat(TestDatabase.count(ds, "SELECT count(DISTINCT worker) FROM executions"))
+                    .as("all three processes took part").isEqualTo(3);
+        } finally {
+            workers.forEach(ChildJvm::close);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package org.grace.core.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.grace.testsupport.ChildJvm;
+import org.grace.testsupport.PostgresServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A worker process is killed with {@code kill -9} while it holds jobs: once their 2 s lease expires, the surviving
+ * processes run them; no job is lost and none stays running.
+ */
+class JobsWorkerCrashIT {
+    private static final int JOBS = 300;
+    private static final String LEASE_MILLIS = "2000";
+    private static PostgresServer postgres;
+
+    @BeforeAll
+    static void startPostgres() {
+        postgres = PostgresServer.start();
+    }
+
+    @AfterAll
+    static void stopPostgres() {
+        postgres.close();
+    }
+
+    @Test
+    void jobsOfAKilledWorkerAreCompletedByTheOthersAfterTheLeaseExpires() {
+        String url = TestDatabase.freshDatabase(postgres, "crash");
+        List<ChildJvm> workers = new ArrayList<>();
+        try (HikariDataSource ds = TestDatabase.pool(url, 4)) {
+            // 300 jobs of 100 ms on 3 x 4 threads: about 2.5 s of work, so the victim is caught mid-run.
+            for (String name : List.of("victim", "survivor-1", "survivor-2")) {
+                workers.add(ChildJvm.builder(JobWorkerMain.class).name("crash-" + name)
+                        .args(url, name, "4", LEASE_MILLIS, "500", "100").start());
+            }
+            for (ChildJvm w : workers) {
+                w.awaitLine("READY", Duration.ofSeconds(60));
+            }
+            TestDatabase.enqueueRecordJobs(ds, 0, JOBS);
+
+            // Mid-job: the victim has finished some jobs and holds leases on others.
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() ->
+                    TestDatabase.count(ds, "SELECT count(*) FROM executions WHERE worker = 'victim'") >= 4
+                            && TestDatabase.count(ds, "SELECT count(*) FROM grace_jobs WHERE status = 'running' "
+                            + "AND lease_owner = 'victim'") >= 1);
+            workers.get(0).kill();
+            assertThat(workers.get(0).isAlive()).isFalse();
+            // The victim is dead: whatever it still holds is orphaned until its lease expires.
+            String orphans = TestDatabase.text(ds, "SELECT string_agg(id::text, ',' ORDER BY id) FROM grace_jobs "
+                    + "WHERE status = 'running' AND lease_owner = 'victim'");
+            assertThat(orphans).as("jobs held by the victim when it died").isNotNull();
+            System.out.println("crash: victim killed holding jobs " + orphans);
+
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> TestDatabase.count(ds,
+                            "SELECT count(*) FROM grace_jobs WHERE status IN ('pending', 'running')") == 0);
+
+            assertThat(TestDatabase.count(ds, "SELECT count(*) FROM grace_jobs WHERE status = 'completed'"))
+                    .as("all jobs completed").isEqualTo(JOBS);
+            assertThat(TestDatabase.count(ds, "SELECT count(DISTINCT job_id) FROM executions"))
+                    .as("every job executed").isEqualTo(JOBS);
+            // The orphans were completed by a survivor, in a second attempt after the victim's lease expired.
+            assertThat(TestDatabase.count(ds, "SELECT count(*) FROM grace_jobs WHERE id IN (" + orphans + ") "
+                    + "AND (lease_owner NOT LIKE 'survivor-%' OR attempts < 2)")).isZero();
+            assertThat(TestDatabase.count(ds, "SELECT count(*) FROM executions WHERE job_id IN (" + orphans + ") "
+                    + "AND worker LIKE 'survivor-%'")).isGreaterThanOrEqualTo(orphans.split(",").length);
+            long duplicates = TestDatabase.count(ds,
+                    "SELECT count(*) - count(DISTINCT job_id) FROM executions");
+            System.out.printf("crash: %d orphaned jobs completed by survivors; %d duplicate executions "
+                    + "(orphans the victim had finished but not yet marked completed)%n",
+                    orphans.split(",").length, duplicates);
+            // Duplicates are only possible for the orphans (at-least-once), never for other jobs.
+            assertThat(TestDatabase.count(ds, "SELECT count(*) FROM (SELECT job_id FROM executions GROUP BY job_id "
+                    + "HAVING count(*) > 1) d WHERE job_id NOT IN (" + orphans + ")")).isZero();
+            assertThat(workers.get(1).isAlive() && workers.get(2).isAlive()).isTrue();
+        } finally {
+            workers.forEach(ChildJvm::close);
+        }
+    }
+}

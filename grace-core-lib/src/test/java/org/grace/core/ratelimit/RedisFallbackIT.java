@@ -1,0 +1,152 @@
+package org.grace.core.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.grace.core.redis.RedisClients;
+import org.grace.core.redis.RedisUrl;
+import org.grace.testsupport.RedisServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.redisson.api.RedissonClient;
+
+/**
+ * Redis killed in the middle of a run: under every fallback policy callers keep getting decisions and never an
+ * exception; Redis restarted: decisions come from Redis again within 5 s.
+ */
+class RedisFallbackIT {
+    private static final Duration BACK_WITHIN = Duration.ofSeconds(5);
+
+    private static RedisServer redis;
+    private static RedissonClient client;
+
+    @BeforeAll
+    static void start() {
+        redis = RedisServer.start();
+        client = RedisClients.create(RedisUrl.parse(redis.url()), "ratelimit-fallback-it");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (client != null) {
+            client.shutdown();
+        }
+        if (redis != null) {
+            redis.stop();
+        }
+    }
+
+    @Test
+    void failOpenAdmitsEverythingWhileRedisIsDown() throws Exception {
+        Outage outage = runThroughOutage("open", FallbackPolicy.failOpen());
+        assertThat(outage.fallbackSources()).containsOnlyKeys(RateLimitDecision.Source.FAIL_OPEN);
+        assertThat(outage.fallbackAllowed.get()).isEqualTo(outage.fallbackDecisions.get());
+    }
+
+    @Test
+    void failClosedDeniesEverythingWhileRedisIsDown() throws Exception {
+        Outage outage = runThroughOutage("closed", FallbackPolicy.failClosed());
+        assertThat(outage.fallbackSources()).containsOnlyKeys(RateLimitDecision.Source.FAIL_CLOSED);
+        assertThat(outage.fallbackAllowed.get()).isZero();
+    }
+
+    @Test
+    void localCountsThisInstancesShareWhileRedisIsDown() throws Exception {
+        // 30 per hour over three instances: this one admits exactly 10 while on its own.
+        Outage outage = runThroughOutage("local", FallbackPolicy.local(3));
+        assertThat(outage.fallbackSources()).containsOnlyKeys(RateLimitDecision.Source.LOCAL);
+        assertThat(outage.fallbackAllowed.get()).isEqualTo(10);
+    }
+
+    private Outage runThroughOutage(String name, FallbackPolicy fallback) throws Exception {
+        List<Boolean> transitions = new CopyOnWriteArrayList<>();
+        RateLimiter limiter = RateLimiters.builder().redis(client).fallback(fallback)
+                .listener(new RateLimitListener() {
+                    @Override
+                    public void fallbackChanged(String policy, boolean onFallback) {
+                        transitions.add(onFallback);
+                    }
+                })
+                .policy(RateLimitPolicy.of("fallback-" + name, Limit.perHour(30))).build();
+        assertThat(limiter.tryAcquire("k").source()).isEqualTo(RateLimitDecision.Source.REDIS);
+
+        redis.kill();
+        Outage outage = new Outage();
+        Thread[] callers = new Thread[4];
+        long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        for (int t = 0; t < callers.length; t++) {
+            boolean async = t % 2 == 1;
+            callers[t] = new Thread(() -> {
+                int calls = 0;
+                while (System.nanoTime() < until && calls++ < 100_000) {
+                    try {
+                        RateLimitDecision d = async
+                                ? limiter.tryAcquireAsync("k").toCompletableFuture().join()
+                                : limiter.tryAcquire("k");
+                        outage.record(d);
+                    } catch (Throwable e) {
+                        outage.errors.add(e);
+                    }
+                }
+            });
+            callers[t].start();
+        }
+        for (Thread caller : callers) {
+            caller.join(Duration.ofSeconds(30).toMillis());
+        }
+
+        redis.restart();
+        long restarted = System.nanoTime();
+        RateLimitDecision back = null;
+        while (System.nanoTime() - restarted < Duration.ofSeconds(15).toNanos()) {
+            back = limiter.tryAcquire("k");
+            if (back.source() == RateLimitDecision.Source.REDIS) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        Duration backAfter = Duration.ofNanos(System.nanoTime() - restarted);
+        System.out.printf("%s: %d decisions while down (%s), %d allowed, %d errors; back on Redis after %d ms%n",
+                fallback, outage.decisions.get(), outage.fallbackSources(), outage.fallbackAllowed.get(),
+                outage.errors.size(), backAfter.toMillis());
+
+        assertThat(outage.errors).isEmpty();
+        assertThat(outage.decisions.get()).isGreaterThan(10);
+        assertThat(back.source()).isEqualTo(RateLimitDecision.Source.REDIS);
+        assertThat(backAfter).isLessThan(BACK_WITHIN);
+        // One switch to the fallback and one back, however many calls failed in between.
+        assertThat(transitions).containsExactly(true, false);
+        return outage;
+    }
+
+    private static final class Outage {
+        final AtomicInteger decisions = new AtomicInteger();
+        final AtomicInteger fallbackDecisions = new AtomicInteger();
+        final AtomicInteger fallbackAllowed = new AtomicInteger();
+        final Map<RateLimitDecision.Source, AtomicLong> sources = new EnumMap<>(RateLimitDecision.Source.class);
+        final ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+
+        synchronized void record(RateLimitDecision d) {
+            decisions.incrementAndGet();
+            sources.computeIfAbsent(d.source(), s -> new AtomicLong()).incrementAndGet();
+            if (d.isFallback()) {
+                fallbackDecisions.incrementAndGet();
+                if (d.allowed()) {
+                    fallbackAllowed.incrementAndGet();
+                }
+            }
+        }
+
+        synchronized Map<RateLimitDecision.Source, AtomicLong> fallbackSources() {
+            return sources;
+        }
+    }
+}
