@@ -20,9 +20,14 @@ import org.grace.webapp.redis.RedisGuard;
  * PostgreSQL, so a logout holds through a Redis outage at the cost of one indexed query per request meanwhile.
  * A denial that Redis did not take is kept here and written again at the first Redis answer after its return;
  * until then (seconds) another instance asking Redis could still accept that token.
+ *
+ * <p>Redis may come back empty (restarted without persistence, flushed). The list in Redis is therefore only
+ * believed while a marker key says it is complete; without it, the check asks PostgreSQL and one background thread
+ * copies the list from PostgreSQL into Redis and sets the marker.
  */
 @ApplicationScoped
 public class RevokedTokens {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(RevokedTokens.class.getName());
     @Inject
     RedisGuard guard;
     @Inject
@@ -65,12 +70,14 @@ public class RevokedTokens {
 
     public boolean isRevoked(String jti) {
         if (redis.client().isPresent()) {
-            Boolean inRedis = guard.isRevoked(jti);
-            if (inRedis != null) {
+            Integer inRedis = guard.isRevoked(jti);
+            if (inRedis != null && inRedis < 0) {
+                reloadInBackground(); // Redis answers but lost the list (restart, flush): rebuild it
+            } else if (inRedis != null) {
                 if (!notInRedis.isEmpty()) {
                     pushPending();
                 }
-                return inRedis || notInRedis.containsKey(jti);
+                return inRedis == 1 || notInRedis.containsKey(jti);
             }
         }
         try (Connection c = dataSource.getConnection();
@@ -82,6 +89,36 @@ public class RevokedTokens {
         } catch (SQLException e) {
             throw new DataAccessException(e);
         }
+    }
+
+    private final java.util.concurrent.atomic.AtomicBoolean reloading = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Copies the denial list from PostgreSQL into Redis, once at a time; requests ask PostgreSQL meanwhile. */
+    private void reloadInBackground() {
+        if (!reloading.compareAndSet(false, true)) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                java.util.Map<String, Instant> denied = new java.util.HashMap<>();
+                try (Connection c = dataSource.getConnection();
+                     PreparedStatement ps = c.prepareStatement(
+                             "SELECT jti, expires_at FROM revoked_access_tokens WHERE expires_at > now()");
+                     ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        denied.put(rs.getString(1), rs.getTimestamp(2).toInstant());
+                    }
+                }
+                guard.reload(denied);
+                LOG.info("grace: token denial list loaded into Redis (" + denied.size() + " entries)");
+            } catch (Exception e) {
+                LOG.warning("grace: token denial list not loaded into Redis yet: " + e.getMessage());
+            } finally {
+                reloading.set(false);
+            }
+        }, "grace-denial-reload");
+        t.setDaemon(true);
+        t.start();
     }
 
     public int purgeExpired() {

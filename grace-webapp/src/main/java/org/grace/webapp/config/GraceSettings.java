@@ -42,12 +42,8 @@ public class GraceSettings {
     public static final int DEFAULT_HTTP_MAX_BODY_BYTES = 1024 * 1024;
     /** The issue: responses over 1 KB are compressed; smaller ones gain less than gzip's header and CPU cost. */
     public static final int DEFAULT_HTTP_GZIP_MIN_BYTES = 1024;
-    /**
-     * The issue: a slow or dead Redis never holds a request for more than about 50 ms. A compile-time constant
-     * because it is the MicroProfile Fault Tolerance {@code @Timeout} of every guarded Redis call; MP FT's own
-     * configuration ({@code Timeout/value}) can override it.
-     */
-    public static final long REDIS_CALL_TIMEOUT_MILLIS = 50;
+    /** The issue: a slow or dead Redis never holds a request for more than about 50 ms. */
+    public static final Duration DEFAULT_REDIS_CALL_TIMEOUT = Duration.ofMillis(50);
 
     private final Config config;
 
@@ -223,6 +219,11 @@ public class GraceSettings {
         return positive("grace.http.gzip-min-bytes", "GRACE_HTTP_GZIP_MIN_BYTES", DEFAULT_HTTP_GZIP_MIN_BYTES);
     }
 
+    /** How long a request waits for one Redis call before its fallback answers. */
+    public Duration redisCallTimeout() {
+        return duration("grace.redis.call-timeout", "GRACE_REDIS_CALL_TIMEOUT", DEFAULT_REDIS_CALL_TIMEOUT);
+    }
+
     /** Whether this instance runs the job workers (every instance can enqueue). */
     public boolean jobsWorker() {
         return bool("grace.jobs.worker", "GRACE_JOBS_WORKER", true);
@@ -250,6 +251,7 @@ public class GraceSettings {
         httpMaxBodyBytes();
         httpGzipMinBytes();
         jobsWorker();
+        redisCallTimeout();
     }
 
     private String nonBlank(String name, String envName, String defaultValue) {

@@ -43,7 +43,7 @@ public class GraceMetrics {
                 new Tag("status", Integer.toString(status))).inc();
         httpDuration().update(nanos / 1_000);
         if (status >= 500) {
-            registry.counter(HTTP_SERVER_ERRORS, new Tag("endpoint", endpoint)).inc();
+            registry.counter(HTTP_SERVER_ERRORS).inc();
         }
     }
 
@@ -75,6 +75,23 @@ public class GraceMetrics {
 
     public void login(String outcome) {
         registry.counter(LOGINS, new Tag("outcome", outcome)).inc();
+    }
+
+    /**
+     * Registers every fixed series at zero, so a scrape shows each metric from the start ("no 5xx yet" is 0, not a
+     * missing line). Series with open label values (endpoint, status) appear with their first request.
+     */
+    public void registerAtZero() {
+        registry.counter(HTTP_SERVER_ERRORS);
+        registry.counter(CACHE_MISSES);
+        registry.counter(CACHE_HITS, new Tag("level", "local"));
+        registry.counter(CACHE_HITS, new Tag("level", "redis"));
+        registry.counter(PASSWORD_CHECKS);
+        for (String policy : new String[] {"login-ip", "login-account", "api-user"}) {
+            registry.counter(RATELIMIT_DENIED, new Tag("policy", policy));
+        }
+        httpDuration();
+        redisLatency();
     }
 
     public MetricRegistry registry() {

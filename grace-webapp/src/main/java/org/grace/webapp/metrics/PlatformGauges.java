@@ -36,6 +36,7 @@ public class PlatformGauges {
             return;
         }
         registered = true;
+        metrics.registerAtZero();
         MetricRegistry registry = metrics.registry();
         registry.gauge(GraceMetrics.DB_POOL, database, d -> d.stats().active(), new Tag("state", "active"));
         registry.gauge(GraceMetrics.DB_POOL, database, d -> d.stats().idle(), new Tag("state", "idle"));
