@@ -85,6 +85,9 @@ public class RequestFilter extends HttpFilter {
         if (uri.startsWith("/api/")) {
             return "/api/(unmatched)";
         }
+        if (uri.startsWith("/metrics") || uri.startsWith("/health")) {
+            return uri.startsWith("/metrics") ? "/metrics" : "/health";
+        }
         return "(other)";
     }
 
