@@ -41,11 +41,14 @@ import org.redisson.command.CommandAsyncExecutor;
  * denied, an attack or a popular resource). Every limit is 1000 per second with a burst of 1000. Each call is timed
  * on the caller thread; throughput counts the calls completed in the measured period. Prints Markdown.
  *
- * <p>System properties: {@code warmupSeconds} (1), {@code measureSeconds} (4), {@code threads} ("1,8,64").
+ * <p>System properties: {@code warmupMillis} (1000), {@code measureSeconds} (4), {@code threads} ("1,8,64"),
+ * {@code workloads} ("1024 keys,1 hot key"), {@code contenders} (a subset by first word, e.g. "Grace,Redis"),
+ * {@code commandStats} (print Redis's per-command counts after each cell).
  */
 public final class RateLimitBenchmark {
     private static final int KEYS = 1024;
     private static final long LIMIT_PER_SECOND = 1000;
+    private static final int ROUNDS = 4;
 
     private RateLimitBenchmark() {
     }
@@ -57,12 +60,49 @@ public final class RateLimitBenchmark {
         boolean decide(String key);
     }
 
-    record Result(String workload, int threads, String contender, double perSecond, double allowedShare,
-                  long p50, long p99, long errors, long fallbacks) {
+    record Result(String workload, int threads, String contender, LatencyHistogram latencies, long allowed,
+                  long errors, long fallbacks, long measuredNanos, long calls, long redisCpuMicros) {
+        /** Redis's own CPU time (user + system, from INFO cpu) per call, warm-up calls included. */
+        double redisCpuPerCall() {
+            return calls == 0 ? 0 : (double) redisCpuMicros / calls;
+        }
+
+        double perSecond() {
+            return latencies.count() / (Math.max(measuredNanos, 1) / 1e9);
+        }
+
+        double allowedShare() {
+            return latencies.count() == 0 ? 0 : (double) allowed / latencies.count();
+        }
+
+        long p50() {
+            return latencies.quantile(0.50);
+        }
+
+        long p99() {
+            return latencies.quantile(0.99);
+        }
+
+        Result plus(Result other) {
+            LatencyHistogram merged = new LatencyHistogram();
+            merged.add(latencies);
+            merged.add(other.latencies);
+            return new Result(workload, threads, contender, merged, allowed + other.allowed, errors + other.errors,
+                    fallbacks + other.fallbacks, measuredNanos + other.measuredNanos, calls + other.calls,
+                    redisCpuMicros + other.redisCpuMicros);
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 
     public static void main(String[] args) throws Exception {
-        Duration warmup = Duration.ofSeconds(Long.getLong("warmupSeconds", 1));
+        Duration warmup = Duration.ofMillis(Long.getLong("warmupMillis", 1000));
         Duration measure = Duration.ofSeconds(Long.getLong("measureSeconds", 4));
         int[] threadCounts = java.util.Arrays.stream(System.getProperty("threads", "1,8,64").split(","))
                 .mapToInt(Integer::parseInt).toArray();
@@ -78,27 +118,43 @@ public final class RateLimitBenchmark {
             List<Contender> contenders = List.of(ping(client), grace(client, graceFallbacks), redisson(client),
                     bucket4j(client));
             // JIT and connection warm-up for everybody before anything is measured.
+            System.out.printf("Load average (1, 5, 15 min) at the start: %s%n", loadAverage());
             for (Contender c : contenders) {
-                run(c, "warm-up", 8, Duration.ofSeconds(2), Duration.ZERO, graceFallbacks);
+                run(c, "1024 keys", 8, Duration.ofSeconds(2), Duration.ZERO, graceFallbacks, redis.port());
             }
-            List<Result> results = new ArrayList<>();
             String only = System.getProperty("contenders", "");
             if (!only.isEmpty()) {
                 contenders = contenders.stream().filter(c -> only.contains(c.name().split(" ")[0])).toList();
             }
+            List<Result> results = new ArrayList<>();
             for (String workload : System.getProperty("workloads", "1024 keys,1 hot key").split(",")) {
                 for (int threads : threadCounts) {
-                    for (Contender c : contenders) {
-                        Result r = run(c, workload, threads, warmup, measure, graceFallbacks);
-                        System.out.printf(Locale.ROOT, "  %-10s %3d threads %-22s %9.0f/s p50 %6d us p99 %6d us%n",
-                                workload, threads, c.name(), r.perSecond, r.p50 / 1000, r.p99 / 1000);
-                        results.add(r);
-                        if (Boolean.getBoolean("commandStats")) {
-                            System.out.println("    " + commandStats(redis));
+                    // Rounds in alternating order, so a change in background load during a cell does not favour
+                    // whoever runs first; each round gets its share of the warm-up and of the measured time.
+                    Map<String, Result> cell = new LinkedHashMap<>();
+                    for (int round = 0; round < ROUNDS; round++) {
+                        List<Contender> order = new ArrayList<>(contenders);
+                        if (round % 2 == 1) {
+                            java.util.Collections.reverse(order);
                         }
+                        for (Contender c : order) {
+                            Result r = run(c, workload, threads, warmup.dividedBy(ROUNDS), measure.dividedBy(ROUNDS),
+                                    graceFallbacks, redis.port());
+                            cell.merge(c.name(), r, Result::plus);
+                            if (Boolean.getBoolean("commandStats")) {
+                                System.out.println("    " + c.name() + ": " + commandStats(redis));
+                            }
+                        }
+                    }
+                    for (Contender c : contenders) {
+                        Result r = cell.get(c.name());
+                        System.out.printf(Locale.ROOT, "  %-10s %3d threads %-24s %9.0f/s p50 %6d us p99 %6d us%n",
+                                workload, threads, c.name(), r.perSecond(), r.p50() / 1000, r.p99() / 1000);
+                        results.add(r);
                     }
                 }
             }
+            System.out.printf("%nLoad average (1, 5, 15 min) at the end: %s%n", loadAverage());
             print(results);
         } finally {
             client.shutdown();
@@ -107,7 +163,7 @@ public final class RateLimitBenchmark {
     }
 
     private static Result run(Contender contender, String workload, int threads, Duration warmup, Duration measure,
-                              AtomicLong graceFallbacks) throws InterruptedException {
+                              AtomicLong graceFallbacks, int redisPort) throws InterruptedException {
         boolean hot = workload.equals("1 hot key");
         long fallbacksBefore = graceFallbacks.get();
         long start = System.nanoTime() + Duration.ofMillis(50).toNanos();
@@ -116,6 +172,8 @@ public final class RateLimitBenchmark {
         LatencyHistogram[] histograms = new LatencyHistogram[threads];
         long[] allowed = new long[threads];
         long[] errors = new long[threads];
+        long[] calls = new long[threads];
+        long cpuBefore = redisCpuMicros(redisPort);
         Thread[] workers = new Thread[threads];
         String prefix = contender.name().replaceAll("\\W", "") + ":" + workload.replaceAll("\\W", "") + ":";
         for (int t = 0; t < threads; t++) {
@@ -137,6 +195,7 @@ public final class RateLimitBenchmark {
                         continue;
                     }
                     long done = System.nanoTime();
+                    calls[index]++;
                     if (now >= measureFrom && done <= end) {
                         histogram.record(done - now);
                         if (ok) {
@@ -158,10 +217,32 @@ public final class RateLimitBenchmark {
             allowedTotal += allowed[t];
             errorTotal += errors[t];
         }
-        double seconds = Math.max(measure.toNanos(), 1) / 1e9;
-        return new Result(workload, threads, contender.name(), all.count() / seconds,
-                all.count() == 0 ? 0 : (double) allowedTotal / all.count(), all.quantile(0.50), all.quantile(0.99),
-                errorTotal, graceFallbacks.get() - fallbacksBefore);
+        long cpu = redisCpuMicros(redisPort) - cpuBefore;
+        long callTotal = java.util.Arrays.stream(calls).sum();
+        return new Result(workload, threads, contender.name(), all, allowedTotal, errorTotal,
+                graceFallbacks.get() - fallbacksBefore, measure.toNanos(), callTotal, cpu);
+    }
+
+    /** used_cpu_user + used_cpu_sys of the Redis process, in microseconds. */
+    private static long redisCpuMicros(int port) {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write("INFO cpu\r\n".getBytes());
+            socket.setSoTimeout(1000);
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    socket.getInputStream()));
+            double seconds = 0;
+            int found = 0;
+            String line;
+            while (found < 2 && (line = in.readLine()) != null) {
+                if (line.startsWith("used_cpu_user:") || line.startsWith("used_cpu_sys:")) {
+                    seconds += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+                    found++;
+                }
+            }
+            return Math.round(seconds * 1e6);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Redis's own count of commands (scripts' inner calls included) and their server time, then reset. */
@@ -248,7 +329,8 @@ public final class RateLimitBenchmark {
                         Duration.ofSeconds(10)))
                 .build();
         BucketConfiguration configuration = BucketConfiguration.builder()
-                .addLimit(limit -> limit.capacity(LIMIT_PER_SECOND).refillGreedy(LIMIT_PER_SECOND, Duration.ofSeconds(1)))
+                .addLimit(limit -> limit.capacity(LIMIT_PER_SECOND)
+                        .refillGreedy(LIMIT_PER_SECOND, Duration.ofSeconds(1)))
                 .build();
         Map<String, BucketProxy> buckets = new ConcurrentHashMap<>();
         return new Contender() {
@@ -267,13 +349,14 @@ public final class RateLimitBenchmark {
 
     private static void print(List<Result> results) {
         System.out.println();
-        System.out.println("| Workload | Callers | Contender | Decisions/s | Admitted | p50 (us) | p99 (us) | Errors |");
-        System.out.println("|---|---:|---|---:|---:|---:|---:|---:|");
+        System.out.println("| Workload | Callers | Contender | Decisions/s | Admitted | p50 (us) | p99 (us) "
+                + "| Redis CPU per call (us) | Errors |");
+        System.out.println("|---|---:|---|---:|---:|---:|---:|---:|---:|");
         for (Result r : results) {
             String errors = r.errors + (r.contender.startsWith("Grace") ? " (fallbacks " + r.fallbacks + ")" : "");
-            System.out.printf(Locale.ROOT, "| %s | %d | %s | %,.0f | %.1f%% | %.0f | %.0f | %s |%n", r.workload,
-                    r.threads, r.contender, r.perSecond, r.allowedShare * 100, r.p50 / 1000.0, r.p99 / 1000.0,
-                    errors);
+            System.out.printf(Locale.ROOT, "| %s | %d | %s | %,.0f | %.1f%% | %.0f | %.0f | %.1f | %s |%n",
+                    r.workload, r.threads, r.contender, r.perSecond(), r.allowedShare() * 100, r.p50() / 1000.0,
+                    r.p99() / 1000.0, r.redisCpuPerCall(), errors);
         }
         System.out.println();
         System.out.println("| Workload | Callers | Grace / Redisson throughput (goal >= 1.2) "
@@ -289,9 +372,9 @@ public final class RateLimitBenchmark {
                 continue;
             }
             Result grace = cell.get("Grace RateLimiter");
-            double vsRedisson = grace.perSecond / cell.get("Redisson RRateLimiter").perSecond;
-            double vsBucket4j = grace.perSecond / cell.get("Bucket4j (Redisson CAS)").perSecond;
-            double vsPing = (double) grace.p99 / cell.get("Redis PING (floor)").p99;
+            double vsRedisson = grace.perSecond() / cell.get("Redisson RRateLimiter").perSecond();
+            double vsBucket4j = grace.perSecond() / cell.get("Bucket4j (Redisson CAS)").perSecond();
+            double vsPing = (double) grace.p99() / cell.get("Redis PING (floor)").p99();
             String[] parts = e.getKey().split("\\|");
             System.out.printf(Locale.ROOT, "| %s | %s | %.2f %s | %.2f %s | %.2f %s |%n", parts[0], parts[1],
                     vsRedisson, vsRedisson >= 1.2 ? "yes" : "**no**", vsBucket4j, vsBucket4j >= 1.5 ? "yes" : "**no**",

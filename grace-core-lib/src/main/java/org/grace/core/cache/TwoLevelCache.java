@@ -3,7 +3,6 @@ package org.grace.core.cache;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.ParameterizedType;
@@ -42,6 +41,11 @@ import org.redisson.client.codec.StringCodec;
  * <p>Writes run one Lua script per call: SET with PX (plus SADD into each tag set) and PUBLISH of the invalidation,
  * so the value and its announcement reach Redis in one round trip and in that order. Reads go to level 1, then to a
  * plain GET.
+ *
+ * <p>Level 1 is a Caffeine cache with {@code expireAfterWrite(localTtl)}, the cheapest read path Caffeine has (its
+ * per-entry variable expiry costs several times more per hit); the rare entry whose own TTL is shorter than level 1's
+ * carries its deadline and is checked on read. A level-1 hit on the stored type is a lookup, two field reads and a
+ * counter increment, and allocates nothing: the Optional it returns is made when the entry is.
  *
  * <p>A read that fills level 1 from Redis (or from a loader) races with invalidations: it may have read the old
  * value just before the writer's SET and insert it just after the writer's message dropped the key. To close that
@@ -106,6 +110,7 @@ final class TwoLevelCache implements GraceCache {
     private volatile Integer messageListenerId;
     private volatile Integer statusListenerId;
     private volatile boolean closed;
+    private final AtomicBoolean firstSubscribeNeedsNoClear = new AtomicBoolean();
     /** Test seam: runs between a GET's reply and the level-1 insert, to replay the race with an invalidation. */
     volatile Runnable afterRedisRead;
 
@@ -120,8 +125,48 @@ final class TwoLevelCache implements GraceCache {
     private final LongAdder clears = new LongAdder();
     private final LongAdder undecodable = new LongAdder();
 
-    /** What level 1 holds: the decoded value, its bytes (to re-decode as another type) and its tags. */
-    record LocalEntry(Object value, byte[] bytes, Type type, Set<String> tags, long ttlNanos) {
+    /**
+     * What level 1 holds: the decoded value, its bytes (to re-decode as another type) and its tags. The Optional a
+     * hit returns is made once here, so a level-1 hit allocates nothing.
+     */
+    static final class LocalEntry {
+        final Object value;
+        final byte[] bytes;
+        final Type type;
+        final Set<String> tags;
+        /** Ticker time after which the entry is dead, when its TTL is shorter than level 1's; else 0. */
+        final long expiresAt;
+        final Optional<Object> present;
+
+        LocalEntry(Object value, byte[] bytes, Type type, Set<String> tags, long expiresAt) {
+            this.value = value;
+            this.bytes = bytes;
+            this.type = type;
+            this.tags = tags;
+            this.expiresAt = expiresAt;
+            this.present = Optional.of(value);
+        }
+
+        boolean expired(Ticker ticker) {
+            return expiresAt != 0 && ticker.read() - expiresAt >= 0;
+        }
+
+        Object value() {
+            return value;
+        }
+
+        byte[] bytes() {
+            return bytes;
+        }
+
+        Type type() {
+            return type;
+        }
+
+        Set<String> tags() {
+            return tags;
+        }
+
     }
 
     TwoLevelCache(GraceCache.Builder b) {
@@ -143,24 +188,7 @@ final class TwoLevelCache implements GraceCache {
         this.local = b.localMaxSize == 0 ? null : Caffeine.newBuilder()
                 .maximumSize(b.localMaxSize)
                 .ticker(b.ticker)
-                .expireAfter(new Expiry<String, LocalEntry>() {
-                    @Override
-                    public long expireAfterCreate(String key, LocalEntry value, long currentTime) {
-                        return value.ttlNanos();
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(String key, LocalEntry value, long currentTime,
-                                                  long currentDuration) {
-                        return value.ttlNanos();
-                    }
-
-                    @Override
-                    public long expireAfterRead(String key, LocalEntry value, long currentTime,
-                                                long currentDuration) {
-                        return currentDuration;
-                    }
-                })
+                .expireAfterWrite(b.localTtl)
                 .build();
         this.undecodableLogged = Caffeine.newBuilder().maximumSize(1_000).expireAfterWrite(Duration.ofHours(1))
                 .build();
@@ -173,13 +201,37 @@ final class TwoLevelCache implements GraceCache {
         availability.onTransition(this::onTransition);
         long probeMillis = Math.max(50, b.probeInterval.toMillis());
         background.scheduleWithFixedDelay(this::probe, probeMillis, probeMillis, TimeUnit.MILLISECONDS);
+        // When subscribing succeeds here, the channel is subscribed before build() returns, so nothing cached can
+        // have missed a message and the first onSubscribe (which may arrive a moment later) needs no clear. Set
+        // before subscribing, as that onSubscribe may also come first; withdrawn if subscribing failed.
+        firstSubscribeNeedsNoClear.set(true);
         subscribe();
+        if (messageListenerId == null) {
+            firstSubscribeNeedsNoClear.set(false);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------- reads
 
     @Override
+    @SuppressWarnings("unchecked")
     public <T> Optional<T> get(String key, Class<T> type) {
+        // The hot path, kept small so the JIT inlines it: a level-1 hit on the type it was stored as. Only valid
+        // keys ever enter level 1, so the full key check can wait for the slow path; a hit allocates nothing.
+        if (local != null && key != null) {
+            LocalEntry entry = local.getIfPresent(key);
+            if (entry != null && entry.type == type && (entry.expiresAt == 0 || !entry.expired(ticker))) {
+                localHits.increment();
+                if (listener != CacheListener.NONE) {
+                    notifyLocalHit(key);
+                }
+                return (Optional<T>) entry.present;
+            }
+        }
+        return getSlow(key, type);
+    }
+
+    private <T> Optional<T> getSlow(String key, Class<T> type) {
         checkKey(key);
         Objects.requireNonNull(type, "type must not be null");
         return Optional.ofNullable(type.cast(read(key, type, type)));
@@ -213,6 +265,17 @@ final class TwoLevelCache implements GraceCache {
 
     @Override
     public <T> T getOrLoad(String key, Class<T> type, Duration ttl, Supplier<? extends T> loader) {
+        checkTtl(ttl);
+        if (local != null && key != null && loader != null) {
+            LocalEntry entry = local.getIfPresent(key);
+            if (entry != null && entry.type == type && (entry.expiresAt == 0 || !entry.expired(ticker))) {
+                localHits.increment();
+                if (listener != CacheListener.NONE) {
+                    notifyLocalHit(key);
+                }
+                return type.cast(entry.value);
+            }
+        }
         checkKey(key);
         Objects.requireNonNull(type, "type must not be null");
         return type.cast(readOrLoad(key, type, type, checkTtl(ttl), loader));
@@ -275,7 +338,7 @@ final class TwoLevelCache implements GraceCache {
             return null;
         }
         byte[] bytes = encode(key, value);
-        LocalEntry entry = new LocalEntry(value, bytes, type, Set.of(), localTtl(ttl));
+        LocalEntry entry = new LocalEntry(value, bytes, type, Set.of(), expiresAt(ttl));
         boolean ours = true;
         if (availability.isAvailable()) {
             try {
@@ -312,7 +375,14 @@ final class TwoLevelCache implements GraceCache {
             return null;
         }
         LocalEntry entry = local.getIfPresent(key);
-        return entry == null ? null : convert(key, entry, type, raw);
+        if (entry == null) {
+            return null;
+        }
+        if (entry.expired(ticker)) {
+            local.asMap().remove(key, entry);
+            return null;
+        }
+        return convert(key, entry, type, raw);
     }
 
     /** {@code entry}'s value as {@code type}: the cached object when it fits, else its bytes decoded again. */
@@ -327,10 +397,7 @@ final class TwoLevelCache implements GraceCache {
             undecodable(key, type, e);
             return null;
         }
-        if (local != null) {
-            local.asMap().replace(key, entry,
-                    new LocalEntry(value, entry.bytes(), type, entry.tags(), entry.ttlNanos()));
-        }
+        // Not stored back: replacing the entry would restart its level-1 lifetime and stretch the staleness bound.
         return value;
     }
 
@@ -365,7 +432,7 @@ final class TwoLevelCache implements GraceCache {
             undecodable(key, type, e);
             return null;
         }
-        LocalEntry entry = new LocalEntry(value, bytes, type, Set.of(), localTtlNanos);
+        LocalEntry entry = new LocalEntry(value, bytes, type, Set.of(), 0);
         putLocalIfUnchanged(key, entry, token);
         return entry;
     }
@@ -402,7 +469,7 @@ final class TwoLevelCache implements GraceCache {
         }
         bump(key);
         if (local != null) {
-            local.put(key, new LocalEntry(value, bytes, value.getClass(), Set.copyOf(tags), localTtl(ttl)));
+            local.put(key, new LocalEntry(value, bytes, value.getClass(), Set.copyOf(tags), expiresAt(ttl)));
         }
     }
 
@@ -535,7 +602,9 @@ final class TwoLevelCache implements GraceCache {
                     public void onSubscribe(String ch) {
                         // Fires on the first subscription and again after every reconnect: messages may have been
                         // lost in between, so nothing in level 1 can be trusted beyond this point.
-                        clearLocal("resubscribed");
+                        if (!firstSubscribeNeedsNoClear.getAndSet(false)) {
+                            clearLocal("resubscribed");
+                        }
                     }
 
                     @Override
@@ -730,8 +799,14 @@ final class TwoLevelCache implements GraceCache {
         return redis.getBucket(keyPrefix + key, ByteArrayCodec.INSTANCE);
     }
 
-    private long localTtl(Duration ttl) {
-        return Math.min(localTtlNanos, ttl.toNanos());
+    /** Level 1 expires entries after its own TTL; an entry whose cache TTL is shorter carries its own deadline. */
+    private long expiresAt(Duration ttl) {
+        long nanos = ttl.toNanos();
+        if (nanos >= localTtlNanos) {
+            return 0;
+        }
+        long at = ticker.read() + nanos;
+        return at == 0 ? 1 : at;
     }
 
     private static void checkKey(String key) {

@@ -47,6 +47,7 @@ final class DefaultJobs implements Jobs {
     private final Map<String, QueueWorker> workers = new LinkedHashMap<>();
     private final Map<Long, JobRun> active = new ConcurrentHashMap<>();
     private final JobsAdmin admin;
+    private final Map<String, String> recurringPayloads;
     private final AtomicInteger state = new AtomicInteger(NEW);
     private final AtomicBoolean databaseUp = new AtomicBoolean(true);
     private volatile boolean schedulesRegistered;
@@ -58,6 +59,11 @@ final class DefaultJobs implements Jobs {
         this.store = new JobStore(config.dataSource(), config.instanceId().value(), config.leaseDuration().toMillis());
         this.backoff = new RetryBackoff(config.retryDelay(), config.maxRetryDelay(), config.random());
         this.admin = new DefaultJobsAdmin(store);
+        // A recurring payload that cannot be serialised is a configuration error: say so at build(), not every second.
+        this.recurringPayloads = new LinkedHashMap<>();
+        for (JobsBuilder.RecurringJob r : config.recurring()) {
+            recurringPayloads.put(r.name(), serialise(r.type(), r.payload()));
+        }
     }
 
     // ---- public API ----
@@ -163,16 +169,27 @@ final class DefaultJobs implements Jobs {
         if (notificationListener != null) {
             notificationListener.stop();
         }
+        // The dispatchers are gone: write completions from here while waiting, so jobs finishing during a grace
+        // longer than the lease are not run again elsewhere.
         long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
-        for (QueueWorker w : workers.values()) {
-            try {
-                w.executor.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        boolean terminated = false;
+        while (!terminated) {
+            long remaining = deadline - System.nanoTime();
+            terminated = true;
+            for (QueueWorker w : workers.values()) {
+                try {
+                    terminated &= w.executor.awaitTermination(Math.max(0, Math.min(remaining, 100_000_000L)),
+                            TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    remaining = 0;
+                }
+            }
+            flushAllCompletions();
+            if (remaining <= 0) {
                 break;
             }
         }
-        flushAllCompletions();
         List<JobStore.Lease> unfinished = new ArrayList<>();
         for (JobRun run : active.values()) {
             if (run.loseLease()) {
@@ -384,7 +401,7 @@ final class DefaultJobs implements Jobs {
         try (Connection c = store.connection()) {
             var now = store.databaseNow(c);
             for (JobsBuilder.RecurringJob r : config.recurring()) {
-                String json = serialise(r.type(), r.payload());
+                String json = recurringPayloads.get(r.name());
                 int maxAttempts = r.options().maxAttempts() != null ? r.options().maxAttempts() : config.maxAttempts();
                 store.upsertSchedule(c, r.name(), r.schedule().toString(), r.type(), r.options().queue(), json,
                         r.options().priority(), maxAttempts, r.schedule().next(now));

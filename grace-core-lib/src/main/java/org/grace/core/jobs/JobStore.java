@@ -45,6 +45,7 @@ final class JobStore {
                     ORDER BY priority DESC, run_at, id
                     LIMIT ?
                     FOR UPDATE SKIP LOCKED))
+               AND j.status = 'pending'
             RETURNING j.id, j.type, j.payload::text, j.attempts, j.max_attempts, j.run_at, j.idempotency_key,
                       j.priority""";
 
@@ -300,7 +301,8 @@ final class JobStore {
                     SELECT id FROM grace_jobs
                      WHERE status IN ('completed', 'cancelled')
                        AND finished_at < now() - ? * interval '1 millisecond'
-                     LIMIT ?))""")) {
+                     LIMIT ?
+                     FOR UPDATE SKIP LOCKED))""")) {
             ps.setLong(1, retentionMillis);
             ps.setInt(2, batch);
             return ps.executeUpdate();

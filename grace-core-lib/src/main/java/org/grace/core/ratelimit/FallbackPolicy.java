@@ -49,7 +49,7 @@ public final class FallbackPolicy {
         return new FallbackPolicy(Mode.FAIL_CLOSED, 0.0, retryAfter);
     }
 
-    /** Count in memory, each of {@code expectedInstances} instances allowed {@code 1 / expectedInstances} of each limit. */
+    /** Count in memory, each of {@code expectedInstances} instances allowed that fraction of each limit. */
     public static FallbackPolicy local(int expectedInstances) {
         if (expectedInstances <= 0) {
             throw new IllegalArgumentException("expected instances must be positive, got " + expectedInstances);

@@ -10,7 +10,8 @@ import java.util.Objects;
  * <p><b>Token bucket</b>: holds up to {@code capacity} permits and gains {@code refillTokens} every
  * {@code refillPeriod}, continuously (a bucket of 10 refilled 10 per second gains one permit every 100 ms). It is
  * computed as GCRA: the state is a single "full again at" timestamp in microseconds, so it is exact in integers and
- * one number in the Redis value. A fresh or long idle key starts full: the first {@code capacity} requests pass at once.
+ * one number in the Redis value. A fresh or long idle key starts full: the first {@code capacity} requests pass
+ * at once.
  *
  * <p><b>Sliding window</b>: at most {@code limit} requests per {@code window}, counted with two fixed windows where
  * the previous window's count is weighted by how much of it still overlaps the sliding window (the approximation

@@ -46,19 +46,24 @@ final class LimitArithmetic {
         return a.length;
     }
 
-    /** The script arguments after the permits (slot 0): the count, the layout, then kind, a, b per limit. */
-    Object[] scriptArguments() {
-        Object[] args = new Object[3 + 3 * a.length];
-        args[1] = Integer.toString(a.length);
+    /** The policy as Lua constants for the head of {@link RateLimitScript}: count, state prefix, kinds, a, b. */
+    String luaConstants() {
         StringBuilder layout = new StringBuilder();
+        StringBuilder kinds = new StringBuilder();
+        StringBuilder as = new StringBuilder();
+        StringBuilder bs = new StringBuilder();
         for (int i = 0; i < a.length; i++) {
+            String sep = i == 0 ? "" : ", ";
             layout.append(tokenBucket[i] ? 't' : 'w');
-            args[3 + 3 * i] = tokenBucket[i] ? "t" : "w";
-            args[4 + 3 * i] = Long.toString((long) a[i]);
-            args[5 + 3 * i] = tokenBucket[i] ? Double.toString(b[i]) : Long.toString((long) b[i]);
+            kinds.append(sep).append(tokenBucket[i] ? "'t'" : "'w'");
+            as.append(sep).append((long) a[i]);
+            bs.append(sep).append(tokenBucket[i] ? Double.toString(b[i]) : Long.toString((long) b[i]));
         }
-        args[2] = layout.toString();
-        return args;
+        return "local n = " + a.length + "\n"
+                + "local prefix = '" + layout + ",'\n"
+                + "local kinds = {" + kinds + "}\n"
+                + "local as = {" + as + "}\n"
+                + "local bs = {" + bs + "}\n";
     }
 
     long[] newState() {

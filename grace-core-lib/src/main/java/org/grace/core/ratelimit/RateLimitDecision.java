@@ -57,7 +57,7 @@ public record RateLimitDecision(boolean allowed, String limitName, long limit, l
         return "\"" + limitName + "\";r=" + remaining + ";t=" + ceilSeconds(resetAfter);
     }
 
-    /** The value of a {@code Retry-After} header in whole seconds (rounded up, at least 1 when denied; 0 if allowed). */
+    /** A {@code Retry-After} value in whole seconds: rounded up, at least 1 when denied, 0 when allowed. */
     public long retryAfterSeconds() {
         return allowed ? 0 : Math.max(1, ceilSeconds(retryAfter));
     }

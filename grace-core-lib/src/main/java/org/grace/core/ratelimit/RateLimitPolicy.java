@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * headers.
  */
 public final class RateLimitPolicy {
-    /** Enough limits for "per second, per minute, per hour, per day" and a spare; each costs one to three numbers of state. */
+    /** Enough for "per second, minute, hour, day" and spares; each limit costs one to three numbers of state. */
     public static final int MAX_LIMITS = 8;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -21,6 +21,7 @@ public final class RateLimitPolicy {
     private final String name;
     private final List<Limit> limits;
     private final List<String> limitNames;
+    private final long maxPermits;
 
     private RateLimitPolicy(String name, List<Limit> limits) {
         this.name = name;
@@ -36,6 +37,7 @@ public final class RateLimitPolicy {
             names.add(n);
         }
         this.limitNames = List.copyOf(names);
+        this.maxPermits = limits.stream().mapToLong(Limit::capacity).min().orElseThrow();
     }
 
     /** A policy {@code name} (letters, digits, '.', '_', '-'; up to 64) with one or more limits. */
@@ -71,7 +73,7 @@ public final class RateLimitPolicy {
 
     /** Most permits one call may ask for: the smallest capacity, since more could never be admitted. */
     public long maxPermits() {
-        return limits.stream().mapToLong(Limit::capacity).min().orElseThrow();
+        return maxPermits;
     }
 
     /**

@@ -16,7 +16,8 @@ import org.redisson.client.codec.StringCodec;
  *
  * <pre>{@code
  * RateLimiters.Builder limits = RateLimiters.builder().redis(redisson).fallback(FallbackPolicy.local(3));
- * RateLimiter loginPerIp = limits.policy(RateLimitPolicy.of("login-ip", Limit.perMinute(10), Limit.perHour(100))).build();
+ * RateLimiter loginPerIp = limits.policy(RateLimitPolicy.of("login-ip", Limit.perMinute(10), Limit.perHour(100)))
+ *         .build();
  * RateLimiter apiPerUser = limits.policy(RateLimitPolicy.of("api-user", Limit.perSecond(20))).build();
  *
  * RateLimitDecision d = loginPerIp.tryAcquire(request.getRemoteAddr());
@@ -33,7 +34,7 @@ public final class RateLimiters {
      * fallback admits up to {@code instances / 3} times the limit until Redis returns.
      */
     public static final FallbackPolicy DEFAULT_FALLBACK = FallbackPolicy.local(3);
-    /** Keys counted in memory per limiter; about 150 bytes each, so at most about 15 MB under a flood of new keys. */
+    /** Keys counted in memory per limiter; about 200 bytes each, so at most about 20 MB under a flood of new keys. */
     public static final long DEFAULT_MAX_LOCAL_KEYS = 100_000;
 
     private RateLimiters() {

@@ -12,10 +12,10 @@ import org.redisson.api.RScript;
 import org.redisson.client.RedisNoScriptException;
 
 /**
- * The Redis limiter: one {@code EVALSHA} of {@link RateLimitScript} per decision, so one round trip, with the time
- * taken inside Redis. The script's SHA-1 is computed here rather than loaded: the first call on a fresh Redis (or
- * after a restart or {@code SCRIPT FLUSH}) gets {@code NOSCRIPT} and sends the script once with {@code EVAL}, which
- * also caches it there.
+ * The Redis limiter: one {@code EVALSHA} of its policy's {@link RateLimitScript} per decision, so one round trip,
+ * with the time taken inside Redis. The script's SHA-1 is computed here rather than loaded: the first call on a
+ * fresh Redis (or after a restart or {@code SCRIPT FLUSH}) gets {@code NOSCRIPT} and sends the script once with
+ * {@code EVAL}, which also caches it there.
  *
  * <p>Any failure of the call (timeout, refused connection, a Redis in trouble) is reported to the shared
  * {@link RedisAvailability} and answered by the {@link FallbackPolicy}; while Redis is believed down only the
@@ -27,7 +27,7 @@ final class RedisRateLimiter implements RateLimiter {
     private final RateLimitPolicy policy;
     private final RScript script;
     private final String keyPrefix;
-    private final Object[] scriptArguments;
+    private final RateLimitScript lua;
     private final RedisAvailability availability;
     private final FallbackPolicy fallback;
     private final LocalRateLimiter local;
@@ -41,7 +41,7 @@ final class RedisRateLimiter implements RateLimiter {
         this.policy = policy;
         this.script = script;
         this.keyPrefix = keyPrefix + policy.name() + ":";
-        this.scriptArguments = new LimitArithmetic(policy.limits()).scriptArguments();
+        this.lua = RateLimitScript.forPolicy(policy);
         this.availability = availability;
         this.fallback = fallback;
         this.local = local;
@@ -61,7 +61,35 @@ final class RedisRateLimiter implements RateLimiter {
 
     @Override
     public RateLimitDecision tryAcquire(String key, long permits) {
-        return tryAcquireAsync(key, permits).toCompletableFuture().join();
+        // The blocking call uses Redisson's blocking call rather than joining the asynchronous one: one future and
+        // one callback fewer per decision.
+        Keys.check(key);
+        Keys.checkPermits(policy, permits);
+        long start = nanoTicker.getAsLong();
+        if (!availability.shouldTryRedis()) {
+            return report(fallback(key, permits), start);
+        }
+        String redisKey = keyPrefix + key;
+        List<Object> keys = List.of(redisKey);
+        Object[] args = {Long.toString(permits)};
+        List<Object> reply = null;
+        Throwable error = null;
+        try {
+            reply = script.evalSha(redisKey, RScript.Mode.READ_WRITE, lua.sha, RScript.ReturnType.MULTI,
+                    keys, args);
+        } catch (RuntimeException e) {
+            error = e;
+        }
+        if (error != null && isNoScript(error)) {
+            error = null;
+            try {
+                reply = script.eval(redisKey, RScript.Mode.READ_WRITE, lua.source,
+                        RScript.ReturnType.MULTI, keys, args);
+            } catch (RuntimeException e) {
+                error = e;
+            }
+        }
+        return report(decide(reply, error, key, permits), start);
     }
 
     @Override
@@ -74,11 +102,10 @@ final class RedisRateLimiter implements RateLimiter {
         }
         String redisKey = keyPrefix + key;
         List<Object> keys = List.of(redisKey);
-        Object[] args = scriptArguments.clone();
-        args[0] = Long.toString(permits);
+        Object[] args = {Long.toString(permits)};
         CompletableFuture<RateLimitDecision> result = new CompletableFuture<>();
         try {
-            script.<List<Object>>evalShaAsync(redisKey, RScript.Mode.READ_WRITE, RateLimitScript.SHA,
+            script.<List<Object>>evalShaAsync(redisKey, RScript.Mode.READ_WRITE, lua.sha,
                     RScript.ReturnType.MULTI, keys, args).whenComplete((reply, error) -> {
                         if (error != null && isNoScript(error)) {
                             evalScript(redisKey, keys, args, key, permits, start, result);
@@ -100,7 +127,7 @@ final class RedisRateLimiter implements RateLimiter {
     private void evalScript(String redisKey, List<Object> keys, Object[] args, String key, long permits, long start,
                             CompletableFuture<RateLimitDecision> result) {
         try {
-            script.<List<Object>>evalAsync(redisKey, RScript.Mode.READ_WRITE, RateLimitScript.SOURCE,
+            script.<List<Object>>evalAsync(redisKey, RScript.Mode.READ_WRITE, lua.source,
                     RScript.ReturnType.MULTI, keys, args)
                     .whenComplete((reply, error) -> complete(reply, error, key, permits, start, result));
         } catch (RuntimeException e) {
@@ -110,16 +137,17 @@ final class RedisRateLimiter implements RateLimiter {
 
     private void complete(List<Object> reply, Throwable error, String key, long permits, long start,
                           CompletableFuture<RateLimitDecision> result) {
-        RateLimitDecision decision;
+        result.complete(report(decide(reply, error, key, permits), start));
+    }
+
+    private RateLimitDecision decide(List<Object> reply, Throwable error, String key, long permits) {
         if (error == null && reply != null && reply.size() == 5) {
             availability.recordSuccess();
-            decision = fromReply(reply);
-        } else {
-            availability.recordFailure(error != null ? error
-                    : new IllegalStateException("unexpected script reply " + reply));
-            decision = fallback(key, permits);
+            return fromReply(reply);
         }
-        result.complete(report(decision, start));
+        availability.recordFailure(error != null ? error
+                : new IllegalStateException("unexpected script reply " + reply));
+        return fallback(key, permits);
     }
 
     private RateLimitDecision fromReply(List<Object> reply) {

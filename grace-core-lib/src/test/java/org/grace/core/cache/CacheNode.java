@@ -72,7 +72,10 @@ public final class CacheNode {
         long exceptions = 0;
         long maxCallMicros = 0;
         long fromFallback = 0;
-        Map<Integer, Long> lastServedAt = new HashMap<>();
+        // Per version, the latest read that returned it: when that read started and when it returned. A read may
+        // return any value current at some point during the call, so staleness is judged from its start; the
+        // figure from its return is printed too.
+        Map<Integer, long[]> lastServed = new HashMap<>();
         CacheStats stats;
         try (GraceCache cache = GraceCache.builder().redis(client).namespace(ns).instanceId(InstanceId.of("B"))
                 .localTtl(localTtl).probeInterval(Duration.ofMillis(200)).build()) {
@@ -80,9 +83,10 @@ public final class CacheNode {
             long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
             while (System.nanoTime() < deadline) {
                 long start = System.nanoTime();
+                long startMillis = System.currentTimeMillis();
                 try {
                     Version v = cache.getOrLoad(key, Version.class, Duration.ofMinutes(5), () -> readFile(file));
-                    lastServedAt.put(v.n(), System.currentTimeMillis());
+                    lastServed.put(v.n(), new long[] {startMillis, System.currentTimeMillis()});
                     reads++;
                     if (!cache.stats().onRedis()) {
                         fromFallback++;
@@ -106,16 +110,22 @@ public final class CacheNode {
             }
         }
         long maxStaleness = 0;
+        long maxAtReturn = 0;
         int worst = -1;
-        for (Map.Entry<Integer, Long> served : lastServedAt.entrySet()) {
+        for (Map.Entry<Integer, long[]> served : lastServed.entrySet()) {
             Long next = writtenAt.get(served.getKey() + 1);
-            if (next != null && served.getValue() > next && served.getValue() - next > maxStaleness) {
-                maxStaleness = served.getValue() - next;
+            if (next == null) {
+                continue;
+            }
+            maxAtReturn = Math.max(maxAtReturn, served.getValue()[1] - next);
+            if (served.getValue()[0] - next > maxStaleness) {
+                maxStaleness = served.getValue()[0] - next;
                 worst = served.getKey();
             }
         }
         println("DONE reads=" + reads + " exceptions=" + exceptions + " maxStalenessMs=" + maxStaleness
-                + " (version " + worst + ") versionsSeen=" + lastServedAt.size() + " maxCallMs="
+                + " (version " + worst + ") maxStalenessAtReturnMs=" + maxAtReturn + " versionsSeen="
+                + lastServed.size() + " maxCallMs="
                 + maxCallMicros / 1000 + " readsOnFallback=" + fromFallback + " stats=" + stats);
     }
 

@@ -277,16 +277,23 @@ class TwoLevelCacheIT {
     }
 
     @Test
-    void bytesThatNoLongerDecodeAreAMissAndAreDeleted() {
+    void bytesThatNoLongerDecodeAreAMissAndAreDeletedAndLoggedOnce() {
         GraceCache a = cache(clientA, "a", Duration.ofMinutes(1));
+        try (LogRecords log = LogRecords.of(GraceCache.class.getName())) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(redis.command("SET", ns + ":c:resident:1", "{\"id\":\"not a number\"")).isEqualTo("+OK");
+                assertThat(a.get("resident:1", Resident.class)).isEmpty();
+                assertThat(redis.command("EXISTS", ns + ":c:resident:1")).isEqualTo(":0");
+            }
+            assertThat(a.stats().undecodable()).isEqualTo(3);
+            assertThat(log.records()).hasSize(1);
+            assertThat(log.records().get(0).getMessage()).contains("does not decode");
+        }
         assertThat(redis.command("SET", ns + ":c:resident:1", "{\"id\":\"not a number\"")).isEqualTo("+OK");
-
         assertThat(a.get("resident:1", Resident.class)).isEmpty();
-        assertThat(redis.command("EXISTS", ns + ":c:resident:1")).isEqualTo(":0");
-        assertThat(a.stats().undecodable()).isEqualTo(1);
         assertThat(a.getOrLoad("resident:1", Resident.class, Duration.ofMinutes(1),
                 () -> new Resident(1, "One", List.of()))).isEqualTo(new Resident(1, "One", List.of()));
-        assertThat(a.stats().undecodable()).isEqualTo(1);
+        assertThat(a.stats().undecodable()).isEqualTo(4);
     }
 
     @Test
@@ -308,6 +315,7 @@ class TwoLevelCacheIT {
         AtomicReference<String> database = new AtomicReference<>("db-1");
         AtomicInteger loads = new AtomicInteger();
         a.put("before", "x");
+        LogRecords log = LogRecords.of(org.grace.core.redis.RedisAvailability.class.getName());
         redis.kill();
         try {
             assertThat(a.getOrLoad("profile", String.class, Duration.ofMinutes(1), () -> {
@@ -330,6 +338,9 @@ class TwoLevelCacheIT {
             redis.restart();
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> a.stats().onRedis());
+        log.close();
+        assertThat(log.count(java.util.logging.Level.WARNING)).as("one line going down").isEqualTo(1);
+        assertThat(log.count(java.util.logging.Level.INFO)).as("one line coming back").isEqualTo(1);
         assertThat(a.get("written-while-down", String.class)).as("level 1 was cleared on return").isEmpty();
         a.put("after", "y");
         assertThat(redis.command("EXISTS", ns + ":c:after")).isEqualTo(":1");

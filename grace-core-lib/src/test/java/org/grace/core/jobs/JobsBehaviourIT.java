@@ -120,7 +120,8 @@ class JobsBehaviourIT {
 
         long id = jobs.enqueue("remind", new Reminder(7, "take your pills"));
 
-        await().atMost(WAIT).until(() -> status(jobs, id) == JobStatus.COMPLETED);
+        // The listener hears of an outcome just after it is written: wait for both.
+        await().atMost(WAIT).until(() -> status(jobs, id) == JobStatus.COMPLETED && events.contains("succeeded 2"));
         assertThat(received).containsExactly(new Reminder(7, "take your pills"), new Reminder(7, "take your pills"));
         assertThat(events).containsExactly("enqueued remind", "claimed 1", "started 1", "failed 1 retry=true",
                 "claimed 1", "started 2", "succeeded 2");
@@ -147,7 +148,7 @@ class JobsBehaviourIT {
 
         long id = jobs.enqueue("flaky", "x", JobOptions.builder().maxAttempts(3).build());
 
-        await().atMost(WAIT).until(() -> status(jobs, id) == JobStatus.FAILED);
+        await().atMost(WAIT).until(() -> status(jobs, id) == JobStatus.FAILED && outcomes.size() == 3);
         assertThat(outcomes).containsExactly("1 retry", "2 retry", "3 give up");
         assertThat(startedAt).hasSize(3);
         // Equal jitter: the wait after attempt n is at least half of 200 ms * 2^(n-1), enforced by run_at in the database.
@@ -329,6 +330,56 @@ class JobsBehaviourIT {
                 + slow)).isEqualTo("pending -");
         assertThat(TestDatabase.text(ds, "SELECT status || ' ' || coalesce(lease_owner, '-') || ' ' || attempts "
                 + "FROM grace_jobs WHERE id = " + waiting)).isEqualTo("pending - 0");
+    }
+
+    @Test
+    void aJobRunningLongerThanItsLeaseKeepsItThroughRenewalAndRunsOnce() {
+        List<String> runs = new CopyOnWriteArrayList<>();
+        for (String instance : List.of("A", "B")) {
+            JobsBuilder b = builder(instance).leaseDuration(Duration.ofMillis(600)).pollInterval(Duration.ofMillis(100))
+                    .handler("long", Long.class, (millis, ctx) -> {
+                        runs.add(instance);
+                        Thread.sleep(millis);
+                    });
+            Jobs jobs = open(b).start();
+            if (instance.equals("A")) {
+                long id = jobs.enqueue("long", 2_500L);
+                await().atMost(WAIT).until(() -> runs.size() == 1);
+                assertThat(status(jobs, id)).isEqualTo(JobStatus.RUNNING);
+            }
+        }
+        // B polls every 100 ms and reaps expired leases every 100 ms: only renewal keeps the job on A.
+        await().atMost(WAIT).until(() -> TestDatabase.count(ds,
+                "SELECT count(*) FROM grace_jobs WHERE status = 'completed'") == 1);
+        assertThat(runs).containsExactly("A");
+        assertThat(TestDatabase.text(ds, "SELECT lease_owner || ' ' || attempts FROM grace_jobs")).isEqualTo("A 1");
+    }
+
+    @Test
+    void completionsDuringAShutdownGraceLongerThanTheLeaseAreWrittenInTime() throws Exception {
+        Map<Long, AtomicInteger> runs = new ConcurrentHashMap<>();
+        CountDownLatch bothStarted = new CountDownLatch(2);
+        JobHandler<Long> handler = (millis, ctx) -> {
+            runs.computeIfAbsent(ctx.jobId(), k -> new AtomicInteger()).incrementAndGet();
+            bothStarted.countDown();
+            Thread.sleep(millis);
+        };
+        Jobs a = open(builder("A").queue("default", 2).leaseDuration(Duration.ofMillis(600))
+                .shutdownGrace(Duration.ofSeconds(10)).handler("sleep", Long.class, handler));
+        long quick = a.enqueue("sleep", 200L);
+        long slow = a.enqueue("sleep", 2_500L);
+        a.start();
+        assertThat(bothStarted.await(10, TimeUnit.SECONDS)).isTrue();
+        // B would run again any job whose lease runs out while A waits for its slow job.
+        open(builder("B").leaseDuration(Duration.ofMillis(600)).pollInterval(Duration.ofMillis(100))
+                .handler("sleep", Long.class, handler)).start();
+
+        a.close();
+
+        assertThat(status(a, quick)).isEqualTo(JobStatus.COMPLETED);
+        assertThat(status(a, slow)).isEqualTo(JobStatus.COMPLETED);
+        assertThat(runs.get(quick).get()).as("quick job runs").isEqualTo(1);
+        assertThat(runs.get(slow).get()).as("slow job runs").isEqualTo(1);
     }
 
     @Test
