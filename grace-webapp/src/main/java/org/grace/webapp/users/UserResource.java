@@ -60,7 +60,9 @@ public class UserResource {
     @RolesAllowed({Roles.ORGANIZATION_ADMIN, Roles.FACILITY_DIRECTOR, Roles.CARE_MANAGER, Roles.CARE_STAFF,
             Roles.FAMILY})
     public UserView get(@PathParam("id") String id) {
-        return users.inOrganization(caller().organizationId(), parseId(id)).map(User::view)
+        // A hot read: through the same cached profile as /api/auth/me, then held to the caller's organisation.
+        long organizationId = caller().organizationId();
+        return profiles.of(parseId(id)).filter(u -> u.organizationId() == organizationId)
                 .orElseThrow(() -> new ApiException(404, "no such user"));
     }
 

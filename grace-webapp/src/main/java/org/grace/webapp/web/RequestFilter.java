@@ -54,7 +54,15 @@ public class RequestFilter extends HttpFilter {
         response.setHeader(REQUEST_ID_HEADER, requestId);
         try {
             int limit = settings.httpMaxBodyBytes();
-            if (request.getContentLengthLong() > limit) {
+            long declared = request.getContentLengthLong();
+            if (declared > limit) {
+                // A client that does not wait for "100 Continue" is still sending: read and drop a body of a few
+                // times the limit so it gets to read the 413; a bigger one gets the 413 and a closed connection.
+                if (declared <= 4L * limit) {
+                    drain(request);
+                } else {
+                    response.setHeader("Connection", "close");
+                }
                 ApiErrors.write(response, 413, "request body is larger than " + limit + " bytes", requestId);
                 return;
             }
@@ -70,6 +78,17 @@ public class RequestFilter extends HttpFilter {
                         + request.getMethod() + " " + request.getRequestURI() + " -> " + status + " ("
                         + nanos / 1_000_000 + " ms)");
             }
+        }
+    }
+
+    private static void drain(HttpServletRequest request) {
+        byte[] buffer = new byte[16 * 1024];
+        try (var in = request.getInputStream()) {
+            while (in.read(buffer) >= 0) {
+                // discard
+            }
+        } catch (IOException e) {
+            // the client gave up: nothing to answer
         }
     }
 

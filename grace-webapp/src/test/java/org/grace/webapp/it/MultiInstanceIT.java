@@ -14,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPrivateKey;
@@ -370,6 +371,61 @@ class MultiInstanceIT {
 
     @Test
     @Order(6)
+    void errorsAreJsonWithTheRequestIdAndLargeResponsesAreCompressed() throws Exception {
+        Browser admin = new Browser(nextClient());
+        assertThat(admin.post(b, "/api/auth/login", json("email", "admin@rose.example", "password", PASSWORD), false)
+                .statusCode()).isEqualTo(200);
+        HttpResponse<String> malformed = admin.send(a, "POST", "/api/users", "{\"email\": nope", true,
+                Map.of("X-Request-Id", "it-malformed-1"));
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        JsonNode error = GraceProcess.json(malformed);
+        assertThat(error.path("status").asInt()).isEqualTo(400);
+        assertThat(error.path("error").asText()).isEqualTo("Bad Request");
+        assertThat(error.path("message").asText()).startsWith("malformed JSON at line 1");
+        assertThat(error.path("requestId").asText()).isEqualTo("it-malformed-1");
+        assertThat(malformed.headers().firstValue("X-Request-Id")).contains("it-malformed-1");
+        assertThat(Files.readString(a.log())).contains("requestId=it-malformed-1 POST /api/users -> 400");
+
+        HttpResponse<String> invalid = admin.post(b, "/api/users", json("email", "no-at-sign", "role", "nurse"), true);
+        assertThat(invalid.statusCode()).isEqualTo(400);
+        assertThat(GraceProcess.json(invalid).path("fields").path("email").asText()).isEqualTo("must be an e-mail address");
+        assertThat(GraceProcess.json(invalid).path("fields").path("role").asText()).startsWith("must be one of");
+        assertThat(GraceProcess.json(invalid).path("fields").has("password")).isTrue();
+
+        String big = "{\"email\": \"" + "a".repeat(1024 * 1024) + "\"}";
+        HttpResponse<String> tooLarge = admin.post(a, "/api/users", big, true);
+        assertThat(tooLarge.statusCode()).isEqualTo(413);
+        assertThat(GraceProcess.json(tooLarge).path("requestId").asText()).isNotEmpty();
+
+        for (String path : List.of("/no/such/page", "/api/no/such/resource", "/static/missing.0123abcd.js")) {
+            HttpResponse<String> missing = admin.get(a, path);
+            assertThat(missing.statusCode()).as(path).isEqualTo(404);
+            assertThat(GraceProcess.json(missing).path("status").asInt()).isEqualTo(404);
+            assertThat(GraceProcess.json(missing).path("requestId").asText()).isNotEmpty();
+        }
+
+        // Compression and immutable caching of the hashed files the page references.
+        String page = admin.get(b, "/").body();
+        Matcher script = Pattern.compile("src=\"(/static/[^\"]+\\.js)\"").matcher(page);
+        assertThat(script.find()).isTrue();
+        HttpResponse<byte[]> gz = java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(b.baseUrl() + script.group(1))).header("Accept-Encoding", "gzip").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(gz.statusCode()).isEqualTo(200);
+        assertThat(gz.headers().firstValue("Content-Encoding")).contains("gzip");
+        assertThat(gz.headers().firstValue("Cache-Control")).contains("public, max-age=31536000, immutable");
+        byte[] plain = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz.body())).readAllBytes();
+        assertThat(plain.length).isGreaterThan(1024);
+        assertThat(new String(plain, StandardCharsets.UTF_8)).contains("X-CSRF-Token");
+        HttpResponse<byte[]> small = java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(b.baseUrl() + "/api/health")).header("Accept-Encoding", "gzip").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(small.headers().firstValue("Content-Encoding")).as("under 1 KB stays plain").isEmpty();
+        assertNoSessionCookies();
+    }
+
+    @Test
+    @Order(7)
     void metricsShowEveryListedMetricWithRealValues() {
         Browser reader = new Browser(nextClient());
         assertThat(reader.post(b, "/api/auth/login", json("email", "admin@rose.example", "password", PASSWORD), false)
