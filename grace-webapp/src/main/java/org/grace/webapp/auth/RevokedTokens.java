@@ -16,8 +16,9 @@ import org.grace.webapp.redis.RedisGuard;
 
 /**
  * Access tokens denied by logout until they expire, by {@code jti}. Every request asks Redis (a key lookup behind
- * {@link RedisGuard}); logout writes to Redis and to PostgreSQL, and while Redis cannot answer the check asks
- * PostgreSQL, so a logout holds through a Redis outage at the cost of one indexed query per request meanwhile.
+ * {@link RedisGuard}); logout writes to Redis and to PostgreSQL, and while Redis cannot answer the check uses a
+ * copy of the PostgreSQL list at most a second old, so a logout holds through a Redis outage (a logout on another
+ * instance takes effect here within that second). Without Redis configured, every check asks PostgreSQL.
  * A denial that Redis did not take is kept here and written again at the first Redis answer after its return;
  * until then (seconds) another instance asking Redis could still accept that token.
  *
@@ -55,6 +56,7 @@ public class RevokedTokens {
         if (redis.client().isPresent() && !guard.revoke(jti, ttl)) {
             notInRedis.put(jti, expiresAt);
         }
+        snapshot = null; // this instance's own logout counts at once
     }
 
     private void pushPending() {
@@ -78,8 +80,51 @@ public class RevokedTokens {
                     pushPending();
                 }
                 return inRedis == 1 || notInRedis.containsKey(jti);
+            } else {
+                // Redis unreachable: a copy of the list from PostgreSQL, at most a second old, instead of a query
+                // per request. A logout on another instance is honoured here within that second.
+                return snapshot().contains(jti) || notInRedis.containsKey(jti);
             }
         }
+        return inDatabase(jti);
+    }
+
+    /** Denied ids from PostgreSQL, re-read when older than {@link #SNAPSHOT_MAX_AGE_NANOS}. */
+    private java.util.Set<String> snapshot() {
+        long now = System.nanoTime();
+        Snapshot current = snapshot;
+        if (current != null && now - current.readAt < SNAPSHOT_MAX_AGE_NANOS) {
+            return current.ids;
+        }
+        synchronized (this) {
+            current = snapshot;
+            if (current != null && now - current.readAt < SNAPSHOT_MAX_AGE_NANOS) {
+                return current.ids;
+            }
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            try (Connection c = dataSource.getConnection();
+                 PreparedStatement ps = c.prepareStatement(
+                         "SELECT jti FROM revoked_access_tokens WHERE expires_at > now()");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            } catch (SQLException e) {
+                throw new DataAccessException(e);
+            }
+            snapshot = new Snapshot(java.util.Set.copyOf(ids), System.nanoTime());
+            return snapshot.ids;
+        }
+    }
+
+    private record Snapshot(java.util.Set<String> ids, long readAt) {
+    }
+
+    /** How stale the outage copy of the denial list may be: a logout elsewhere takes effect here within it. */
+    static final long SNAPSHOT_MAX_AGE_NANOS = 1_000_000_000L;
+    private volatile Snapshot snapshot;
+
+    private boolean inDatabase(String jti) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT 1 FROM revoked_access_tokens WHERE jti = ?")) {
             ps.setString(1, jti);
