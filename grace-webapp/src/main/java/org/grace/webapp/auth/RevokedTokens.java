@@ -53,7 +53,7 @@ public class RevokedTokens {
         } catch (SQLException e) {
             throw new DataAccessException(e);
         }
-        if (redis.client().isPresent() && !guard.revoke(jti, ttl)) {
+        if (redis.client().isPresent() && !guard.revokeNow(jti, ttl)) {
             notInRedis.put(jti, expiresAt);
         }
         snapshot = null; // this instance's own logout counts at once

@@ -27,6 +27,8 @@ public class LibraryStartup {
     GraceLibrary library;
     @Inject
     PlatformGauges gauges;
+    @Inject
+    org.grace.webapp.redis.RedisGuard guard;
 
     private ScheduledExecutorService retries;
 
@@ -35,6 +37,10 @@ public class LibraryStartup {
         keys.signingKey();
         library.cache();
         gauges.register();
+        guard.isDown(); // creates the guard now, so it hears a lost Redis connection before the first request
+        if (library.availability().isPresent()) {
+            guard.warmUp(library.cache());
+        }
         if (!tryJobs()) {
             retries = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "grace-jobs-start");

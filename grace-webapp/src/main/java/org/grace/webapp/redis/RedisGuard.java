@@ -213,12 +213,11 @@ public class RedisGuard {
      * thread PINGs Redis every half second until it answers. So no request ever waits on a Redis that is known to
      * be gone (not even as a probe), and the first answer brings every call back.
      */
-    private void markDown(String operation) {
+    private void markDown(String why) {
         if (!down.compareAndSet(false, true)) {
             return;
         }
-        LOG.warning("grace: Redis did not answer a " + operation + " call within " + timeoutMillis()
-                + " ms: requests use their fallbacks until it answers a PING");
+        LOG.warning("grace: " + why + ": requests use their fallbacks until Redis answers a PING");
         synchronized (this) {
             if (prober == null) {
                 prober = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -314,7 +313,52 @@ public class RedisGuard {
      */
     private void failed(String operation) {
         metrics.redisFallback(operation);
-        markDown(operation);
+        markDown("Redis did not answer a " + operation + " call within " + timeoutMillis() + " ms");
+    }
+
+    /**
+     * Records a denial for a logout, outside the request-latency rules: a logout can wait for Redisson's own
+     * command timeout (half a second) rather than skip Redis because a read was slow a moment ago, since another
+     * instance asking Redis would otherwise still accept the token. False when Redis did not take it.
+     */
+    public boolean revokeNow(String jti, Duration ttl) {
+        try {
+            long start = System.nanoTime();
+            client().getBucket(REVOKED_PREFIX + jti).set("1", ttl);
+            metrics.redisCall(System.nanoTime() - start);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Runs each kind of guarded call once, without a deadline, before traffic: the first cache write of a process
+     * (codec and class initialisation) and the first script call take longer than the deadline and would
+     * otherwise switch the first requests to their fallbacks.
+     */
+    public void warmUp(Optional<GraceCache> cache) {
+        try {
+            RedissonClient client = client();
+            client.getScript(org.redisson.client.codec.StringCodec.INSTANCE).eval(
+                    org.redisson.api.RScript.Mode.READ_ONLY, CHECK, org.redisson.api.RScript.ReturnType.INTEGER,
+                    java.util.List.of(REVOKED_COMPLETE, REVOKED_PREFIX + "warm-up"));
+            cache.ifPresent(c -> {
+                String key = "warm-up:" + java.util.UUID.randomUUID();
+                c.put(key, new org.grace.webapp.users.UserView(0, 0, "", "", "", ""), Duration.ofSeconds(5));
+                c.get(key, org.grace.webapp.users.UserView.class);
+                c.delete(key);
+            });
+            bounded(offload(() -> null));
+        } catch (RuntimeException e) {
+            LOG.info("grace: Redis warm-up skipped: " + e.getMessage());
+        }
+    }
+
+    /** Hears lost Redis connections, so the first request after Redis went away does not wait for it either. */
+    @jakarta.annotation.PostConstruct
+    void listenForDisconnects() {
+        redis.onDisconnect(() -> markDown("lost the connection to Redis"));
     }
 
     /** No answer within the Redis call timeout. */
