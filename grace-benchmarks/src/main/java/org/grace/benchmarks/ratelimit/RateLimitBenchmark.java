@@ -41,14 +41,14 @@ import org.redisson.command.CommandAsyncExecutor;
  * denied, an attack or a popular resource). Every limit is 1000 per second with a burst of 1000. Each call is timed
  * on the caller thread; throughput counts the calls completed in the measured period. Prints Markdown.
  *
- * <p>System properties: {@code warmupMillis} (1000), {@code measureSeconds} (4), {@code threads} ("1,8,64"),
+ * <p>System properties: {@code warmupMillis} (1000), {@code measureSeconds} (6), {@code threads} ("1,8,64"),
  * {@code workloads} ("1024 keys,1 hot key"), {@code contenders} (a subset by first word, e.g. "Grace,Redis"),
  * {@code commandStats} (print Redis's per-command counts after each cell).
  */
 public final class RateLimitBenchmark {
     private static final int KEYS = 1024;
     private static final long LIMIT_PER_SECOND = 1000;
-    private static final int ROUNDS = 4;
+    private static final int ROUNDS = 8;
 
     private RateLimitBenchmark() {
     }
@@ -103,7 +103,7 @@ public final class RateLimitBenchmark {
 
     public static void main(String[] args) throws Exception {
         Duration warmup = Duration.ofMillis(Long.getLong("warmupMillis", 1000));
-        Duration measure = Duration.ofSeconds(Long.getLong("measureSeconds", 4));
+        Duration measure = Duration.ofSeconds(Long.getLong("measureSeconds", 6));
         int[] threadCounts = java.util.Arrays.stream(System.getProperty("threads", "1,8,64").split(","))
                 .mapToInt(Integer::parseInt).toArray();
         RedisServer redis = RedisServer.start();

@@ -92,6 +92,7 @@ final class TwoLevelCache implements GraceCache {
     private final long localTtlNanos;
     private final String keyPrefix;
     private final String tagPrefix;
+    private final String probeKey;
     private final String channel;
     private final byte[] channelBytes;
     private final CacheCodec codec;
@@ -166,7 +167,6 @@ final class TwoLevelCache implements GraceCache {
         Set<String> tags() {
             return tags;
         }
-
     }
 
     TwoLevelCache(GraceCache.Builder b) {
@@ -179,6 +179,7 @@ final class TwoLevelCache implements GraceCache {
         this.localTtlNanos = b.localTtl.toNanos();
         this.keyPrefix = b.namespace + ":c:";
         this.tagPrefix = b.namespace + ":t:";
+        this.probeKey = b.namespace + ":probe";
         this.channel = b.namespace + ":cache:invalidations";
         this.channelBytes = channel.getBytes(StandardCharsets.UTF_8);
         this.codec = b.codec != null ? b.codec : CacheCodec.jackson();
@@ -624,6 +625,11 @@ final class TwoLevelCache implements GraceCache {
         }
     }
 
+    /** Whether this cache hears invalidations now (false until a failed subscription has been retried). */
+    boolean isSubscribed() {
+        return messageListenerId != null;
+    }
+
     void onMessage(String message) {
         CacheInvalidation inv = CacheInvalidation.parse(message);
         if (inv == null || inv.sender().equals(instanceId.value())) {
@@ -675,7 +681,8 @@ final class TwoLevelCache implements GraceCache {
             return;
         }
         try {
-            redis.getBucket(keyPrefix + "probe", ByteArrayCodec.INSTANCE).isExists();
+            // A key outside the value space (ns:probe, not ns:c:...), so it never touches a cached key.
+            redis.getBucket(probeKey, ByteArrayCodec.INSTANCE).isExists();
             availability.recordSuccess();
         } catch (RuntimeException e) {
             // still down; the next probe will tell

@@ -113,6 +113,17 @@ final class RedisEventBus implements EventBus {
         return h;
     }
 
+    /** Whether this instance has a Redis subscription for {@code topic} now (false while one is being retried). */
+    boolean isSubscribed(String topic) {
+        TopicState state = topics.get(topic);
+        if (state == null) {
+            return false;
+        }
+        synchronized (state) {
+            return state.listenerId != null;
+        }
+    }
+
     private void probe() {
         if (closed || availability.isAvailable() || !availability.shouldTryRedis()) {
             return;
@@ -171,7 +182,8 @@ final class RedisEventBus implements EventBus {
                 listenerId = rtopic.addListener(String.class, (ch, message) -> deliver(message));
             } catch (RuntimeException e) {
                 availability.recordFailure(e);
-                LOG.log(Level.DEBUG, "grace events: subscribing to {0} failed, retrying in 1 s", topic);
+                LOG.log(Level.INFO, "grace events: subscribing to {0} failed ({1}); retrying every second, events on "
+                        + "it are not heard here until then", topic, e.getClass().getSimpleName());
                 background.schedule(this::ensureSubscribed, 1, TimeUnit.SECONDS);
             }
         }

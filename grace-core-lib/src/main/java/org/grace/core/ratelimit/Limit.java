@@ -26,6 +26,11 @@ public final class Limit {
     public static final Duration MIN_PERIOD = Duration.ofMillis(1);
     /** Longest period: idle state lives (and Redis keys expire) on this scale; a year is plenty for a quota. */
     public static final Duration MAX_PERIOD = Duration.ofDays(366);
+    /**
+     * Fastest token bucket refill per second: the arithmetic charges whole microseconds, rounding up, so at this
+     * rate a permit may cost up to 10% more than exact (never less); one Redis key cannot serve such a rate anyway.
+     */
+    public static final long MAX_REFILL_PER_SECOND = 100_000;
 
     /** The two algorithms. */
     public enum Algorithm { TOKEN_BUCKET, SLIDING_WINDOW }
@@ -49,6 +54,11 @@ public final class Limit {
         checkCount("capacity", capacity);
         checkCount("refill tokens", refillTokens);
         checkPeriod("refill period", refillPeriod);
+        double perSecond = refillTokens * 1e9 / refillPeriod.toNanos();
+        if (perSecond > MAX_REFILL_PER_SECOND) {
+            throw new IllegalArgumentException("refill rate must be at most " + MAX_REFILL_PER_SECOND
+                    + " per second, got " + refillTokens + " per " + refillPeriod);
+        }
         return new Limit(Algorithm.TOKEN_BUCKET, capacity, refillTokens, refillPeriod, null);
     }
 

@@ -95,11 +95,6 @@ final class LocalRateLimiter implements RateLimiter {
         return toDecision(policy, out, source);
     }
 
-    /** Forgets every key, e.g. when Redis is back and the local counts no longer mean anything. */
-    void clear() {
-        states.invalidateAll();
-    }
-
     long estimatedKeys() {
         states.cleanUp();
         return states.estimatedSize();

@@ -55,6 +55,7 @@ public final class RateLimiters {
         private String keyPrefix = DEFAULT_KEY_PREFIX;
         private long maxLocalKeys = DEFAULT_MAX_LOCAL_KEYS;
         private RedisAvailability availability;
+        private boolean availabilityGiven;
         private RScript script;
 
         private Builder() {
@@ -62,7 +63,12 @@ public final class RateLimiters {
 
         /** Shares state through this Redis; any codec (the script call uses its own string codec). */
         public Builder redis(RedissonClient client) {
-            this.redisson = Objects.requireNonNull(client, "redis client must not be null");
+            Objects.requireNonNull(client, "redis client must not be null");
+            if (redisson != null && redisson != client && !availabilityGiven) {
+                // Another Redis is another outage: do not share the tracker of the previous client.
+                availability = null;
+            }
+            this.redisson = client;
             this.script = client.getScript(StringCodec.INSTANCE);
             return this;
         }
@@ -125,6 +131,7 @@ public final class RateLimiters {
          */
         public Builder availability(RedisAvailability value) {
             this.availability = Objects.requireNonNull(value, "availability must not be null");
+            this.availabilityGiven = true;
             return this;
         }
 

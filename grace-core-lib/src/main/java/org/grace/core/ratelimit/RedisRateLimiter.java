@@ -34,6 +34,10 @@ final class RedisRateLimiter implements RateLimiter {
     private final RateLimitListener listener;
     private final LongSupplier nanoTicker;
     private final AtomicBoolean listenerFailureLogged = new AtomicBoolean();
+    /** Ticker time of the last switch back to Redis, {@link #NEVER} before the first. */
+    private volatile long backOnRedisAt = NEVER;
+
+    private static final long NEVER = Long.MIN_VALUE;
 
     RedisRateLimiter(RateLimitPolicy policy, RScript script, String keyPrefix, RedisAvailability availability,
                      FallbackPolicy fallback, LocalRateLimiter local, RateLimitListener listener,
@@ -48,8 +52,11 @@ final class RedisRateLimiter implements RateLimiter {
         this.listener = listener;
         this.nanoTicker = nanoTicker;
         availability.onTransition(up -> {
-            if (up && local != null) {
-                local.clear();
+            // The local counts are kept: they refill with time like any bucket, so a second outage soon after the
+            // first continues where it left off instead of granting a fresh share (and callers racing the switch
+            // back never see a cleared, full bucket).
+            if (up) {
+                backOnRedisAt = nanoTicker.getAsLong();
             }
             try {
                 listener.fallbackChanged(policy.name(), !up);
@@ -89,7 +96,7 @@ final class RedisRateLimiter implements RateLimiter {
                 error = e;
             }
         }
-        return report(decide(reply, error, key, permits), start);
+        return report(decide(reply, error, key, permits, start), start);
     }
 
     @Override
@@ -137,20 +144,46 @@ final class RedisRateLimiter implements RateLimiter {
 
     private void complete(List<Object> reply, Throwable error, String key, long permits, long start,
                           CompletableFuture<RateLimitDecision> result) {
-        result.complete(report(decide(reply, error, key, permits), start));
+        result.complete(report(decide(reply, error, key, permits, start), start));
     }
 
-    private RateLimitDecision decide(List<Object> reply, Throwable error, String key, long permits) {
-        if (error == null && reply != null && reply.size() == 5) {
-            availability.recordSuccess();
-            return fromReply(reply);
+    /** Never throws: on the asynchronous path a throw here would leave the caller's stage incomplete forever. */
+    private RateLimitDecision decide(List<Object> reply, Throwable error, String key, long permits, long start) {
+        if (error == null) {
+            try {
+                RateLimitDecision decision = fromReply(reply);
+                availability.recordSuccess();
+                return decision;
+            } catch (RuntimeException e) {
+                error = new IllegalStateException("unexpected script reply " + reply, e);
+            }
         }
-        availability.recordFailure(error != null ? error
-                : new IllegalStateException("unexpected script reply " + reply));
+        if (isInterrupt(error)) {
+            // The caller was interrupted, Redis did not fail: decide locally without declaring an outage.
+            Thread.currentThread().interrupt();
+        } else if (backOnRedisAt != NEVER && start - backOnRedisAt < 0) {
+            // Sent before Redis was found back (it timed out on the dead connection): stale news, not a new outage.
+            LOG.log(Level.DEBUG, "grace ratelimit {0}: ignoring a failure of a call sent before Redis returned",
+                    policy.name());
+        } else {
+            availability.recordFailure(error);
+        }
         return fallback(key, permits);
     }
 
+    private static boolean isInterrupt(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof InterruptedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private RateLimitDecision fromReply(List<Object> reply) {
+        if (reply == null || reply.size() != 5) {
+            throw new IllegalStateException("expected 5 numbers");
+        }
         int binding = (int) number(reply, 1);
         return new RateLimitDecision(number(reply, 0) == 1, policy.limitName(binding),
                 policy.limits().get(binding).capacity(), number(reply, 2),

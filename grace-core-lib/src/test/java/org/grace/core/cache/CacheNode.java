@@ -46,6 +46,7 @@ public final class CacheNode {
     private static void follow(RedissonClient client, String ns, String key, int seconds) {
         try (GraceCache cache = GraceCache.builder().redis(client).namespace(ns).instanceId(InstanceId.of("B"))
                 .build()) {
+            awaitSubscribed(cache);
             println("READY");
             int last = Integer.MIN_VALUE;
             long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
@@ -79,6 +80,7 @@ public final class CacheNode {
         CacheStats stats;
         try (GraceCache cache = GraceCache.builder().redis(client).namespace(ns).instanceId(InstanceId.of("B"))
                 .localTtl(localTtl).probeInterval(Duration.ofMillis(200)).build()) {
+            awaitSubscribed(cache);
             println("READY");
             long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
             while (System.nanoTime() < deadline) {
@@ -127,6 +129,14 @@ public final class CacheNode {
                 + " (version " + worst + ") maxStalenessAtReturnMs=" + maxAtReturn + " versionsSeen="
                 + lastServed.size() + " maxCallMs="
                 + maxCallMicros / 1000 + " readsOnFallback=" + fromFallback + " stats=" + stats);
+    }
+
+    /** A build-time subscription that timed out on a loaded machine is retried; READY means really subscribed. */
+    private static void awaitSubscribed(GraceCache cache) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!((TwoLevelCache) cache).isSubscribed() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(20_000_000);
+        }
     }
 
     static Version readFile(Path file) {

@@ -347,6 +347,38 @@ class TwoLevelCacheIT {
     }
 
     @Test
+    void anInstanceStartedWhileRedisIsDownWorksOnItsFallbackAndJoinsWhenRedisComes() {
+        try (RedisServer own = RedisServer.start()) {
+            own.stop();
+            RedissonClient late = RedisClients.create(RedisUrl.parse(own.url()), "it-late");
+            RedissonClient other = RedisClients.create(RedisUrl.parse(own.url()), "it-other");
+            try {
+                long start = System.nanoTime();
+                GraceCache a = cache(late, "late", Duration.ofMinutes(1));
+                System.out.printf("build() with Redis down took %d ms%n", (System.nanoTime() - start) / 1_000_000);
+                assertThat(a.stats().onRedis()).isFalse();
+                assertThat(a.getOrLoad("k", String.class, Duration.ofMinutes(1), () -> "loaded")).isEqualTo("loaded");
+
+                own.restart();
+                await().atMost(Duration.ofSeconds(10)).until(() -> a.stats().onRedis());
+                GraceCache b = cache(other, "other", Duration.ofMinutes(1));
+                a.put("shared", "v1");
+                assertThat(a.get("shared", String.class)).contains("v1");
+                // The subscription that failed at start was retried: B's update reaches A's level 1.
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                    b.put("shared", "v2");
+                    return a.get("shared", String.class).equals(Optional.of("v2"));
+                });
+            } finally {
+                caches.forEach(GraceCache::close);
+                caches.clear();
+                late.shutdown();
+                other.shutdown();
+            }
+        }
+    }
+
+    @Test
     void keysWrittenWhileRedisWasDownAreDeletedThereWhenItReturns() {
         // A Redis that keeps its data (here: persistence) would otherwise serve the value from before the outage.
         try (RedisServer persistent = RedisServer.start(org.grace.testsupport.FreePorts.next(),

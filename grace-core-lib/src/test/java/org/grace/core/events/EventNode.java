@@ -26,6 +26,12 @@ public final class EventNode {
                 System.out.flush();
                 received.countDown();
             });
+            // A subscription that failed (a slow machine can time out the SUBSCRIBE) is retried in the background;
+            // READY means really subscribed, or the publisher would talk to no one.
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!((RedisEventBus) bus).isSubscribed(args[2]) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
             System.out.println("READY " + name);
             System.out.flush();
             received.await(Duration.ofSeconds(Long.parseLong(args[4])).toMillis(), TimeUnit.MILLISECONDS);

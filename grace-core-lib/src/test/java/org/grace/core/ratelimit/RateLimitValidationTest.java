@@ -24,6 +24,13 @@ class RateLimitValidationTest {
     }
 
     @Test
+    void aRefillFasterThanTheArithmeticResolvesIsRejected() {
+        assertThatThrownBy(() -> Limit.perSecond(1_000_000))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("refill rate");
+        assertThat(Limit.perSecond(Limit.MAX_REFILL_PER_SECOND).capacity()).isEqualTo(100_000);
+    }
+
+    @Test
     void zeroNegativeOrNullPeriodIsRejected() {
         assertThatThrownBy(() -> Limit.tokenBucket(5, Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("refill period");

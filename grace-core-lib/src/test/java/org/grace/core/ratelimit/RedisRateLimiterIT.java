@@ -89,8 +89,9 @@ class RedisRateLimiterIT {
         long upper = 50 + (long) Math.floor(50 * elapsedMicros / 1e6);
         System.out.printf("refill: %d admitted of %d calls in %.3f s of Redis time (burst 50 + 50/s: at most %d)%n",
                 admitted, calls, elapsedMicros / 1e6, upper);
-        // 50 at once, then 50 per second for the 3 s we hammered; never more than the Redis clock allows.
-        assertThat(admitted).isBetween(50 + 150 - 1, (int) upper);
+        // 50 at once, then 50 per second for the 3 s we hammered; never more than the Redis clock allows. The
+        // permits of the last few tens of milliseconds may arrive after the last call of a loaded machine.
+        assertThat(admitted).isBetween(50 + 150 - 3, (int) upper);
     }
 
     @Test
@@ -121,6 +122,45 @@ class RedisRateLimiterIT {
     }
 
     @Test
+    void theInMemoryArithmeticDecidesLikeTheScript() {
+        // Limits slow enough that the milliseconds between the two runs refill nothing, and day windows.
+        assertSameDecisions(RateLimitPolicy.of("parity", Limit.tokenBucket(7, 1, Duration.ofHours(1)),
+                Limit.slidingWindow(9, Duration.ofDays(1)), Limit.perHour(12)), 2, 3, 3, 1, 1, 2, 1, 1, 1);
+        // Equal remainders: the first limit binds.
+        assertSameDecisions(RateLimitPolicy.of("parity-tie", Limit.perHour(5).named("a"),
+                Limit.slidingWindow(5, Duration.ofDays(1)).named("b")), 1, 2, 3, 2, 1);
+    }
+
+    private static void assertSameDecisions(RateLimitPolicy policy, long... permits) {
+        RateLimiter onRedis = limiters.policy(policy).build();
+        RateLimiter inMemory = RateLimiters.builder().policy(policy).build();
+        for (int i = 0; i < permits.length; i++) {
+            RateLimitDecision r = onRedis.tryAcquire("k", permits[i]);
+            RateLimitDecision m = inMemory.tryAcquire("k", permits[i]);
+            String step = policy.name() + " step " + i + ": " + r + " vs " + m;
+            assertThat(r.source()).isEqualTo(RateLimitDecision.Source.REDIS);
+            assertThat(r.allowed()).as(step).isEqualTo(m.allowed());
+            assertThat(r.limitName()).as(step).isEqualTo(m.limitName());
+            assertThat(r.limit()).as(step).isEqualTo(m.limit());
+            assertThat(r.remaining()).as(step).isEqualTo(m.remaining());
+            assertThat(r.retryAfter()).as(step).isCloseTo(m.retryAfter(), Duration.ofSeconds(1));
+            assertThat(r.resetAfter()).as(step).isCloseTo(m.resetAfter(), Duration.ofSeconds(1));
+        }
+    }
+
+    @Test
+    void anInterruptedCallerDoesNotDeclareRedisDown() {
+        RateLimiter limiter = RateLimiters.builder().redis(client).fallback(FallbackPolicy.failClosed())
+                .policy(RateLimitPolicy.of("interrupt", Limit.perSecond(100))).build();
+        Thread.currentThread().interrupt();
+        RateLimitDecision during = limiter.tryAcquire("k");
+        assertThat(Thread.interrupted()).as("interrupt flag kept").isTrue();
+        assertThat(during.source()).isIn(RateLimitDecision.Source.REDIS, RateLimitDecision.Source.FAIL_CLOSED);
+        // Had the interrupt been taken for an outage, this would be a fail-closed decision until the next probe.
+        assertThat(limiter.tryAcquire("k").source()).isEqualTo(RateLimitDecision.Source.REDIS);
+    }
+
+    @Test
     void slidingWindowHoldsItsLimitOnRedis() {
         RateLimiter limiter = limiters.policy(RateLimitPolicy.of("window",
                 Limit.slidingWindow(5, Duration.ofHours(1)))).build();
@@ -129,7 +169,8 @@ class RedisRateLimiterIT {
 
     @Test
     void aFlushedScriptCacheIsRefilledWithoutAFallback() {
-        RateLimiter limiter = limiters.policy(RateLimitPolicy.of("flush", Limit.perSecond(100))).build();
+        // Per hour: nothing refills in the milliseconds the flush and the re-sent script take.
+        RateLimiter limiter = limiters.policy(RateLimitPolicy.of("flush", Limit.perHour(100))).build();
         assertThat(limiter.tryAcquire("k").source()).isEqualTo(RateLimitDecision.Source.REDIS);
         assertThat(redis.command("SCRIPT", "FLUSH")).isEqualTo("+OK");
         RateLimitDecision after = limiter.tryAcquire("k");
