@@ -157,5 +157,6 @@ public class GraceLibrary {
         if (cache != null) {
             cache.close();
         }
+        LOG.info("grace: library closed (jobs, events, cache)");
     }
 }
