@@ -30,6 +30,7 @@ public class RedisConnection {
     InstanceId instanceId;
 
     private RedissonClient client;
+    private final java.util.List<Runnable> disconnectListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private RedisUrl url;
     private boolean started;
 
@@ -42,11 +43,29 @@ public class RedisConnection {
                         + "fallback (fine for one instance; set it to share them between instances)");
             } else {
                 url = configured.get();
-                client = RedisClients.create(url, "grace:" + instanceId.value());
+                org.redisson.config.Config config = RedisClients.config(url, "grace:" + instanceId.value());
+                // A dropped connection (Redis stopped, crashed, network cut) is news at once to whoever listens,
+                // before any request has to wait for a command to time out.
+                config.setConnectionListener(new org.redisson.connection.ConnectionListener() {
+                    @Override
+                    public void onConnect(java.net.InetSocketAddress address) {
+                    }
+
+                    @Override
+                    public void onDisconnect(java.net.InetSocketAddress address) {
+                        disconnectListeners.forEach(Runnable::run);
+                    }
+                });
+                client = org.redisson.Redisson.create(config);
                 LOG.info(() -> "grace: Redis at " + url);
             }
         }
         return Optional.ofNullable(client);
+    }
+
+    /** Runs {@code listener} (on a Redisson thread: keep it short) whenever a connection to Redis is lost. */
+    public void onDisconnect(Runnable listener) {
+        disconnectListeners.add(listener);
     }
 
     /** Round trip of a PING in milliseconds, or empty when Redis is not configured or did not answer in time. */

@@ -1,0 +1,148 @@
+package org.grace.webapp.auth;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.security.SecureRandom;
+import java.security.interfaces.RSAPublicKey;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+import org.grace.webapp.config.GraceSettings;
+
+/**
+ * Issues and verifies the RS256 access tokens. Verification trusts nothing in the token before the signature is
+ * checked, and even then only what this deployment would have written:
+ * <ol>
+ *   <li>the header's {@code alg} must be exactly RS256 (so {@code none}, and HS256 "signed" with the public key as
+ *       an HMAC secret, are refused before any key is touched);</li>
+ *   <li>its {@code kid} must name the current or the previous key;</li>
+ *   <li>the signature must verify with that key;</li>
+ *   <li>{@code iss} and {@code aud} must be ours, {@code exp} in the future and {@code nbf} in the past, each within
+ *       the configured clock skew; {@code sub}, {@code jti}, {@code groups} and {@code csrf} must be present.</li>
+ * </ol>
+ */
+@ApplicationScoped
+public class AccessTokens {
+    /** Custom claim: the organisation the caller belongs to. */
+    public static final String ORGANIZATION_CLAIM = "org";
+    /** Custom claim: the CSRF token bound to this access token, echoed by browsers in {@code X-CSRF-Token}. */
+    public static final String CSRF_CLAIM = "csrf";
+
+    private final SecureRandom random = new SecureRandom();
+    private Clock clock = Clock.systemUTC();
+
+    @Inject
+    GraceSettings settings;
+    @Inject
+    SigningKeys keys;
+
+    public record Issued(String token, String jti, String csrf, Instant expiresAt) {
+    }
+
+    public Issued issue(long userId, String email, long organizationId, String role) {
+        Instant now = clock.instant();
+        Instant expires = now.plus(settings.authAccessTtl());
+        String jti = UUID.randomUUID().toString();
+        String csrf = randomToken(24);
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer(settings.authIssuer())
+                .audience(settings.authAudience())
+                .subject(Long.toString(userId))
+                .claim("upn", email)
+                .claim("groups", List.of(role))
+                .claim(ORGANIZATION_CLAIM, organizationId)
+                .claim(CSRF_CLAIM, csrf)
+                .jwtID(jti)
+                .issueTime(Date.from(now))
+                .notBeforeTime(Date.from(now))
+                .expirationTime(Date.from(expires))
+                .build();
+        var signingKey = keys.signingKey();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT)
+                .keyID(signingKey.getKeyID()).build(), claims);
+        try {
+            jwt.sign(new RSASSASigner(signingKey));
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot sign an access token", e);
+        }
+        return new Issued(jwt.serialize(), jti, csrf, expires);
+    }
+
+    /** The verified token, or {@link TokenRejectedException} saying why not (never echoing token content). */
+    public GraceJsonWebToken verify(String token) {
+        if (token == null || token.isBlank() || token.length() > 8192) {
+            throw new TokenRejectedException("malformed token");
+        }
+        SignedJWT jwt;
+        try {
+            jwt = SignedJWT.parse(token);
+        } catch (ParseException e) {
+            throw new TokenRejectedException("malformed token");
+        }
+        if (!JWSAlgorithm.RS256.equals(jwt.getHeader().getAlgorithm())) {
+            throw new TokenRejectedException("token algorithm not accepted");
+        }
+        RSAPublicKey key = keys.verificationKey(jwt.getHeader().getKeyID())
+                .orElseThrow(() -> new TokenRejectedException("token signed with an unknown key"));
+        try {
+            if (!jwt.verify(new RSASSAVerifier(key))) {
+                throw new TokenRejectedException("token signature invalid");
+            }
+        } catch (JOSEException e) {
+            throw new TokenRejectedException("token signature invalid");
+        }
+        JWTClaimsSet claims;
+        try {
+            claims = jwt.getJWTClaimsSet();
+        } catch (ParseException e) {
+            throw new TokenRejectedException("malformed token");
+        }
+        if (!settings.authIssuer().equals(claims.getIssuer())) {
+            throw new TokenRejectedException("token issuer not accepted");
+        }
+        if (claims.getAudience() == null || !claims.getAudience().contains(settings.authAudience())) {
+            throw new TokenRejectedException("token audience not accepted");
+        }
+        Instant now = clock.instant();
+        Duration skew = settings.authClockSkew();
+        if (claims.getExpirationTime() == null || !now.isBefore(claims.getExpirationTime().toInstant().plus(skew))) {
+            throw new TokenRejectedException("token expired");
+        }
+        if (claims.getNotBeforeTime() != null && now.isBefore(claims.getNotBeforeTime().toInstant().minus(skew))) {
+            throw new TokenRejectedException("token not valid yet");
+        }
+        try {
+            if (claims.getSubject() == null || claims.getJWTID() == null || claims.getStringListClaim("groups") == null
+                    || claims.getLongClaim(ORGANIZATION_CLAIM) == null || claims.getStringClaim(CSRF_CLAIM) == null) {
+                throw new TokenRejectedException("token lacks required claims");
+            }
+        } catch (ParseException e) {
+            throw new TokenRejectedException("token claims malformed");
+        }
+        return new GraceJsonWebToken(token, claims);
+    }
+
+    String randomToken(int bytes) {
+        byte[] b = new byte[bytes];
+        random.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    /** For tests of expiry: the clock tokens are issued and checked with. */
+    void clock(Clock value) {
+        this.clock = value;
+    }
+}

@@ -1,0 +1,162 @@
+package org.grace.webapp.library;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.grace.core.InstanceId;
+import org.grace.core.cache.CacheListener;
+import org.grace.core.cache.GraceCache;
+import org.grace.core.events.EventBus;
+import org.grace.core.jobs.Jobs;
+import org.grace.core.jobs.JobsSchema;
+import org.grace.core.jobs.Schedule;
+import org.grace.core.redis.RedisAvailability;
+import org.grace.webapp.auth.RefreshTokens;
+import org.grace.webapp.auth.RevokedTokens;
+import org.grace.webapp.config.GraceSettings;
+import org.grace.webapp.metrics.GraceMetrics;
+import org.grace.webapp.redis.RedisConnection;
+import org.redisson.api.RedissonClient;
+
+/**
+ * grace-core-lib inside the container: builds the two-level cache, the event bus and the job system once, from
+ * MicroProfile Config and the instance's one Redisson client and connection pool, and closes them when the
+ * application stops (jobs first, so running jobs finish while the rest still works). The rate limiters are built
+ * by {@link org.grace.webapp.ratelimit.RateLimits} from the same settings.
+ *
+ * <p>The cache and the event bus need Redis: without {@code GRACE_REDIS_URL} they are absent and callers read
+ * PostgreSQL directly (one instance needs no coherence). They share one {@link RedisAvailability}, so an outage is
+ * one pair of log lines. The job system needs only PostgreSQL and is always there; workers run unless
+ * {@code GRACE_JOBS_WORKER=false}.
+ */
+@ApplicationScoped
+public class GraceLibrary {
+    private static final Logger LOG = Logger.getLogger(GraceLibrary.class.getName());
+    /** Job type of the recurring clean-up of expired refresh tokens and denied access tokens. */
+    public static final String PURGE_EXPIRED_TOKENS = "purge-expired-tokens";
+
+    @Inject
+    GraceSettings settings;
+    @Inject
+    RedisConnection redis;
+    @Inject
+    InstanceId instanceId;
+    @Inject
+    DataSource dataSource;
+    @Inject
+    GraceMetrics metrics;
+    @Inject
+    RefreshTokens refreshTokens;
+    @Inject
+    RevokedTokens revokedTokens;
+
+    private boolean built;
+    private RedisAvailability availability;
+    private GraceCache cache;
+    private EventBus events;
+    private Jobs jobs;
+
+    /** The Redis availability tracker every library feature of this instance shares; empty without Redis. */
+    public synchronized Optional<RedisAvailability> availability() {
+        build();
+        return Optional.ofNullable(availability);
+    }
+
+    public synchronized Optional<GraceCache> cache() {
+        build();
+        return Optional.ofNullable(cache);
+    }
+
+    public synchronized Optional<EventBus> events() {
+        build();
+        return Optional.ofNullable(events);
+    }
+
+    /**
+     * The job system, for injection ({@code @Inject Jobs jobs}). Built at the first call that finds PostgreSQL
+     * answering: its tables are created then, so an instance started while the database is down gets its job
+     * system when the database returns.
+     */
+    @Produces
+    @ApplicationScoped
+    public synchronized Jobs jobs() {
+        if (jobs == null) {
+            JobsSchema.migrate(dataSource);
+            jobs = Jobs.builder(dataSource)
+                    .instanceId(instanceId)
+                    .handler(PURGE_EXPIRED_TOKENS, Map.class, (payload, ctx) -> {
+                        int refresh = refreshTokens.purgeExpired();
+                        int denied = revokedTokens.purgeExpired();
+                        LOG.fine(() -> "grace: purged " + refresh + " refresh tokens and " + denied
+                                + " denied tokens");
+                    })
+                    .recurring(PURGE_EXPIRED_TOKENS, Schedule.every(Duration.ofHours(1)), PURGE_EXPIRED_TOKENS,
+                            Map.of())
+                    .build();
+            if (settings.jobsWorker()) {
+                jobs.start();
+            }
+            LOG.info(() -> "grace: job system ready, workers " + (settings.jobsWorker() ? "running" : "off"));
+        }
+        return jobs;
+    }
+
+    /** The job system if it is built already (metrics must not build it from a scrape). */
+    public synchronized Optional<Jobs> jobsIfBuilt() {
+        return Optional.ofNullable(jobs);
+    }
+
+    private void build() {
+        if (built) {
+            return;
+        }
+        built = true;
+        Optional<RedissonClient> client = redis.client();
+        if (client.isPresent()) {
+            availability = new RedisAvailability("grace");
+            cache = GraceCache.builder()
+                    .redis(client.get())
+                    .instanceId(instanceId)
+                    .availability(availability)
+                    .listener(new CacheListener() {
+                        @Override
+                        public void onLocalHit(String key) {
+                            metrics.cacheHit("local");
+                        }
+
+                        @Override
+                        public void onRedisHit(String key) {
+                            metrics.cacheHit("redis");
+                        }
+
+                        @Override
+                        public void onMiss(String key) {
+                            metrics.cacheMiss();
+                        }
+                    })
+                    .build();
+            events = EventBus.builder().redis(client.get()).instanceId(instanceId).availability(availability).build();
+        }
+        LOG.info(() -> "grace: cache and events " + (cache != null ? "on Redis" : "off (no GRACE_REDIS_URL)"));
+    }
+
+    @PreDestroy
+    synchronized void close() {
+        if (jobs != null) {
+            jobs.close();
+        }
+        if (events != null) {
+            events.close();
+        }
+        if (cache != null) {
+            cache.close();
+        }
+        LOG.info("grace: library closed (jobs, events, cache)");
+    }
+}

@@ -1,0 +1,119 @@
+package org.grace.webapp.metrics;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.metrics.Histogram;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.MetricUnits;
+import org.eclipse.microprofile.metrics.Tag;
+
+/**
+ * Every metric Grace exports, named once here. They are MicroProfile Metrics in the application registry, so
+ * Payara serves them at {@code /metrics} in Prometheus text with the suffixes its exporter adds ({@code _total} on
+ * counters; {@code _count}, {@code _sum}, {@code _max} and {@code quantile} lines on histograms) and the tag
+ * {@code mp_scope="application"}. Latencies are histograms of microseconds (a Redis round trip is well under a
+ * millisecond) with no MP unit, because Payara's exporter mixes units on timers (quantiles in nanoseconds, sums in
+ * seconds); the unit is in the name instead.
+ * docs/webapp.md lists the exported lines.
+ */
+@ApplicationScoped
+public class GraceMetrics {
+    public static final String HTTP_REQUESTS = "grace_http_requests";
+    public static final String HTTP_DURATION = "grace_http_request_duration_us";
+    public static final String HTTP_SERVER_ERRORS = "grace_http_server_errors";
+    public static final String REDIS_LATENCY = "grace_redis_latency_us";
+    public static final String REDIS_FALLBACKS = "grace_redis_fallbacks";
+    public static final String RATELIMIT_DENIED = "grace_ratelimit_denied";
+    public static final String CACHE_HITS = "grace_cache_hits";
+    public static final String CACHE_MISSES = "grace_cache_misses";
+    public static final String PASSWORD_CHECKS = "grace_auth_password_checks";
+    public static final String LOGINS = "grace_auth_logins";
+    public static final String DB_POOL = "grace_db_pool_connections";
+    public static final String JOBS_QUEUE_DEPTH = "grace_jobs_queue_depth";
+
+    @Inject
+    MetricRegistry registry;
+
+    private Histogram httpDuration;
+    private Histogram redisLatency;
+
+    public void request(String endpoint, String method, int status, long nanos) {
+        registry.counter(HTTP_REQUESTS, new Tag("endpoint", endpoint), new Tag("method", method),
+                new Tag("status", Integer.toString(status))).inc();
+        httpDuration().update(nanos / 1_000);
+        if (status >= 500) {
+            registry.counter(HTTP_SERVER_ERRORS).inc();
+        }
+    }
+
+    /** One Redis round trip made by the web application (token denial checks, rate limits, cache reads). */
+    public void redisCall(long nanos) {
+        redisLatency().update(Math.max(0, nanos) / 1_000);
+    }
+
+    /** A guarded Redis call answered from its fallback ({@code what}: the guarded operation). */
+    public void redisFallback(String what) {
+        registry.counter(REDIS_FALLBACKS, new Tag("operation", what)).inc();
+    }
+
+    public void rateLimitDenied(String policy) {
+        registry.counter(RATELIMIT_DENIED, new Tag("policy", policy)).inc();
+    }
+
+    public void cacheHit(String level) {
+        registry.counter(CACHE_HITS, new Tag("level", level)).inc();
+    }
+
+    public void cacheMiss() {
+        registry.counter(CACHE_MISSES).inc();
+    }
+
+    public void passwordCheck() {
+        registry.counter(PASSWORD_CHECKS).inc();
+    }
+
+    public void login(String outcome) {
+        registry.counter(LOGINS, new Tag("outcome", outcome)).inc();
+    }
+
+    /**
+     * Registers every fixed series at zero, so a scrape shows each metric from the start ("no 5xx yet" is 0, not a
+     * missing line). Series with open label values (endpoint, status) appear with their first request.
+     */
+    public void registerAtZero() {
+        registry.counter(HTTP_SERVER_ERRORS);
+        registry.counter(CACHE_MISSES);
+        registry.counter(CACHE_HITS, new Tag("level", "local"));
+        registry.counter(CACHE_HITS, new Tag("level", "redis"));
+        registry.counter(PASSWORD_CHECKS);
+        for (String policy : new String[] {"login-ip", "login-account", "api-user"}) {
+            registry.counter(RATELIMIT_DENIED, new Tag("policy", policy));
+        }
+        httpDuration();
+        redisLatency();
+    }
+
+    public MetricRegistry registry() {
+        return registry;
+    }
+
+    private synchronized Histogram httpDuration() {
+        if (httpDuration == null) {
+            httpDuration = registry.histogram(Metadata.builder().withName(HTTP_DURATION)
+                    .withDescription("Time from request to response, microseconds (every request)")
+                    .withUnit(MetricUnits.NONE).build());
+        }
+        return httpDuration;
+    }
+
+    private synchronized Histogram redisLatency() {
+        if (redisLatency == null) {
+            redisLatency = registry.histogram(Metadata.builder().withName(REDIS_LATENCY)
+                    .withDescription("Round trip of the web application's Redis calls, microseconds")
+                    .withUnit(MetricUnits.NONE).build());
+        }
+        return redisLatency;
+    }
+
+}

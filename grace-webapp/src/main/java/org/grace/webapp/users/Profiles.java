@@ -1,0 +1,52 @@
+package org.grace.webapp.users;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Optional;
+import org.grace.core.cache.GraceCache;
+import org.grace.webapp.library.GraceLibrary;
+import org.grace.webapp.redis.RedisGuard;
+
+/**
+ * The hot read of every screen, "who am I", through the library's two-level cache: level 1 in this instance,
+ * level 2 in Redis, invalidated on every instance when the user changes. Cache calls go through
+ * {@link RedisGuard}, so a slow Redis costs at most its timeout and then PostgreSQL answers.
+ */
+@ApplicationScoped
+public class Profiles {
+    /** Short, because a change made while Redis was unreachable is only undone by expiry on other instances. */
+    public static final Duration TTL = Duration.ofMinutes(5);
+
+    @Inject
+    GraceLibrary library;
+    @Inject
+    RedisGuard guard;
+    @Inject
+    UserDirectory users;
+
+    public Optional<UserView> of(long userId) {
+        Optional<GraceCache> cache = library.cache();
+        String key = key(userId);
+        if (cache.isPresent()) {
+            Optional<UserView> cached = guard.cacheGet(cache.get(), key, UserView.class);
+            if (cached.isPresent()) {
+                return cached;
+            }
+        }
+        Optional<UserView> loaded = users.byId(userId).map(User::view);
+        if (cache.isPresent() && loaded.isPresent()) {
+            guard.cachePut(cache.get(), key, loaded.get(), TTL);
+        }
+        return loaded;
+    }
+
+    /** Drops the cached profile here and on every other instance; call after every change to the user. */
+    public void changed(long userId) {
+        library.cache().ifPresent(cache -> guard.cacheDelete(cache, key(userId)));
+    }
+
+    static String key(long userId) {
+        return "user:" + userId + ":profile";
+    }
+}

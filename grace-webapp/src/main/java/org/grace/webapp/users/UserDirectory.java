@@ -1,0 +1,189 @@
+package org.grace.webapp.users;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.grace.webapp.auth.Roles;
+import org.grace.webapp.database.DataAccessException;
+
+/**
+ * Users and organisations in PostgreSQL. Every read that a client can trigger takes the caller's organisation and
+ * filters on it in SQL, so a user of one organisation cannot see another's rows by guessing ids: they get
+ * "not found", exactly as for an id that does not exist.
+ */
+@ApplicationScoped
+public class UserDirectory {
+    private static final String SELECT = "SELECT u.id, u.organization_id, o.name, u.email, u.display_name, u.role, "
+            + "u.password_hash FROM users u JOIN organizations o ON o.id = u.organization_id ";
+    /** Any constant: serialises first-administrator set-ups across instances. */
+    private static final long SETUP_LOCK = 0x67726163652d31L;
+
+    @Inject
+    DataSource dataSource;
+
+    public Optional<User> byEmail(String email) {
+        return one(SELECT + "WHERE lower(u.email) = lower(?)", ps -> ps.setString(1, email));
+    }
+
+    /** Without an organisation filter: for the caller's own record (id from a verified token) only. */
+    public Optional<User> byId(long id) {
+        return one(SELECT + "WHERE u.id = ?", ps -> ps.setLong(1, id));
+    }
+
+    public Optional<User> inOrganization(long organizationId, long id) {
+        return one(SELECT + "WHERE u.id = ? AND u.organization_id = ?", ps -> {
+            ps.setLong(1, id);
+            ps.setLong(2, organizationId);
+        });
+    }
+
+    public List<User> ofOrganization(long organizationId) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(SELECT + "WHERE u.organization_id = ? ORDER BY u.id LIMIT 1000")) {
+            ps.setLong(1, organizationId);
+            List<User> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(read(rs));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new DataAccessException(e);
+        }
+    }
+
+    /** Creates a user; empty when the e-mail address is taken (in any organisation). */
+    public Optional<Long> create(long organizationId, String email, String displayName, String role, String hash) {
+        try (Connection c = dataSource.getConnection()) {
+            return insertUser(c, organizationId, email, displayName, role, hash);
+        } catch (SQLException e) {
+            throw new DataAccessException(e);
+        }
+    }
+
+    /** Changes name and/or role of a user of {@code organizationId}; false when there is no such user there. */
+    public boolean update(long organizationId, long id, String displayName, String role) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE users SET display_name = coalesce(?, display_name), "
+                     + "role = coalesce(?, role), updated_at = now() WHERE id = ? AND organization_id = ?")) {
+            ps.setString(1, displayName);
+            ps.setString(2, role);
+            ps.setLong(3, id);
+            ps.setLong(4, organizationId);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new DataAccessException(e);
+        }
+    }
+
+    public boolean administratorExists() {
+        try (Connection c = dataSource.getConnection()) {
+            return administratorExists(c);
+        } catch (SQLException e) {
+            throw new DataAccessException(e);
+        }
+    }
+
+    /**
+     * Creates an organisation and its first administrator, only while no administrator exists anywhere. Two
+     * instances asked at once serialise on an advisory lock: exactly one succeeds. Empty when set-up is closed.
+     */
+    public Optional<Long> createFirstAdministrator(String organizationName, String email, String displayName,
+                                                   String hash) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                    lock.setLong(1, SETUP_LOCK);
+                    lock.execute();
+                }
+                if (administratorExists(c)) {
+                    c.rollback();
+                    return Optional.empty();
+                }
+                long organizationId = createOrganization(c, organizationName);
+                Optional<Long> id = insertUser(c, organizationId, email, displayName, Roles.ORGANIZATION_ADMIN, hash);
+                c.commit();
+                return id;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new DataAccessException(e);
+        }
+    }
+
+    /** Creates an organisation (set-up and tests); returns its id. */
+    public long createOrganization(String name) {
+        try (Connection c = dataSource.getConnection()) {
+            return createOrganization(c, name);
+        } catch (SQLException e) {
+            throw new DataAccessException(e);
+        }
+    }
+
+    private static long createOrganization(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO organizations (name) VALUES (?) RETURNING id")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static boolean administratorExists(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT EXISTS (SELECT 1 FROM users WHERE role = 'organization_admin')");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    private static Optional<Long> insertUser(Connection c, long organizationId, String email, String displayName,
+                                             String role, String hash) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO users (organization_id, email, display_name, role, "
+                + "password_hash) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id")) {
+            ps.setLong(1, organizationId);
+            ps.setString(2, email);
+            ps.setString(3, displayName);
+            ps.setString(4, role);
+            ps.setString(5, hash);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+            }
+        }
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private Optional<User> one(String sql, Binder binder) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new DataAccessException(e);
+        }
+    }
+
+    private static User read(ResultSet rs) throws SQLException {
+        return new User(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getString(6), rs.getString(7));
+    }
+}

@@ -1,0 +1,6 @@
+package org.grace.webapp.users;
+
+/** A user as clients see it; also the cached value of {@code /api/auth/me} (immutable, as the cache requires). */
+public record UserView(long id, long organizationId, String organizationName, String email, String displayName,
+                       String role) {
+}
