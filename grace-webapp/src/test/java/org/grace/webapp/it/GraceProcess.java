@@ -45,7 +45,13 @@ public final class GraceProcess implements AutoCloseable {
                 .logFile(log)
                 .start();
         GraceProcess process = new GraceProcess(instance, log);
-        process.awaitDeployed(Duration.ofSeconds(120));
+        try {
+            process.awaitDeployed(Duration.ofSeconds(120));
+        } catch (RuntimeException e) {
+            // A failed start must not leave a Payara Micro behind for the rest of the run (or the machine).
+            instance.close();
+            throw e;
+        }
         return process;
     }
 
