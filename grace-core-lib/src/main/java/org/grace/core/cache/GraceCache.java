@@ -32,8 +32,9 @@ import org.redisson.api.RedissonClient;
  *   <li>with pub/sub working, another instance serves the old value for at most the propagation delay (about a
  *       millisecond on a LAN; the multi-process test measures the p99 under 100 ms);</li>
  *   <li>with messages lost (pub/sub connection dropped, Redis restarted, Redis unreachable), for at most the level-1
- *       TTL ({@link #DEFAULT_LOCAL_TTL}) plus the time the read or load that filled the entry took (the TTL runs
- *       from the insert): every level-1 entry expires after it anyway, and level 1 is cleared when Redis becomes
+ *       TTL ({@link #DEFAULT_LOCAL_TTL}) counted from the start of the read or load that fetched the value: a
+ *       level-1 entry lives {@code localTtl - 5 ms} (at most a tenth of it) from its insert, and one whose fill took
+ *       longer carries a deadline of the fill's start plus {@code localTtl}; and level 1 is cleared when Redis becomes
  *       unreachable, when it becomes reachable again and each time the invalidation topic is (re)subscribed, which
  *       covers the window in which messages could have been lost.</li>
  * </ul>

@@ -59,6 +59,13 @@ final class TwoLevelCache implements GraceCache {
     /** Keys written while Redis was down, remembered to be deleted there on return; beyond this, we only warn. */
     static final int PENDING_LIMIT = 10_000;
     private static final int STRIPES = 1024;
+    /**
+     * Level 1 keeps an entry {@code localTtl - FILL_ALLOWANCE} after it was stored; a read or load that took longer
+     * than the allowance gives its entry an explicit deadline of its start plus {@code localTtl}. Either way an entry
+     * dies no later than {@code localTtl} after the read that fetched it began, and the common fast fill keeps the
+     * allocation-free, clock-free hit path.
+     */
+    static final long FILL_ALLOWANCE_NANOS = Duration.ofMillis(5).toNanos();
 
     private static final String PUT_SCRIPT = """
             redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
@@ -189,7 +196,7 @@ final class TwoLevelCache implements GraceCache {
         this.local = b.localMaxSize == 0 ? null : Caffeine.newBuilder()
                 .maximumSize(b.localMaxSize)
                 .ticker(b.ticker)
-                .expireAfterWrite(b.localTtl)
+                .expireAfterWrite(Duration.ofNanos(Math.max(1, localTtlNanos - fillAllowance(localTtlNanos))))
                 .build();
         this.undecodableLogged = Caffeine.newBuilder().maximumSize(1_000).expireAfterWrite(Duration.ofHours(1))
                 .build();
@@ -339,7 +346,7 @@ final class TwoLevelCache implements GraceCache {
             return null;
         }
         byte[] bytes = encode(key, value);
-        LocalEntry entry = new LocalEntry(value, bytes, type, Set.of(), expiresAt(ttl));
+        LocalEntry entry = new LocalEntry(value, bytes, type, Set.of(), fillDeadline(start, expiresAt(ttl)));
         boolean ours = true;
         if (availability.isAvailable()) {
             try {
@@ -412,6 +419,7 @@ final class TwoLevelCache implements GraceCache {
             return null;
         }
         long token = token(key);
+        long start = ticker.read();
         byte[] bytes;
         try {
             bytes = bucket(key).get();
@@ -433,7 +441,7 @@ final class TwoLevelCache implements GraceCache {
             undecodable(key, type, e);
             return null;
         }
-        LocalEntry entry = new LocalEntry(value, bytes, type, Set.of(), 0);
+        LocalEntry entry = new LocalEntry(value, bytes, type, Set.of(), fillDeadline(start, 0));
         putLocalIfUnchanged(key, entry, token);
         return entry;
     }
@@ -804,6 +812,24 @@ final class TwoLevelCache implements GraceCache {
 
     private RBucket<byte[]> bucket(String key) {
         return redis.getBucket(keyPrefix + key, ByteArrayCodec.INSTANCE);
+    }
+
+    static long fillAllowance(long localTtlNanos) {
+        return Math.min(FILL_ALLOWANCE_NANOS, localTtlNanos / 10);
+    }
+
+    /**
+     * The deadline of an entry filled by a read or load that began at {@code start}: {@code deadline} (0 for none)
+     * unless the fill took longer than the allowance, in which case no later than {@code start + localTtl}.
+     */
+    private long fillDeadline(long start, long deadline) {
+        long now = ticker.read();
+        if (now - start <= fillAllowance(localTtlNanos)) {
+            return deadline;
+        }
+        long bound = start + localTtlNanos;
+        long at = deadline == 0 || bound - deadline < 0 ? bound : deadline;
+        return at == 0 ? 1 : at;
     }
 
     /** Level 1 expires entries after its own TTL; an entry whose cache TTL is shorter carries its own deadline. */
