@@ -32,21 +32,8 @@ import org.redisson.api.RedissonClient;
  * which with Redisson's timeout takes hundreds of milliseconds, and then probe Redis from a caller's thread. This
  * guard bounds the first failure, and after it sends every guarded call straight to its fallback while a
  * background thread PINGs Redis every half second; the first answer brings every call back. So a request pays
- * the timeout at most once per outage, never as a probe. Breaker state is per instance (per JVM), as MP FT keeps
- * it.
- *
- * <p>Why not MP FT's {@code @Timeout}: on a synchronous method Payara enforces it by interrupting the request
- * thread, and in the multi-instance test the interrupt outlived the call on the pooled HTTP thread: later guarded
- * calls on that thread failed at once with "TimeoutException: Computation already concluded in a concurrent
- * attempt", escaping the fallback as a 500. Waiting on a future with a deadline bounds the time the same way and
- * never interrupts a container thread.
- *
- * <p>The library features have fallbacks of their own, but they only switch after a Redis command has failed,
- * which with Redisson's timeout takes hundreds of milliseconds; this guard bounds that first failure too. Every
- * guarded call also reports to the {@link RedisAvailability} the library features share, so the first failure of
- * any call switches them all to their fallbacks at once (a request pays the timeout once, not once per Redis
- * call), and one call per probe interval finds Redis again. Breaker state is per instance (per JVM), as MP FT
- * keeps it.
+ * the timeout at most once per outage, never as a probe; the library features' shared {@link RedisAvailability} is
+ * told at once when Redis answers again. Breaker state is per instance (per JVM), as MP FT keeps it.
  */
 @ApplicationScoped
 public class RedisGuard {
