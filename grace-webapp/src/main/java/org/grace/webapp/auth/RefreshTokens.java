@@ -19,6 +19,7 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.grace.webapp.config.GraceSettings;
 import org.grace.webapp.database.DataAccessException;
+import org.grace.webapp.database.Transactions;
 
 /**
  * Rotating refresh tokens in PostgreSQL. A sign-in starts a family; each refresh marks the presented token used and
@@ -54,21 +55,7 @@ public class RefreshTokens {
         if (token == null || token.isBlank() || token.length() > 200) {
             return Optional.empty();
         }
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                Optional<Rotation> result = rotate(c, hash(token));
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw new DataAccessException(e);
-        }
+        return Transactions.inTransaction(dataSource, c -> rotate(c, hash(token)));
     }
 
     private Optional<Rotation> rotate(Connection c, byte[] hash) throws SQLException {

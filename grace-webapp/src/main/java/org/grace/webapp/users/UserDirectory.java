@@ -12,6 +12,7 @@ import java.util.Optional;
 import javax.sql.DataSource;
 import org.grace.webapp.auth.Roles;
 import org.grace.webapp.database.DataAccessException;
+import org.grace.webapp.database.Transactions;
 
 /**
  * Users and organisations in PostgreSQL. Every read that a client can trigger takes the caller's organisation and
@@ -98,30 +99,17 @@ public class UserDirectory {
      */
     public Optional<Long> createFirstAdministrator(String organizationName, String email, String displayName,
                                                    String hash) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-                    lock.setLong(1, SETUP_LOCK);
-                    lock.execute();
-                }
-                if (administratorExists(c)) {
-                    c.rollback();
-                    return Optional.empty();
-                }
-                long organizationId = createOrganization(c, organizationName);
-                Optional<Long> id = insertUser(c, organizationId, email, displayName, Roles.ORGANIZATION_ADMIN, hash);
-                c.commit();
-                return id;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+        return Transactions.inTransaction(dataSource, c -> {
+            try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                lock.setLong(1, SETUP_LOCK);
+                lock.execute();
             }
-        } catch (SQLException e) {
-            throw new DataAccessException(e);
-        }
+            if (administratorExists(c)) {
+                return Optional.<Long>empty();
+            }
+            long organizationId = createOrganization(c, organizationName);
+            return insertUser(c, organizationId, email, displayName, Roles.ORGANIZATION_ADMIN, hash);
+        });
     }
 
     /** Creates an organisation (set-up and tests); returns its id. */
