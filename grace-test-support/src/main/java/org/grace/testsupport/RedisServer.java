@@ -107,6 +107,44 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** The text of {@code INFO section} (e.g. {@code commandstats}), or empty if the server does not answer. */
+    public String info(String section) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            socket.setSoTimeout(2000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("*2\r\n$4\r\nINFO\r\n$" + section.length() + "\r\n" + section + "\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            StringBuilder header = new StringBuilder();
+            int c;
+            while ((c = in.read()) != -1 && c != '\n') {
+                if (c != '\r') {
+                    header.append((char) c);
+                }
+            }
+            if (header.length() == 0 || header.charAt(0) != '$') {
+                return "";
+            }
+            byte[] body = in.readNBytes(Integer.parseInt(header.substring(1)));
+            return new String(body, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** How many times Redis has executed {@code command} since it started, from {@code INFO commandstats}. */
+    public long calls(String command) {
+        for (String line : info("commandstats").split("\r?\n")) {
+            if (line.startsWith("cmdstat_" + command.toLowerCase() + ":calls=")) {
+                String rest = line.substring(line.indexOf("calls=") + 6);
+                return Long.parseLong(rest.substring(0, rest.indexOf(',')));
+            }
+        }
+        return 0;
+    }
+
     @Override
     public void close() {
         stop();

@@ -36,6 +36,7 @@ public class LibraryStartup {
                  @Initialized(ApplicationScoped.class) Object ignored) {
         keys.signingKey();
         library.cache();
+        library.closeOnJvmShutdown();
         gauges.register();
         guard.isDown(); // creates the guard now, so it hears a lost Redis connection before the first request
         if (library.availability().isPresent()) {

@@ -20,11 +20,14 @@ import org.grace.launcher.GraceLauncher;
 import org.grace.testsupport.ChildJvm;
 import org.grace.testsupport.FreePorts;
 import org.grace.testsupport.ProjectLayout;
+import org.grace.testsupport.RedisServer;
 import org.junit.jupiter.api.Test;
 
 /**
  * The run command's default, end to end: the launcher with neither GRACE_DB_URL nor GRACE_REDIS_URL starts an
  * embedded PostgreSQL and Grace answers healthy with Redis unavailable; data written survives a stop and start.
+ * The second start also has a Redis, to show that SIGTERM to the launcher (what Ctrl-C and systemd send) closes the
+ * library on the way out rather than cutting it off.
  */
 class EmbeddedDefaultIT {
     private static final Pattern DB_LINE = Pattern.compile("embedded PostgreSQL at (jdbc:postgresql://\\S+)");
@@ -45,9 +48,10 @@ class EmbeddedDefaultIT {
             }
         }
 
-        try (ChildJvm second = launch(dataDir, port)) {
+        try (RedisServer redis = RedisServer.start(); ChildJvm second = launch(dataDir, port, redis.url())) {
             String url = awaitDatabaseUrl(second);
-            awaitHealthy(port, second);
+            JsonNode health = awaitHealthy(port, second);
+            assertThat(health.path("checks").path("redis").asText()).isEqualTo("healthy");
             try (Connection c = DriverManager.getConnection(url, "postgres", "");
                  Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT note FROM kept")) {
@@ -56,11 +60,27 @@ class EmbeddedDefaultIT {
             }
             // Flyway found its history in the kept data: nothing re-applied.
             assertThat(second.output()).contains("(0 migrations applied now)");
+
+            assertThat(redis.calls("subscribe")).as("the cache subscribed to its invalidations").isPositive();
+            long start = System.nanoTime();
+            second.close(); // SIGTERM to the launcher, which stops Payara Micro, then the embedded PostgreSQL
+            System.out.printf("EmbeddedDefaultIT: stopped %d ms after SIGTERM%n", (System.nanoTime() - start) / 1_000_000);
+            assertThat(second.isAlive()).isFalse();
+            // The library's close() unsubscribed from Redis before the process ended: it was closed, not cut off.
+            assertThat(redis.calls("unsubscribe")).isPositive();
         }
     }
 
     private static ChildJvm launch(Path dataDir, int port) {
-        return ChildJvm.builder(GraceLauncher.class)
+        return launch(dataDir, port, null);
+    }
+
+    private static ChildJvm launch(Path dataDir, int port, String redisUrl) {
+        ChildJvm.Builder launcher = ChildJvm.builder(GraceLauncher.class);
+        if (redisUrl != null) {
+            launcher.env("GRACE_REDIS_URL", redisUrl);
+        }
+        return launcher
                 .name("launcher")
                 .jvmArgs("-Xmx128m")
                 .args("--war", System.getProperty("grace.war"),
