@@ -46,26 +46,6 @@ final class LimitArithmetic {
         return a.length;
     }
 
-    /** The policy as Lua constants for the head of {@link RateLimitScript}: count, state prefix, kinds, a, b. */
-    String luaConstants() {
-        StringBuilder layout = new StringBuilder();
-        StringBuilder kinds = new StringBuilder();
-        StringBuilder as = new StringBuilder();
-        StringBuilder bs = new StringBuilder();
-        for (int i = 0; i < a.length; i++) {
-            String sep = i == 0 ? "" : ", ";
-            layout.append(tokenBucket[i] ? 't' : 'w');
-            kinds.append(sep).append(tokenBucket[i] ? "'t'" : "'w'");
-            as.append(sep).append((long) a[i]);
-            bs.append(sep).append(tokenBucket[i] ? Double.toString(b[i]) : Long.toString((long) b[i]));
-        }
-        return "local n = " + a.length + "\n"
-                + "local prefix = '" + layout + ",'\n"
-                + "local kinds = {" + kinds + "}\n"
-                + "local as = {" + as + "}\n"
-                + "local bs = {" + bs + "}\n";
-    }
-
     long[] newState() {
         long[] state = new long[3 * a.length];
         Arrays.fill(state, -1);

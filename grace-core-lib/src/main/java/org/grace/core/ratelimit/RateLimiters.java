@@ -41,6 +41,18 @@ public final class RateLimiters {
      * costs Redis one call per retry-after instead of one per request.
      */
     public static final boolean DEFAULT_REMEMBER_DENIALS = true;
+    /**
+     * Script calls one limiter keeps on the wire at once; decisions asked for meanwhile wait and go together in the next
+     * call. Two, so the client prepares one batch while Redis runs the other; more slots mean smaller batches and more
+     * per-call cost, fewer (one) leave Redis idle while a reply travels back. Measured in
+     * {@code grace-benchmarks/results/ratelimit.md}.
+     */
+    public static final int DEFAULT_BATCHES_IN_FLIGHT = 2;
+    /**
+     * Decisions per script call at most: Redis runs a script alone, and 128 decisions take it about a millisecond, a
+     * pause other clients of the same Redis can live with.
+     */
+    public static final int DEFAULT_MAX_BATCH = 128;
 
     private RateLimiters() {
     }
@@ -60,6 +72,8 @@ public final class RateLimiters {
         private String keyPrefix = DEFAULT_KEY_PREFIX;
         private long maxLocalKeys = DEFAULT_MAX_LOCAL_KEYS;
         private boolean rememberDenials = DEFAULT_REMEMBER_DENIALS;
+        private int batchesInFlight = DEFAULT_BATCHES_IN_FLIGHT;
+        private int maxBatch = DEFAULT_MAX_BATCH;
         private RedisAvailability availability;
         private boolean availabilityGiven;
         private RScript script;
@@ -142,6 +156,23 @@ public final class RateLimiters {
         }
 
         /**
+         * How decisions share script calls: at most {@code inFlight} calls per limiter on the wire, each deciding up
+         * to {@code maxBatch} keys; {@link #DEFAULT_BATCHES_IN_FLIGHT} and {@link #DEFAULT_MAX_BATCH} unless set.
+         * {@code batching(Integer.MAX_VALUE, 1)} sends every decision in a call of its own.
+         */
+        public Builder batching(int inFlight, int maxBatch) {
+            if (inFlight < 1) {
+                throw new IllegalArgumentException("script calls in flight must be at least 1, got " + inFlight);
+            }
+            if (maxBatch < 1 || maxBatch > 1000) {
+                throw new IllegalArgumentException("decisions per script call must be 1-1000, got " + maxBatch);
+            }
+            this.batchesInFlight = inFlight;
+            this.maxBatch = maxBatch;
+            return this;
+        }
+
+        /**
          * The availability tracker to share, e.g. with other Grace features on the same Redis; by default the builder
          * creates one at the first {@link #build()} and shares it between the limiters it builds.
          */
@@ -167,7 +198,8 @@ public final class RateLimiters {
                     RateLimitDecision.Source.LOCAL, RateLimitListener.NONE, nanoTicker)
                     : null;
             return new RedisRateLimiter(policy, script, keyPrefix, availability, fallback, local, listener,
-                    nanoTicker, rememberDenials ? new DenialMemory(maxLocalKeys, nanoTicker) : null);
+                    nanoTicker, rememberDenials ? new DenialMemory(maxLocalKeys, nanoTicker) : null, batchesInFlight,
+                    maxBatch);
         }
     }
 }

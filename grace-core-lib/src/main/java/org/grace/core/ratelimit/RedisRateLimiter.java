@@ -2,9 +2,11 @@ package org.grace.core.ratelimit;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.grace.core.redis.RedisAvailability;
@@ -13,9 +15,10 @@ import org.redisson.client.RedisNoScriptException;
 
 /**
  * The Redis limiter: one {@code EVALSHA} of its policy's {@link RateLimitScript} per decision, so one round trip,
- * with the time taken inside Redis. The script's SHA-1 is computed here rather than loaded: the first call on a
- * fresh Redis (or after a restart or {@code SCRIPT FLUSH}) gets {@code NOSCRIPT} and sends the script once with
- * {@code EVAL}, which also caches it there.
+ * with the time taken inside Redis. Decisions asked for while earlier ones are on the wire share a call
+ * ({@link DecisionBatcher}): still one round trip each, and far fewer calls under load. The script's SHA-1 is computed
+ * here rather than loaded: the first call on a fresh Redis (or after a restart or {@code SCRIPT FLUSH}) gets
+ * {@code NOSCRIPT} and sends the script once with {@code EVAL}, which also caches it there.
  *
  * <p>Any failure of the call (timeout, refused connection, a Redis in trouble) is reported to the shared
  * {@link RedisAvailability} and answered by the {@link FallbackPolicy}; while Redis is believed down only the
@@ -35,18 +38,25 @@ final class RedisRateLimiter implements RateLimiter {
     private final LongSupplier nanoTicker;
     /** Null when the builder turned remembering denials off. */
     private final DenialMemory denials;
+    private final DecisionBatcher<Pending> batcher;
     private final AtomicBoolean listenerFailureLogged = new AtomicBoolean();
     /** Ticker time of the last switch back to Redis, {@link #NEVER} before the first. */
     private volatile long backOnRedisAt = NEVER;
 
     private static final long NEVER = Long.MIN_VALUE;
 
+    /** A decision on its way: what to send, and where its answer goes. */
+    private record Pending(String key, long permits, long start, boolean probe,
+                           CompletableFuture<RateLimitDecision> result) {
+    }
+
     RedisRateLimiter(RateLimitPolicy policy, RScript script, String keyPrefix, RedisAvailability availability,
                      FallbackPolicy fallback, LocalRateLimiter local, RateLimitListener listener,
-                     LongSupplier nanoTicker, DenialMemory denials) {
+                     LongSupplier nanoTicker, DenialMemory denials, int batchesInFlight, int maxBatch) {
         this.policy = policy;
         this.script = script;
-        this.keyPrefix = keyPrefix + policy.name() + ":";
+        // The state's layout is in the name: a policy given other kinds of limits starts on fresh keys.
+        this.keyPrefix = keyPrefix + policy.name() + ":" + RateLimitScript.layout(policy) + ":";
         this.lua = RateLimitScript.forPolicy(policy);
         this.availability = availability;
         this.fallback = fallback;
@@ -54,6 +64,7 @@ final class RedisRateLimiter implements RateLimiter {
         this.listener = listener;
         this.nanoTicker = nanoTicker;
         this.denials = denials;
+        this.batcher = new DecisionBatcher<>(batchesInFlight, maxBatch, this::send);
         availability.onTransition(up -> {
             // The local counts are kept: they refill with time like any bucket, so a second outage soon after the
             // first continues where it left off instead of granting a fresh share (and callers racing the switch
@@ -71,8 +82,6 @@ final class RedisRateLimiter implements RateLimiter {
 
     @Override
     public RateLimitDecision tryAcquire(String key, long permits) {
-        // The blocking call uses Redisson's blocking call rather than joining the asynchronous one: one future and
-        // one callback fewer per decision.
         Keys.check(key);
         Keys.checkPermits(policy, permits);
         long start = nanoTicker.getAsLong();
@@ -83,27 +92,17 @@ final class RedisRateLimiter implements RateLimiter {
         if (!availability.shouldTryRedis()) {
             return report(fallback(key, permits), start);
         }
-        String redisKey = keyPrefix + key;
-        List<Object> keys = List.of(redisKey);
-        Object[] args = {Long.toString(permits)};
-        List<Object> reply = null;
-        Throwable error = null;
+        CompletableFuture<RateLimitDecision> result = submit(key, permits, start);
         try {
-            reply = script.evalSha(redisKey, RScript.Mode.READ_WRITE, lua.sha, RScript.ReturnType.MULTI,
-                    keys, args);
-        } catch (RuntimeException e) {
-            error = e;
+            return result.get();
+        } catch (InterruptedException e) {
+            // The caller was interrupted, Redis did not fail: decide locally without declaring an outage. The
+            // decision already sent still counts on Redis, as a request that was cut off after it arrived.
+            Thread.currentThread().interrupt();
+            return report(fallback(key, permits), start);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a rate-limit decision failed unexpectedly", e.getCause());
         }
-        if (error != null && isNoScript(error)) {
-            error = null;
-            try {
-                reply = script.eval(redisKey, RScript.Mode.READ_WRITE, lua.source,
-                        RScript.ReturnType.MULTI, keys, args);
-            } catch (RuntimeException e) {
-                error = e;
-            }
-        }
-        return report(remember(key, permits, decide(reply, error, key, permits, start), start), start);
     }
 
     @Override
@@ -118,23 +117,7 @@ final class RedisRateLimiter implements RateLimiter {
         if (!availability.shouldTryRedis()) {
             return CompletableFuture.completedFuture(report(fallback(key, permits), start));
         }
-        String redisKey = keyPrefix + key;
-        List<Object> keys = List.of(redisKey);
-        Object[] args = {Long.toString(permits)};
-        CompletableFuture<RateLimitDecision> result = new CompletableFuture<>();
-        try {
-            script.<List<Object>>evalShaAsync(redisKey, RScript.Mode.READ_WRITE, lua.sha,
-                    RScript.ReturnType.MULTI, keys, args).whenComplete((reply, error) -> {
-                        if (error != null && isNoScript(error)) {
-                            evalScript(redisKey, keys, args, key, permits, start, result);
-                        } else {
-                            complete(reply, error, key, permits, start, result);
-                        }
-                    });
-        } catch (RuntimeException e) {
-            complete(null, e, key, permits, start, result);
-        }
-        return result;
+        return submit(key, permits, start);
     }
 
     @Override
@@ -142,20 +125,65 @@ final class RedisRateLimiter implements RateLimiter {
         return policy;
     }
 
-    private void evalScript(String redisKey, List<Object> keys, Object[] args, String key, long permits, long start,
-                            CompletableFuture<RateLimitDecision> result) {
+    private CompletableFuture<RateLimitDecision> submit(String key, long permits, long start) {
+        CompletableFuture<RateLimitDecision> result = new CompletableFuture<>();
+        batcher.submit(new Pending(key, permits, start, !availability.isAvailable(), result));
+        return result;
+    }
+
+    /** The batcher's sender: one script call for {@code batch}; answers every decision in it, whatever happens. */
+    private void send(List<Pending> batch) {
+        if (!availability.isAvailable() && batch.stream().noneMatch(Pending::probe)) {
+            // Redis was found down while these waited for a slot: do not queue them behind a dead connection.
+            batch.forEach(p -> p.result.complete(report(fallback(p.key, p.permits), p.start)));
+            batcher.finished();
+            return;
+        }
+        List<Object> keys = new ArrayList<>(batch.size());
+        Object[] args = new Object[batch.size()];
+        for (int i = 0; i < args.length; i++) {
+            Pending p = batch.get(i);
+            keys.add(keyPrefix + p.key);
+            args[i] = p.permits == 1 ? "1" : Long.toString(p.permits);
+        }
+        String routing = (String) keys.get(0);
         try {
-            script.<List<Object>>evalAsync(redisKey, RScript.Mode.READ_WRITE, lua.source,
-                    RScript.ReturnType.MULTI, keys, args)
-                    .whenComplete((reply, error) -> complete(reply, error, key, permits, start, result));
+            script.<List<Object>>evalShaAsync(routing, RScript.Mode.READ_WRITE, lua.sha, RScript.ReturnType.MULTI,
+                    keys, args).whenComplete((reply, error) -> {
+                        if (error != null && isNoScript(error)) {
+                            sendSource(batch, routing, keys, args);
+                        } else {
+                            answer(batch, reply, error);
+                        }
+                    });
         } catch (RuntimeException e) {
-            complete(null, e, key, permits, start, result);
+            answer(batch, null, e);
         }
     }
 
-    private void complete(List<Object> reply, Throwable error, String key, long permits, long start,
-                          CompletableFuture<RateLimitDecision> result) {
-        result.complete(report(remember(key, permits, decide(reply, error, key, permits, start), start), start));
+    private void sendSource(List<Pending> batch, String routing, List<Object> keys, Object[] args) {
+        try {
+            script.<List<Object>>evalAsync(routing, RScript.Mode.READ_WRITE, lua.source, RScript.ReturnType.MULTI,
+                    keys, args).whenComplete((reply, error) -> answer(batch, reply, error));
+        } catch (RuntimeException e) {
+            answer(batch, null, e);
+        }
+    }
+
+    private void answer(List<Pending> batch, List<Object> reply, Throwable error) {
+        try {
+            if (error == null && (reply == null || reply.size() != 5 * batch.size())) {
+                error = new IllegalStateException("unexpected script reply " + reply + " for " + batch.size()
+                        + " decisions");
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                Pending p = batch.get(i);
+                RateLimitDecision decision = decide(reply, 5 * i, error, p);
+                p.result.complete(report(remember(p.key, p.permits, decision, p.start), p.start));
+            }
+        } finally {
+            batcher.finished();
+        }
     }
 
     private RateLimitDecision recall(String key, long permits) {
@@ -169,11 +197,11 @@ final class RedisRateLimiter implements RateLimiter {
         return decision;
     }
 
-    /** Never throws: on the asynchronous path a throw here would leave the caller's stage incomplete forever. */
-    private RateLimitDecision decide(List<Object> reply, Throwable error, String key, long permits, long start) {
+    /** Never throws: a throw here would leave callers waiting forever. */
+    private RateLimitDecision decide(List<Object> reply, int offset, Throwable error, Pending p) {
         if (error == null) {
             try {
-                RateLimitDecision decision = fromReply(reply);
+                RateLimitDecision decision = fromReply(reply, offset);
                 availability.recordSuccess();
                 return decision;
             } catch (RuntimeException e) {
@@ -181,16 +209,16 @@ final class RedisRateLimiter implements RateLimiter {
             }
         }
         if (isInterrupt(error)) {
-            // The caller was interrupted, Redis did not fail: decide locally without declaring an outage.
-            Thread.currentThread().interrupt();
-        } else if (backOnRedisAt != NEVER && start - backOnRedisAt < 0) {
+            // Redis did not fail; some thread was interrupted: decide locally without declaring an outage.
+            LOG.log(Level.DEBUG, "grace ratelimit {0}: call interrupted, deciding locally", policy.name());
+        } else if (backOnRedisAt != NEVER && p.start - backOnRedisAt < 0) {
             // Sent before Redis was found back (it timed out on the dead connection): stale news, not a new outage.
             LOG.log(Level.DEBUG, "grace ratelimit {0}: ignoring a failure of a call sent before Redis returned",
                     policy.name());
         } else {
             availability.recordFailure(error);
         }
-        return fallback(key, permits);
+        return fallback(p.key, p.permits);
     }
 
     private static boolean isInterrupt(Throwable error) {
@@ -202,14 +230,11 @@ final class RedisRateLimiter implements RateLimiter {
         return false;
     }
 
-    private RateLimitDecision fromReply(List<Object> reply) {
-        if (reply == null || reply.size() != 5) {
-            throw new IllegalStateException("expected 5 numbers");
-        }
-        int binding = (int) number(reply, 1);
-        return new RateLimitDecision(number(reply, 0) == 1, policy.limitName(binding),
-                policy.limits().get(binding).capacity(), number(reply, 2),
-                Duration.ofNanos(number(reply, 3) * 1000), Duration.ofNanos(number(reply, 4) * 1000),
+    private RateLimitDecision fromReply(List<Object> reply, int offset) {
+        int binding = (int) number(reply, offset + 1);
+        return new RateLimitDecision(number(reply, offset) == 1, policy.limitName(binding),
+                policy.limits().get(binding).capacity(), number(reply, offset + 2),
+                Duration.ofNanos(number(reply, offset + 3) * 1000), Duration.ofNanos(number(reply, offset + 4) * 1000),
                 RateLimitDecision.Source.REDIS);
     }
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.redisnode.RedisNode;
 import org.redisson.api.redisnode.RedisNodes;
-import org.redisson.client.codec.StringCodec;
+import org.redisson.client.codec.ByteArrayCodec;
 import org.redisson.client.protocol.Time;
 
 /** The limiter against a real Redis that this test starts. */
@@ -56,10 +56,12 @@ class RedisRateLimiterIT {
         assertThat(first.source()).isEqualTo(RateLimitDecision.Source.REDIS);
         assertThat(first.allowed()).isTrue();
         assertThat(first.remaining()).isEqualTo(9);
-        String key = RateLimiters.DEFAULT_KEY_PREFIX + "expiry:user-1";
-        // One permit taken of ten per minute: full again in 6 s, and the key lives one more second.
+        // The state's layout (one token bucket) is part of the key's name.
+        String key = RateLimiters.DEFAULT_KEY_PREFIX + "expiry:t:user-1";
+        // One permit taken of ten per minute: full again in 6 s; the key lives at least one more second, and at
+        // most twice that: the script picks the first of 2, 4, 8, ... s (and 61 s, the longest) that is enough.
         long ttl = client.getKeys().remainTimeToLive(key);
-        assertThat(ttl).isBetween(6_000L, 7_000L);
+        assertThat(ttl).isBetween(7_000L, 8_000L);
         for (int i = 0; i < 9; i++) {
             limiter.tryAcquire("user-1");
         }
@@ -100,14 +102,16 @@ class RedisRateLimiterIT {
     void aDenialWritesNothingToRedis() {
         RateLimiter limiter = limiters.policy(RateLimitPolicy.of("atomic", Limit.perHour(4).named("small"),
                 Limit.slidingWindow(6, Duration.ofHours(1)).named("window"))).build();
-        String key = RateLimiters.DEFAULT_KEY_PREFIX + "atomic:k";
+        String key = RateLimiters.DEFAULT_KEY_PREFIX + "atomic:tw:k";
         assertThat(limiter.tryAcquire("k", 3).allowed()).isTrue();
-        String before = client.<String>getBucket(key, StringCodec.INSTANCE).get();
+        byte[] before = client.<byte[]>getBucket(key, ByteArrayCodec.INSTANCE).get();
+        // One token bucket and one sliding window: four doubles.
+        assertThat(before).hasSize(32);
         long ttlBefore = client.getKeys().remainTimeToLive(key);
         RateLimitDecision denied = limiter.tryAcquire("k", 2);
         assertThat(denied.allowed()).isFalse();
         assertThat(denied.limitName()).isEqualTo("small");
-        assertThat(client.<String>getBucket(key, StringCodec.INSTANCE).get()).isEqualTo(before);
+        assertThat(client.<byte[]>getBucket(key, ByteArrayCodec.INSTANCE).get()).isEqualTo(before);
         // The expiry was not pushed out either (it only ever runs down).
         assertThat(client.getKeys().remainTimeToLive(key)).isLessThanOrEqualTo(ttlBefore);
         assertThat(limiter.tryAcquire("k", 1).allowed()).isTrue();
@@ -160,6 +164,73 @@ class RedisRateLimiterIT {
         assertThat(during.source()).isIn(RateLimitDecision.Source.REDIS, RateLimitDecision.Source.FAIL_CLOSED);
         // Had the interrupt been taken for an outage, this would be a fail-closed decision until the next probe.
         assertThat(limiter.tryAcquire("k").source()).isEqualTo(RateLimitDecision.Source.REDIS);
+    }
+
+    @Test
+    void concurrentCallersShareScriptCallsAndEveryDecisionStaysExact() throws Exception {
+        // Every decision goes to Redis (no memory of denials): 32 callers, 4 keys, 1-3 permits each, per hour so that
+        // nothing refills during the test. Exactly the capacity is admitted per key, in permits.
+        RateLimiter limiter = RateLimiters.builder().redis(client).fallback(FallbackPolicy.failClosed())
+                .rememberDenials(false).policy(RateLimitPolicy.of("batched", Limit.perHour(300))).build();
+        int threads = 32;
+        int callsEach = 60;
+        java.util.concurrent.atomic.AtomicLongArray admittedPermits = new java.util.concurrent.atomic.AtomicLongArray(4);
+        java.util.concurrent.atomic.AtomicInteger notFromRedis = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        long callsBefore = scriptCalls();
+        Thread[] workers = new Thread[threads];
+        for (int t = 0; t < threads; t++) {
+            int seed = t;
+            workers[t] = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < callsEach; i++) {
+                    int key = (seed + i) % 4;
+                    long permits = 1 + (seed * 7 + i) % 3;
+                    RateLimitDecision d = seed % 2 == 0 ? limiter.tryAcquire("k" + key, permits)
+                            : limiter.tryAcquireAsync("k" + key, permits).toCompletableFuture().join();
+                    if (d.source() != RateLimitDecision.Source.REDIS) {
+                        notFromRedis.incrementAndGet();
+                    }
+                    if (d.allowed()) {
+                        admittedPermits.addAndGet(key, permits);
+                    }
+                }
+            });
+            workers[t].start();
+        }
+        go.countDown();
+        for (Thread worker : workers) {
+            worker.join();
+        }
+        long decisions = (long) threads * callsEach;
+        long calls = scriptCalls() - callsBefore;
+        assertThat(notFromRedis.get()).isZero();
+        for (int key = 0; key < 4; key++) {
+            // 480 calls per key ask for about 960 permits; a key can end a few permits short of 300 only when the
+            // last requests asking for more than what was left were all denied.
+            assertThat(admittedPermits.get(key)).as("key " + key).isBetween(298L, 300L);
+        }
+        assertThat(calls).as(decisions + " decisions in " + calls + " script calls").isLessThan(decisions / 2);
+        for (int key = 0; key < 4; key++) {
+            // What is left on Redis agrees with what was handed out: nothing more for one permit.
+            RateLimitDecision after = limiter.tryAcquire("k" + key, 1);
+            assertThat(after.remaining() + admittedPermits.get(key) + (after.allowed() ? 1 : 0)).isEqualTo(300);
+        }
+    }
+
+    @Test
+    void aLoneCallerIsNotBatched() {
+        RateLimiter limiter = limiters.policy(RateLimitPolicy.of("lone", Limit.perHour(100))).build();
+        limiter.tryAcquire("first"); // the first call of a script is two: NOSCRIPT, then the source
+        long callsBefore = scriptCalls();
+        for (int i = 0; i < 20; i++) {
+            assertThat(limiter.tryAcquire("k" + i).allowed()).isTrue();
+        }
+        assertThat(scriptCalls() - callsBefore).isEqualTo(20);
     }
 
     @Test
