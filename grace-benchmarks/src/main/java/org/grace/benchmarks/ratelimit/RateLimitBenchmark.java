@@ -297,6 +297,10 @@ public final class RateLimitBenchmark {
                 .rememberDenials(rememberDenials);
         if (!rememberDenials) {
             builder.batching(Integer.MAX_VALUE, 1);
+        } else if (System.getProperty("graceBatching") != null) {
+            // Tuning runs: -DgraceBatching=inFlight,maxBatch (the library's defaults otherwise).
+            String[] batching = System.getProperty("graceBatching").split(",");
+            builder.batching(Integer.parseInt(batching[0].trim()), Integer.parseInt(batching[1].trim()));
         }
         RateLimiter limiter = builder
                 .policy(RateLimitPolicy.of(rememberDenials ? "bench" : "bench-every-call",

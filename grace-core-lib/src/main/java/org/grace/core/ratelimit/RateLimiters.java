@@ -49,8 +49,8 @@ public final class RateLimiters {
      */
     public static final int DEFAULT_BATCHES_IN_FLIGHT = 2;
     /**
-     * Decisions per script call at most: Redis runs a script alone, and 128 decisions take it about a millisecond, a
-     * pause other clients of the same Redis can live with.
+     * Decisions per script call at most: Redis runs a script alone, and 128 decisions take it 1-2 ms (about 33 000
+     * instructions each), a pause other clients of the same Redis can live with.
      */
     public static final int DEFAULT_MAX_BATCH = 128;
 
@@ -197,9 +197,11 @@ public final class RateLimiters {
                     ? new LocalRateLimiter(policy.scaled(fallback.share()), clock, maxLocalKeys,
                     RateLimitDecision.Source.LOCAL, RateLimitListener.NONE, nanoTicker)
                     : null;
+            // The keys of a batch may live in different Redis Cluster slots, which one script call cannot touch.
+            int batchSize = redisson.getConfig().isClusterConfig() ? 1 : maxBatch;
             return new RedisRateLimiter(policy, script, keyPrefix, availability, fallback, local, listener,
                     nanoTicker, rememberDenials ? new DenialMemory(maxLocalKeys, nanoTicker) : null, batchesInFlight,
-                    maxBatch);
+                    batchSize);
         }
     }
 }
