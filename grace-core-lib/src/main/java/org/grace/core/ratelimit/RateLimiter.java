@@ -19,7 +19,11 @@ public interface RateLimiter {
         return tryAcquire(key, 1);
     }
 
-    /** Takes {@code permits} for {@code key} if every limit admits them all; takes nothing otherwise. */
+    /**
+     * Takes {@code permits} for {@code key} if every limit admits them all; takes nothing otherwise. Blocks for the
+     * round trip to Redis; on one of Redisson's own I/O threads (inside a Redisson callback), where it could wait for
+     * itself, it throws {@link IllegalStateException} instead: use {@link #tryAcquireAsync} there.
+     */
     RateLimitDecision tryAcquire(String key, long permits);
 
     /** {@link #tryAcquire(String)} without blocking the caller; never completes exceptionally. */

@@ -44,6 +44,8 @@ final class RedisRateLimiter implements RateLimiter {
     private volatile long backOnRedisAt = NEVER;
 
     private static final long NEVER = Long.MIN_VALUE;
+    /** Redisson names its Netty event-loop threads so (and checks the same prefix for its own blocking calls). */
+    private static final String REDISSON_IO_THREAD = "redisson-netty";
     /**
      * After Redis returns, calls refused by a closed connection within this time are not a new outage: the client's
      * connections from before the outage fail like this on first use (seen up to about 1.5 s after the first success
@@ -97,6 +99,12 @@ final class RedisRateLimiter implements RateLimiter {
         }
         if (!availability.shouldTryRedis()) {
             return report(fallback(key, permits), start);
+        }
+        if (Thread.currentThread().getName().startsWith(REDISSON_IO_THREAD)) {
+            // The reply would have to be handled by a thread like this one, which would be waiting for it: Redisson
+            // refuses its own blocking calls here for the same reason.
+            throw new IllegalStateException("the blocking tryAcquire cannot run on Redisson's I/O thread "
+                    + Thread.currentThread().getName() + "; use tryAcquireAsync in Redisson callbacks");
         }
         CompletableFuture<RateLimitDecision> result = submit(key, permits, start);
         try {

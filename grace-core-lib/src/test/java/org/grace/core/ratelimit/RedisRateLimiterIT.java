@@ -223,6 +223,20 @@ class RedisRateLimiterIT {
     }
 
     @Test
+    void theBlockingCallIsRefusedOnRedissonsIoThreadWhereItWouldWaitForItself() {
+        RateLimiter limiter = limiters.policy(RateLimitPolicy.of("io-thread", Limit.perHour(100))).build();
+        // A Redisson callback runs on its I/O thread; the asynchronous call is the one to use there.
+        java.util.concurrent.CompletableFuture<Object> outcome = client.getBucket("io-thread-probe").getAsync()
+                .toCompletableFuture().thenApply(v -> (Object) limiter.tryAcquire("k"))
+                .exceptionally(e -> e.getCause() == null ? e : e.getCause());
+        assertThat(outcome.join()).isInstanceOf(IllegalStateException.class)
+                .asString().contains("use tryAcquireAsync");
+        java.util.concurrent.CompletableFuture<RateLimitDecision> async = client.getBucket("io-thread-probe")
+                .getAsync().toCompletableFuture().thenCompose(v -> limiter.tryAcquireAsync("k"));
+        assertThat(async.join().source()).isEqualTo(RateLimitDecision.Source.REDIS);
+    }
+
+    @Test
     void aLoneCallerIsNotBatched() {
         RateLimiter limiter = limiters.policy(RateLimitPolicy.of("lone", Limit.perHour(100))).build();
         limiter.tryAcquire("first"); // the first call of a script is two: NOSCRIPT, then the source
