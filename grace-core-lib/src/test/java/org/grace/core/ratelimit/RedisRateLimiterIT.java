@@ -223,17 +223,21 @@ class RedisRateLimiterIT {
     }
 
     @Test
-    void theBlockingCallIsRefusedOnRedissonsIoThreadWhereItWouldWaitForItself() {
+    void theBlockingCallIsRefusedOnRedissonsIoThreadWhereItWouldWaitForItself() throws Exception {
         RateLimiter limiter = limiters.policy(RateLimitPolicy.of("io-thread", Limit.perHour(100))).build();
-        // A Redisson callback runs on its I/O thread; the asynchronous call is the one to use there.
-        java.util.concurrent.CompletableFuture<Object> outcome = client.getBucket("io-thread-probe").getAsync()
-                .toCompletableFuture().thenApply(v -> (Object) limiter.tryAcquire("k"))
-                .exceptionally(e -> e.getCause() == null ? e : e.getCause());
-        assertThat(outcome.join()).isInstanceOf(IllegalStateException.class)
-                .asString().contains("use tryAcquireAsync");
-        java.util.concurrent.CompletableFuture<RateLimitDecision> async = client.getBucket("io-thread-probe")
-                .getAsync().toCompletableFuture().thenCompose(v -> limiter.tryAcquireAsync("k"));
-        assertThat(async.join().source()).isEqualTo(RateLimitDecision.Source.REDIS);
+        // Run on one of Redisson's own event-loop threads, where Redisson runs its callbacks.
+        io.netty.channel.EventLoopGroup io = ((org.redisson.Redisson) client).getServiceManager().getGroup();
+        Object outcome = io.next().submit(() -> {
+            try {
+                return (Object) limiter.tryAcquire("k");
+            } catch (IllegalStateException e) {
+                return e;
+            }
+        }).get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(outcome).isInstanceOf(IllegalStateException.class).asString().contains("use tryAcquireAsync");
+        RateLimitDecision async = io.next().submit(() -> limiter.tryAcquireAsync("k")).get(5,
+                java.util.concurrent.TimeUnit.SECONDS).toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(async.source()).isEqualTo(RateLimitDecision.Source.REDIS);
     }
 
     @Test
