@@ -180,15 +180,26 @@ public class GraceLibrary {
                 // the JVM is already ending; the hook finds the library closed
             }
         }
-        if (jobs != null) {
-            jobs.close();
+        // Each part on its own: at JVM shutdown the embedded PostgreSQL may be stopping beside us, and a job store that
+        // fails to release its leases must not keep the cache and the event bus from unsubscribing from Redis.
+        boolean clean = closeQuietly("jobs", jobs);
+        clean &= closeQuietly("events", events);
+        clean &= closeQuietly("cache", cache);
+        LOG.info(clean ? "grace: library closed (jobs, events, cache)"
+                : "grace: library closed (jobs, events, cache), not all cleanly; see above");
+    }
+
+    private static boolean closeQuietly(String part, AutoCloseable closeable) {
+        if (closeable == null) {
+            return true;
         }
-        if (events != null) {
-            events.close();
+        try {
+            closeable.close();
+            return true;
+        } catch (Exception | LinkageError e) {
+            LOG.warning("grace: closing the library's " + part + " failed: " + e);
+            System.err.println("grace: closing the library's " + part + " failed: " + e);
+            return false;
         }
-        if (cache != null) {
-            cache.close();
-        }
-        LOG.info("grace: library closed (jobs, events, cache)");
     }
 }
