@@ -72,6 +72,36 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Freezes the server (SIGSTOP), as a stalled host or a lost network would look to clients: connections stay open
+     * and nothing answers. {@link #resume()} lets it go on.
+     */
+    public synchronized void pause() {
+        signal("-STOP");
+    }
+
+    /** Lets a {@link #pause() paused} server go on (SIGCONT). */
+    public synchronized void resume() {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException("redis-server is not running");
+        }
+        try {
+            int exit = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start().waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException("kill " + signal + " " + process.pid() + " exited with " + exit);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling redis-server", e);
+        }
+    }
+
     /** Kills the server (SIGKILL), as a crash would. */
     public synchronized void kill() {
         if (process != null) {
