@@ -38,6 +38,7 @@ import java.util.stream.Collectors;
  * 7).
  */
 final class RateLimitScript {
+    /** %1$s the state variables, %2$d the state's length in bytes, %3$s its struct format, %4$s the out variables. */
     private static final String HEAD = """
             local floor, ceil = math.floor, math.ceil
             local t = redis.call('TIME')
@@ -131,13 +132,13 @@ final class RateLimitScript {
               end
             """;
 
-    /** %1$s the expiry choices as numbers, %2$s the same as text, %3$s the state format, %4$s the out variables. */
+    /** %1$s the state format, %2$s the out variables, %3$d the number of expiry choices. */
     private static final String TAIL = """
               if all then
                 local ms = ttl / 1000 + 1000
                 local e = 1
-                while e < %5$d and ttlMs[e] < ms do e = e + 1 end
-                redis.call('SET', key, struct.pack('%3$s', %4$s), 'PX', ttlText[e])
+                while e < %3$d and ttlMs[e] < ms do e = e + 1 end
+                redis.call('SET', key, struct.pack('%1$s', %2$s), 'PX', ttlText[e])
                 reply[r + 1], reply[r + 2], reply[r + 3], reply[r + 4], reply[r + 5] = 1, bIdx, bRem, bReset, 0
               else
                 if bRem < 0 then bRem = 0 end
@@ -195,7 +196,7 @@ final class RateLimitScript {
                 + "local ttlText = {" + ttlText + "}\n"
                 + HEAD.formatted(String.join(", ", state), 8 * state.size(), format, String.join(", ", out))
                 + blocks
-                + TAIL.formatted(ttlMs, ttlText, format, String.join(", ", out), expiries.size());
+                + TAIL.formatted(format, String.join(", ", out), expiries.size());
         return new RateLimitScript(source);
     }
 
