@@ -285,8 +285,8 @@ public final class RateLimitBenchmark {
     /** Grace as built by default: Redis's denials are remembered until their retry-after. */
     static final String GRACE = "Grace RateLimiter";
     /**
-     * Grace with every decision a script call of its own on Redis (no batching, no memory of denials), for a
-     * like-for-like comparison of one decision's round trip.
+     * Grace with every decision a script call of its own on Redis (no batching, no memory of denials) and a caller
+     * that parks at once as Redisson's do (no spinning), for a like-for-like comparison of one decision's round trip.
      */
     static final String GRACE_EVERY_CALL = "Grace, one call per decision";
 
@@ -296,11 +296,17 @@ public final class RateLimitBenchmark {
         RateLimiters.Builder builder = RateLimiters.builder().redis(client).fallback(FallbackPolicy.failClosed())
                 .rememberDenials(rememberDenials);
         if (!rememberDenials) {
-            builder.batching(Integer.MAX_VALUE, 1);
-        } else if (System.getProperty("graceBatching") != null) {
-            // Tuning runs: -DgraceBatching=inFlight,maxBatch (the library's defaults otherwise).
-            String[] batching = System.getProperty("graceBatching").split(",");
-            builder.batching(Integer.parseInt(batching[0].trim()), Integer.parseInt(batching[1].trim()));
+            builder.batching(Integer.MAX_VALUE, 1).spinWait(Duration.ZERO);
+        } else {
+            if (System.getProperty("graceBatching") != null) {
+                // Tuning runs: -DgraceBatching=inFlight,maxBatch (the library's defaults otherwise).
+                String[] batching = System.getProperty("graceBatching").split(",");
+                builder.batching(Integer.parseInt(batching[0].trim()), Integer.parseInt(batching[1].trim()));
+            }
+            if (System.getProperty("graceSpinMicros") != null) {
+                // Tuning runs: -DgraceSpinMicros=n (0: park at once).
+                builder.spinWait(Duration.ofNanos(1000 * Long.getLong("graceSpinMicros")));
+            }
         }
         RateLimiter limiter = builder
                 .policy(RateLimitPolicy.of(rememberDenials ? "bench" : "bench-every-call",

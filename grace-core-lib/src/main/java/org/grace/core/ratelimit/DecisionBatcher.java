@@ -43,23 +43,28 @@ final class DecisionBatcher<T> {
         this.sender = Objects.requireNonNull(sender);
     }
 
-    /** Queues {@code item}; sends it, with whatever else is queued, if a slot is free. */
-    void submit(T item) {
+    /**
+     * Queues {@code item}; sends it, with whatever else is queued, if a slot is free.
+     *
+     * @return whether {@code item} went out on its own while no other batch was in flight: a lone caller
+     */
+    boolean submit(T item) {
         queue.add(item);
-        sendQueued();
+        return sendQueued(item);
     }
 
     /** Frees the slot of a batch whose reply has been handled, and sends what queued meanwhile. */
     void finished() {
         inFlight.decrementAndGet();
-        sendQueued();
+        sendQueued(null);
     }
 
-    private void sendQueued() {
+    private boolean sendQueued(T mine) {
+        boolean alone = false;
         while (!queue.isEmpty()) {
             int taken = inFlight.get();
             if (taken >= maxInFlight) {
-                return; // a batch in flight sends the queue when it finishes
+                return alone; // a batch in flight sends the queue when it finishes
             }
             if (!inFlight.compareAndSet(taken, taken + 1)) {
                 continue;
@@ -73,7 +78,9 @@ final class DecisionBatcher<T> {
                 inFlight.decrementAndGet(); // another thread sent them first; look again
                 continue;
             }
+            alone |= taken == 0 && batch.size() == 1 && batch.get(0) == mine;
             sender.accept(batch);
         }
+        return alone;
     }
 }

@@ -1,6 +1,7 @@
 package org.grace.core.ratelimit;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 import org.grace.core.redis.RedisAvailability;
@@ -53,6 +54,15 @@ public final class RateLimiters {
      * instructions each), a pause other clients of the same Redis can live with.
      */
     public static final int DEFAULT_MAX_BATCH = 128;
+    /**
+     * How long a blocking {@code tryAcquire} whose decision went to Redis alone spins (yielding its CPU) before it
+     * parks: a few loopback or same-rack round trips (measured 40-100 µs on loopback). A parked thread's wake-up costs
+     * a sizeable part of such a round trip; a Redis further away is not spun for, since spinning stops for a limiter
+     * whose reply did not come within this time ({@code ReplyWait}).
+     */
+    public static final Duration DEFAULT_SPIN_WAIT = Duration.ofMillis(1).dividedBy(4);
+    /** Longest spin a builder takes: past this a parked thread's wake-up is a small part of the wait. */
+    public static final Duration MAX_SPIN_WAIT = Duration.ofMillis(1);
 
     private RateLimiters() {
     }
@@ -74,6 +84,7 @@ public final class RateLimiters {
         private boolean rememberDenials = DEFAULT_REMEMBER_DENIALS;
         private int batchesInFlight = DEFAULT_BATCHES_IN_FLIGHT;
         private int maxBatch = DEFAULT_MAX_BATCH;
+        private Duration spinWait = DEFAULT_SPIN_WAIT;
         private RedisAvailability availability;
         private boolean availabilityGiven;
         private RScript script;
@@ -173,6 +184,21 @@ public final class RateLimiters {
         }
 
         /**
+         * How long a blocking {@code tryAcquire} that went to Redis alone spins before it parks;
+         * {@link #DEFAULT_SPIN_WAIT} unless set, {@link Duration#ZERO} to always park at once. At most one spinning
+         * thread per spare CPU in the JVM; never on a single CPU.
+         */
+        public Builder spinWait(Duration value) {
+            Objects.requireNonNull(value, "spin wait must not be null");
+            if (value.isNegative() || value.compareTo(MAX_SPIN_WAIT) > 0) {
+                throw new IllegalArgumentException("spin wait must be between 0 and " + MAX_SPIN_WAIT.toNanos() / 1000
+                        + " µs, got " + value);
+            }
+            this.spinWait = value;
+            return this;
+        }
+
+        /**
          * The availability tracker to share, e.g. with other Grace features on the same Redis; by default the builder
          * creates one at the first {@link #build()} and shares it between the limiters it builds.
          */
@@ -201,7 +227,7 @@ public final class RateLimiters {
             int batchSize = redisson.getConfig().isClusterConfig() ? 1 : maxBatch;
             return new RedisRateLimiter(policy, script, keyPrefix, availability, fallback, local, listener,
                     nanoTicker, rememberDenials ? new DenialMemory(maxLocalKeys, nanoTicker) : null, batchesInFlight,
-                    batchSize);
+                    batchSize, new ReplyWait(spinWait.toNanos()));
         }
     }
 }

@@ -16,7 +16,8 @@ import org.redisson.client.RedisNoScriptException;
 /**
  * The Redis limiter: one {@code EVALSHA} of its policy's {@link RateLimitScript} per decision, so one round trip,
  * with the time taken inside Redis. Decisions asked for while earlier ones are on the wire share a call
- * ({@link DecisionBatcher}): still one round trip each, and far fewer calls under load. The script's SHA-1 is computed
+ * ({@link DecisionBatcher}): still one round trip each, and far fewer calls under load. A blocking caller waits as
+ * {@link ReplyWait} says (a lone one spins briefly before it parks). The script's SHA-1 is computed
  * here rather than loaded: the first call on a fresh Redis (or after a restart or {@code SCRIPT FLUSH}) gets
  * {@code NOSCRIPT} and sends the script once with {@code EVAL}, which also caches it there.
  *
@@ -39,6 +40,7 @@ final class RedisRateLimiter implements RateLimiter {
     /** Null when the builder turned remembering denials off. */
     private final DenialMemory denials;
     private final DecisionBatcher<Pending> batcher;
+    private final ReplyWait replyWait;
     private final AtomicBoolean listenerFailureLogged = new AtomicBoolean();
     /** Ticker time of the last switch back to Redis, {@link #NEVER} before the first. */
     private volatile long backOnRedisAt = NEVER;
@@ -60,7 +62,8 @@ final class RedisRateLimiter implements RateLimiter {
 
     RedisRateLimiter(RateLimitPolicy policy, RScript script, String keyPrefix, RedisAvailability availability,
                      FallbackPolicy fallback, LocalRateLimiter local, RateLimitListener listener,
-                     LongSupplier nanoTicker, DenialMemory denials, int batchesInFlight, int maxBatch) {
+                     LongSupplier nanoTicker, DenialMemory denials, int batchesInFlight, int maxBatch,
+                     ReplyWait replyWait) {
         this.policy = policy;
         this.script = script;
         // The state's layout is in the name: a policy given other kinds of limits starts on fresh keys.
@@ -73,6 +76,7 @@ final class RedisRateLimiter implements RateLimiter {
         this.nanoTicker = nanoTicker;
         this.denials = denials;
         this.batcher = new DecisionBatcher<>(batchesInFlight, maxBatch, this::send);
+        this.replyWait = replyWait;
         availability.onTransition(up -> {
             // The local counts are kept: they refill with time like any bucket, so a second outage soon after the
             // first continues where it left off instead of granting a fresh share (and callers racing the switch
@@ -106,9 +110,10 @@ final class RedisRateLimiter implements RateLimiter {
             throw new IllegalStateException("the blocking tryAcquire cannot run on Redisson's I/O thread "
                     + Thread.currentThread().getName() + "; use tryAcquireAsync in Redisson callbacks");
         }
-        CompletableFuture<RateLimitDecision> result = submit(key, permits, start);
+        CompletableFuture<RateLimitDecision> result = new CompletableFuture<>();
+        boolean alone = batcher.submit(new Pending(key, permits, start, !availability.isAvailable(), result));
         try {
-            return result.get();
+            return replyWait.await(result, alone);
         } catch (InterruptedException e) {
             // The caller was interrupted, Redis did not fail: decide locally without declaring an outage. The
             // decision already sent still counts on Redis, as a request that was cut off after it arrived.
@@ -131,18 +136,14 @@ final class RedisRateLimiter implements RateLimiter {
         if (!availability.shouldTryRedis()) {
             return CompletableFuture.completedFuture(report(fallback(key, permits), start));
         }
-        return submit(key, permits, start);
+        CompletableFuture<RateLimitDecision> result = new CompletableFuture<>();
+        batcher.submit(new Pending(key, permits, start, !availability.isAvailable(), result));
+        return result;
     }
 
     @Override
     public RateLimitPolicy policy() {
         return policy;
-    }
-
-    private CompletableFuture<RateLimitDecision> submit(String key, long permits, long start) {
-        CompletableFuture<RateLimitDecision> result = new CompletableFuture<>();
-        batcher.submit(new Pending(key, permits, start, !availability.isAvailable(), result));
-        return result;
     }
 
     /** The batcher's sender: one script call for {@code batch}; answers every decision in it, whatever happens. */

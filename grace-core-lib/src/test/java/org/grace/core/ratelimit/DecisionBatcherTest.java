@@ -87,17 +87,32 @@ class DecisionBatcherTest {
             self.get().finished();
         });
         self.set(batcher);
-        batcher.submit("a");
-        batcher.submit("b");
+        assertThat(batcher.submit("a")).as("alone").isTrue();
+        assertThat(batcher.submit("b")).as("alone").isTrue();
         assertThat(batches).containsExactly(List.of("a"), List.of("b"));
+    }
+
+    @Test
+    void aSubmitterIsNotAloneWhileAnotherBatchIsInFlightOrItsBatchHasCompany() {
+        List<List<String>> batches = new ArrayList<>();
+        DecisionBatcher<String> batcher = new DecisionBatcher<>(2, 8, batch -> batches.add(List.copyOf(batch)));
+        assertThat(batcher.submit("a")).as("first on an idle batcher").isTrue();
+        assertThat(batcher.submit("b")).as("second slot, first still in flight").isFalse();
+        assertThat(batcher.submit("c")).as("queued").isFalse();
+        assertThat(batcher.submit("d")).as("queued").isFalse();
+        batcher.finished();
+        batcher.finished();
+        batcher.finished();
+        assertThat(batches).containsExactly(List.of("a"), List.of("b"), List.of("c", "d"));
+        assertThat(batcher.submit("e")).as("idle again").isTrue();
     }
 
     @Test
     void whatQueuesWhileTheSlotIsTakenGoesInTheNextBatch() {
         List<List<String>> batches = new ArrayList<>();
         DecisionBatcher<String> batcher = new DecisionBatcher<>(1, 2, batch -> batches.add(List.copyOf(batch)));
-        batcher.submit("a");
-        batcher.submit("b");
+        assertThat(batcher.submit("a")).isTrue();
+        assertThat(batcher.submit("b")).isFalse();
         batcher.submit("c");
         batcher.submit("d");
         assertThat(batches).containsExactly(List.of("a"));

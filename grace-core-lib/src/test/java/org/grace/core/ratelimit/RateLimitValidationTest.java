@@ -87,6 +87,20 @@ class RateLimitValidationTest {
     }
 
     @Test
+    void builderSettingsOutOfRangeAreRejected() {
+        RateLimiters.Builder builder = RateLimiters.builder();
+        assertThatThrownBy(() -> builder.spinWait(Duration.ofNanos(-1))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("spin wait must be between 0 and 1000 µs");
+        assertThatThrownBy(() -> builder.spinWait(Duration.ofMillis(2))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("spin wait must be between 0 and 1000 µs");
+        assertThatThrownBy(() -> builder.batching(0, 8)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("script calls in flight");
+        assertThatThrownBy(() -> builder.batching(2, 1001)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("decisions per script call");
+        builder.spinWait(Duration.ZERO).spinWait(RateLimiters.MAX_SPIN_WAIT);
+    }
+
+    @Test
     void headersFollowTheIetfDraft() {
         RateLimitPolicy policy = RateLimitPolicy.of("login", Limit.perMinute(10).named("burst"),
                 Limit.tokenBucket(100, 100, Duration.ofHours(1)));
