@@ -48,12 +48,6 @@ final class RedisRateLimiter implements RateLimiter {
     private static final long NEVER = Long.MIN_VALUE;
     /** Redisson names its Netty event-loop threads so (and checks the same prefix for its own blocking calls). */
     private static final String REDISSON_IO_THREAD = "redisson-netty";
-    /**
-     * After Redis returns, calls refused by a closed connection within this time are not a new outage: the client's
-     * connections from before the outage fail like this on first use (seen up to about 1.5 s after the first success
-     * with Redisson 3.52 and a killed and restarted Redis).
-     */
-    private static final long SETTLE_NANOS = Duration.ofSeconds(5).toNanos();
 
     /** A decision on its way: what to send, and where its answer goes. */
     private record Pending(String key, long permits, long start, boolean probe,
@@ -226,14 +220,12 @@ final class RedisRateLimiter implements RateLimiter {
         if (isInterrupt(error)) {
             // Redis did not fail; some thread was interrupted: decide locally without declaring an outage.
             LOG.log(Level.DEBUG, "grace ratelimit {0}: call interrupted, deciding locally", policy.name());
-        } else if (backOnRedisAt != NEVER && (p.start - backOnRedisAt < 0
-                || (neverSent(error) && p.start - backOnRedisAt < SETTLE_NANOS))) {
-            // Sent before Redis was found back (it timed out on the dead connection), or refused by a connection that
-            // broke with the outage and is not yet replaced: stale news, not a new outage. This call falls back; a
-            // Redis that really went down again fails calls in other ways too, or after the settling time.
+        } else if (backOnRedisAt != NEVER && p.start - backOnRedisAt < 0) {
+            // Sent before Redis was found back (it timed out on the dead connection): stale news, not a new outage.
             LOG.log(Level.DEBUG, "grace ratelimit {0}: ignoring a failure of a call sent before Redis returned",
                     policy.name());
         } else {
+            // The availability also shrugs off connections that broke with the outage and are not yet replaced.
             availability.recordFailure(error);
         }
         return fallback(p.key, p.permits);
@@ -290,20 +282,6 @@ final class RedisRateLimiter implements RateLimiter {
             LOG.log(Level.WARNING, "grace ratelimit " + policy.name()
                     + ": listener threw; ignored (logged once)", e);
         }
-    }
-
-    /**
-     * The call failed because its connection was closed before the write: the command never reached Redis. Not
-     * resent: at the start of an outage the resend waits for a reconnection that does not come, and every caller
-     * queued behind it waits too.
-     */
-    static boolean neverSent(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.nio.channels.ClosedChannelException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     static boolean isNoScript(Throwable error) {

@@ -18,10 +18,19 @@ import java.util.function.Consumer;
  * caller per {@link #DEFAULT_PROBE_INTERVAL} is let through to Redis as a probe, so a returning Redis is found
  * within that interval (plus the command timeout) without every request paying for a dead connection. The first
  * success switches back and logs one line. Listeners hear each transition (metrics, dropping a near cache).
+ *
+ * <p>For {@link #SETTLE_TIME} after the switch back, a call refused because its connection was already closed is not
+ * taken for a new outage: the client's connections from before the outage fail like this on first use (seen up to
+ * about 1.5 s after the first success, Redisson 3.52, Redis killed and restarted), and without this rule every
+ * restart of Redis would be logged as down, back, down, back. A Redis that really goes down again fails calls in
+ * other ways too (refused connections, timeouts), or the same way after the settling time.
  */
 public final class RedisAvailability {
     /** How often a caller probes a Redis believed down: short enough to be "back within 5 s" with margin. */
     public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofMillis(500);
+
+    /** How long after a switch back a closed connection is stale news rather than a new outage. */
+    public static final Duration SETTLE_TIME = Duration.ofSeconds(5);
 
     private static final System.Logger LOG = System.getLogger(RedisAvailability.class.getName());
 
@@ -30,6 +39,8 @@ public final class RedisAvailability {
     private final long probeIntervalMillis;
     private final AtomicBoolean available = new AtomicBoolean(true);
     private final AtomicLong nextProbeAt = new AtomicLong();
+    /** Clock millis of the last switch back to Redis; {@link Long#MIN_VALUE} before the first. */
+    private volatile long backAt = Long.MIN_VALUE;
     private final List<Consumer<Boolean>> listeners = new CopyOnWriteArrayList<>();
 
     public RedisAvailability(String feature, Clock clock, Duration probeInterval) {
@@ -66,19 +77,42 @@ public final class RedisAvailability {
     /** A Redis call succeeded. */
     public void recordSuccess() {
         if (available.compareAndSet(false, true)) {
+            backAt = clock.millis();
             LOG.log(Level.INFO, "grace {0}: Redis reachable again, back on Redis", feature);
             listeners.forEach(l -> l.accept(Boolean.TRUE));
         }
     }
 
-    /** A Redis call failed (timeout, connection refused, ...). */
-    public void recordFailure(Throwable cause) {
+    /**
+     * A Redis call failed (timeout, connection refused, ...).
+     *
+     * @return whether the failure counts: false for a call refused by a closed connection within {@link #SETTLE_TIME}
+     *         of the switch back to Redis (see the class comment)
+     */
+    public boolean recordFailure(Throwable cause) {
+        if (backAt != Long.MIN_VALUE && clock.millis() - backAt < SETTLE_TIME.toMillis()
+                && isClosedConnection(cause)) {
+            LOG.log(Level.DEBUG, "grace {0}: a call on a connection from before Redis returned failed; not a new outage",
+                    feature);
+            return false;
+        }
         if (available.compareAndSet(true, false)) {
             nextProbeAt.set(clock.millis() + probeIntervalMillis);
             LOG.log(Level.WARNING, "grace {0}: Redis unreachable ({1}), using the in-memory fallback until it returns",
                     feature, describe(cause));
             listeners.forEach(l -> l.accept(Boolean.FALSE));
         }
+        return true;
+    }
+
+    /** The call failed because its connection was closed before the write: the command never reached Redis. */
+    public static boolean isClosedConnection(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.nio.channels.ClosedChannelException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Hears {@code true} on each switch back to Redis and {@code false} on each switch to the fallback. */
