@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.grace.testsupport.MutableClock;
 import org.junit.jupiter.api.Test;
 
 /** The decision arithmetic, in memory, timed by a hand-moved clock. */

@@ -4,42 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.ConnectException;
 import java.nio.channels.ClosedChannelException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import org.grace.testsupport.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.redisson.client.RedisException;
 
 class RedisAvailabilityTest {
-    /** A clock the test moves by hand. */
-    private static final class HandClock extends Clock {
-        private Instant now = Instant.parse("2026-11-27T08:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    private final HandClock clock = new HandClock();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T08:00:00Z"));
     private final RedisAvailability availability = new RedisAvailability("test", clock, Duration.ofMillis(500));
     private final List<Boolean> transitions = new ArrayList<>();
 
