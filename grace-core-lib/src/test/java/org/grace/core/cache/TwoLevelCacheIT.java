@@ -347,6 +347,31 @@ class TwoLevelCacheIT {
     }
 
     @Test
+    void closingAfterARedisRestartLeavesNoSubscriptionBehind() {
+        try (RedisServer own = RedisServer.start()) {
+            RedissonClient client = RedisClients.create(RedisUrl.parse(own.url()), "it-restart-close");
+            try {
+                GraceCache a = cache(client, "a", Duration.ofMinutes(1));
+                // The only channel on this Redis is the cache's invalidation channel.
+                assertThat(own.command("PUBSUB", "CHANNELS")).isEqualTo("*1");
+                own.kill();
+                own.restart();
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                    a.put("k", "v"); // a call that finds Redis back
+                    return a.stats().onRedis() && own.command("PUBSUB", "CHANNELS").equals("*1");
+                });
+                a.close();
+                await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> own.command("PUBSUB", "CHANNELS").equals("*0"));
+            } finally {
+                caches.forEach(GraceCache::close);
+                caches.clear();
+                client.shutdown();
+            }
+        }
+    }
+
+    @Test
     void anInstanceStartedWhileRedisIsDownWorksOnItsFallbackAndJoinsWhenRedisComes() {
         try (RedisServer own = RedisServer.start()) {
             own.stop();
