@@ -4,9 +4,14 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.grace.core.InstanceId;
@@ -160,7 +165,7 @@ public class GraceLibrary {
                     close();
                 } catch (Throwable e) {
                     // The container is stopping around us; what could not be closed ends with the process.
-                    System.err.println("grace: library close at JVM shutdown: " + e);
+                    report(Level.WARNING, "grace: library close at JVM shutdown: " + e);
                 }
             }, "grace-library-shutdown");
             Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -185,11 +190,28 @@ public class GraceLibrary {
         boolean clean = closeQuietly("jobs", jobs);
         clean &= closeQuietly("events", events);
         clean &= closeQuietly("cache", cache);
-        LOG.info(clean ? "grace: library closed (jobs, events, cache)"
+        report(Level.INFO, clean ? "grace: library closed (jobs, events, cache)"
                 : "grace: library closed (jobs, events, cache), not all cleanly; see above");
     }
 
-    private static boolean closeQuietly(String part, AutoCloseable closeable) {
+    /**
+     * A line about closing. From the JVM shutdown hook it goes straight to the process's standard error: Payara Micro
+     * has shut its logging down by then (this line, logged, never reached the launcher's output in
+     * {@code EmbeddedDefaultIT}), so a shutdown problem would leave no trace. The file descriptor, not
+     * {@code System.err}, whatever the container has made of that.
+     */
+    private void report(Level level, String line) {
+        if (Thread.currentThread() == shutdownHook) {
+            @SuppressWarnings("resource") // the process's own stderr: never closed here
+            PrintStream stderr = new PrintStream(new FileOutputStream(FileDescriptor.err), true,
+                    StandardCharsets.UTF_8);
+            stderr.println(line);
+        } else {
+            LOG.log(level, line);
+        }
+    }
+
+    private boolean closeQuietly(String part, AutoCloseable closeable) {
         if (closeable == null) {
             return true;
         }
@@ -197,7 +219,7 @@ public class GraceLibrary {
             closeable.close();
             return true;
         } catch (Exception | LinkageError e) {
-            LOG.warning("grace: closing the library's " + part + " failed: " + e);
+            report(Level.WARNING, "grace: closing the library's " + part + " failed: " + e);
             System.err.println("grace: closing the library's " + part + " failed: " + e);
             return false;
         }

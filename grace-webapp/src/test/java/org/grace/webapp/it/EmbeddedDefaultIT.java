@@ -68,6 +68,8 @@ class EmbeddedDefaultIT {
             assertThat(second.isAlive()).isFalse();
             // The library's close() unsubscribed from Redis before the process ended: it was closed, not cut off.
             assertThat(redis.calls("unsubscribe")).isPositive();
+            // And said so: Payara Micro's logging is gone by then, the line reaches the launcher's output regardless.
+            assertThat(second.output()).contains("grace: library closed (jobs, events, cache)");
         }
     }
 
