@@ -105,7 +105,7 @@ final class RedisRateLimiter implements RateLimiter {
                     + Thread.currentThread().getName() + "; use tryAcquireAsync in Redisson callbacks");
         }
         CompletableFuture<RateLimitDecision> result = new CompletableFuture<>();
-        boolean alone = batcher.submit(new Pending(key, permits, start, !availability.isAvailable(), result));
+        boolean alone = submit(key, permits, start, result);
         try {
             return replyWait.await(result, alone);
         } catch (InterruptedException e) {
@@ -131,8 +131,13 @@ final class RedisRateLimiter implements RateLimiter {
             return CompletableFuture.completedFuture(report(fallback(key, permits), start));
         }
         CompletableFuture<RateLimitDecision> result = new CompletableFuture<>();
-        batcher.submit(new Pending(key, permits, start, !availability.isAvailable(), result));
+        submit(key, permits, start, result);
         return result;
+    }
+
+    /** Queues a decision for Redis; a probe if Redis is believed down. Returns whether it went out alone. */
+    private boolean submit(String key, long permits, long start, CompletableFuture<RateLimitDecision> result) {
+        return batcher.submit(new Pending(key, permits, start, !availability.isAvailable(), result));
     }
 
     @Override
@@ -232,12 +237,7 @@ final class RedisRateLimiter implements RateLimiter {
     }
 
     private static boolean isInterrupt(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof InterruptedException) {
-                return true;
-            }
-        }
-        return false;
+        return RedisAvailability.anyCause(error, t -> t instanceof InterruptedException);
     }
 
     private RateLimitDecision fromReply(List<Object> reply, int offset) {
@@ -285,12 +285,7 @@ final class RedisRateLimiter implements RateLimiter {
     }
 
     static boolean isNoScript(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof RedisNoScriptException
-                    || (t.getMessage() != null && t.getMessage().startsWith("NOSCRIPT"))) {
-                return true;
-            }
-        }
-        return false;
+        return RedisAvailability.anyCause(error, t -> t instanceof RedisNoScriptException
+                || (t.getMessage() != null && t.getMessage().startsWith("NOSCRIPT")));
     }
 }

@@ -106,9 +106,14 @@ public final class RedisAvailability {
     }
 
     /** The call failed because its connection was closed before the write: the command never reached Redis. */
-    public static boolean isClosedConnection(Throwable error) {
+    private static boolean isClosedConnection(Throwable error) {
+        return anyCause(error, t -> t instanceof java.nio.channels.ClosedChannelException);
+    }
+
+    /** Whether {@code error} or any of its causes passes {@code test}: what a Redis call failed of. */
+    public static boolean anyCause(Throwable error, java.util.function.Predicate<? super Throwable> test) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.nio.channels.ClosedChannelException) {
+            if (test.test(t)) {
                 return true;
             }
         }
