@@ -9,7 +9,6 @@ import org.grace.core.ratelimit.RateLimitDecision;
 import org.grace.core.ratelimit.RateLimitListener;
 import org.grace.core.ratelimit.RateLimitPolicy;
 import org.grace.core.ratelimit.RateLimiter;
-import org.grace.core.ratelimit.RateLimiters;
 import org.grace.webapp.config.GraceSettings;
 import org.grace.webapp.library.GraceLibrary;
 import org.grace.webapp.metrics.GraceMetrics;
@@ -90,11 +89,11 @@ public class RateLimits {
                 }
             };
             Optional<RedissonClient> client = redis.client();
-            RateLimiters.Builder shared = RateLimiters.builder().fallback(FallbackPolicy.local(instances))
+            RateLimiter.Builder shared = RateLimiter.builder().fallback(FallbackPolicy.local(instances))
                     .listener(listener);
             client.ifPresent(shared::redis);
             library.availability().ifPresent(shared::availability);
-            RateLimiters.Builder local = RateLimiters.builder();
+            RateLimiter.Builder local = RateLimiter.builder();
             loginIp = pair(shared, local, LOGIN_IP, settings.rateLimitLoginPerMinute(), instances, client.isPresent());
             loginAccount = pair(shared, local, LOGIN_ACCOUNT, settings.rateLimitLoginPerMinute(), instances,
                     client.isPresent());
@@ -103,7 +102,7 @@ public class RateLimits {
         return this;
     }
 
-    private static Pair pair(RateLimiters.Builder shared, RateLimiters.Builder local, String name, int perMinute,
+    private static Pair pair(RateLimiter.Builder shared, RateLimiter.Builder local, String name, int perMinute,
                              int instances, boolean redis) {
         RateLimiter sharedLimiter = shared.policy(RateLimitPolicy.of(name, Limit.perMinute(perMinute))).build();
         if (!redis) {
