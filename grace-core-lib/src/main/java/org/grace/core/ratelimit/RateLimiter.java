@@ -244,8 +244,9 @@ public interface RateLimiter {
          * How long a decision waits for Redis; {@link #DEFAULT_CALL_TIMEOUT} unless set. A decision Redis has not
          * answered by then is decided by the {@link #fallback} ({@link RateLimitDecision#isFallback()} says so, and
          * {@link RateLimitListener#callTimedOut} hears it); the late reply still counts on Redis, as a request that
-         * arrived, and its denial is remembered. A missed deadline alone does not switch the limiter to its fallback:
-         * the call failing does (Redisson's own timeout), and until then each call waits at most this long.
+         * arrived, and its denial is remembered. A missed deadline counts as a failure of Redis: the limiter decides
+         * by its fallback at once until a probe (one call per probe interval) is answered within the deadline, so a
+         * caller waits out the deadline about once per outage.
          */
         public Builder callTimeout(Duration value) {
             Objects.requireNonNull(value, "call timeout must not be null");
@@ -286,7 +287,7 @@ public interface RateLimiter {
             int batchSize = redisson.getConfig().isClusterConfig() ? 1 : maxBatch;
             return new RedisRateLimiter(policy, script, keyPrefix, availability, fallback, local, listener,
                     nanoTicker, rememberDenials ? new DenialMemory(maxLocalKeys, nanoTicker) : null, batchesInFlight,
-                    batchSize, new ReplyWait(spinWait.toNanos()), callTimeout.toNanos());
+                    batchSize, new ReplyWait(spinWait.toNanos()), callTimeout);
         }
     }
 }

@@ -29,7 +29,9 @@ import org.redisson.client.RedisNoScriptException;
  *
  * <p>The call timeout: each decision's future is completed by whichever comes first, Redis's reply or the deadline
  * (then with the fallback's decision). The loser's completion is ignored, so a caller gets one answer and the
- * listener hears one decision. A decision still queued for a batch when its deadline passed is not sent at all.
+ * listener hears one decision. A decision still queued for a batch when its deadline passed is not sent at all. A
+ * missed deadline counts as a failure of Redis ({@link RedisAvailability#recordTimeout}), and only a reply within
+ * the deadline brings the limiter back: a Redis slower than its callers may wait is as good as down to them.
  */
 final class RedisRateLimiter implements RateLimiter {
     private static final System.Logger LOG = System.getLogger(RedisRateLimiter.class.getName());
@@ -47,6 +49,7 @@ final class RedisRateLimiter implements RateLimiter {
     private final DenialMemory denials;
     private final DecisionBatcher<Pending> batcher;
     private final ReplyWait replyWait;
+    private final Duration callTimeout;
     private final long callTimeoutNanos;
     private final AtomicBoolean listenerFailureLogged = new AtomicBoolean();
     /** Ticker time of the last switch back to Redis, {@link #NEVER} before the first. */
@@ -64,7 +67,7 @@ final class RedisRateLimiter implements RateLimiter {
     RedisRateLimiter(RateLimitPolicy policy, RScript script, String keyPrefix, RedisAvailability availability,
                      FallbackPolicy fallback, LocalRateLimiter local, RateLimitListener listener,
                      LongSupplier nanoTicker, DenialMemory denials, int batchesInFlight, int maxBatch,
-                     ReplyWait replyWait, long callTimeoutNanos) {
+                     ReplyWait replyWait, Duration callTimeout) {
         this.policy = policy;
         this.script = script;
         // The state's layout is in the name: a policy given other kinds of limits starts on fresh keys.
@@ -78,7 +81,8 @@ final class RedisRateLimiter implements RateLimiter {
         this.denials = denials;
         this.batcher = new DecisionBatcher<>(batchesInFlight, maxBatch, this::send);
         this.replyWait = replyWait;
-        this.callTimeoutNanos = callTimeoutNanos;
+        this.callTimeout = callTimeout;
+        this.callTimeoutNanos = callTimeout.toNanos();
         availability.onTransition(up -> {
             // The local counts are kept: they refill with time like any bucket, so a second outage soon after the
             // first continues where it left off instead of granting a fresh share (and callers racing the switch
@@ -142,6 +146,7 @@ final class RedisRateLimiter implements RateLimiter {
             return result.join();
         }
         if (timedOut) {
+            availability.recordTimeout(callTimeout);
             try {
                 listener.callTimedOut(policy.name(), local);
             } catch (RuntimeException e) {
@@ -276,7 +281,10 @@ final class RedisRateLimiter implements RateLimiter {
         if (error == null) {
             try {
                 RateLimitDecision decision = fromReply(reply, offset);
-                availability.recordSuccess();
+                if (!p.result.isDone()) {
+                    // A reply after its caller's deadline does not bring a Redis that slow back (see the header).
+                    availability.recordSuccess();
+                }
                 return decision;
             } catch (RuntimeException e) {
                 error = new IllegalStateException("unexpected script reply " + reply, e);
