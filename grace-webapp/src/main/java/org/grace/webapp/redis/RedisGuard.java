@@ -10,9 +10,8 @@ import org.grace.core.cache.GraceCache;
 import org.grace.core.ratelimit.RateLimitDecision;
 import org.grace.core.ratelimit.RateLimiter;
 import org.grace.core.redis.RedisAvailability;
-import org.grace.webapp.config.GraceSettings;
-import org.grace.webapp.library.GraceLibrary;
 import org.grace.webapp.metrics.GraceMetrics;
+import org.grace.webapp.settings.GraceSettings;
 import org.redisson.api.RedissonClient;
 
 /**
@@ -44,8 +43,6 @@ public class RedisGuard {
     RedisConnection redis;
     @Inject
     GraceMetrics metrics;
-    @Inject
-    GraceLibrary library;
     @Inject
     GraceSettings settings;
 
@@ -228,7 +225,7 @@ public class RedisGuard {
             down.set(false);
             LOG.info("grace: Redis answers again: requests use it again");
             // The library features probe on their own; tell them at once so the first request does not have to.
-            library.availability().ifPresent(RedisAvailability::recordSuccess);
+            redis.availability().ifPresent(RedisAvailability::recordSuccess);
         } else {
             synchronized (this) {
                 if (prober != null && !prober.isShutdown()) {
@@ -320,22 +317,16 @@ public class RedisGuard {
     }
 
     /**
-     * Runs each kind of guarded call once, without a deadline, before traffic: the first cache write of a process
-     * (codec and class initialisation) and the first script call take longer than the deadline and would
-     * otherwise switch the first requests to their fallbacks.
+     * Runs the guarded calls of this class once, without a deadline, before traffic: the first script call of a
+     * process and the first offloaded call (thread start) take longer than the deadline and would otherwise switch
+     * the first requests to their fallbacks. The cache's own first write is warmed by its user.
      */
-    public void warmUp(Optional<GraceCache> cache) {
+    public void warmUp() {
         try {
             RedissonClient client = client();
             client.getScript(org.redisson.client.codec.StringCodec.INSTANCE).eval(
                     org.redisson.api.RScript.Mode.READ_ONLY, CHECK, org.redisson.api.RScript.ReturnType.INTEGER,
                     java.util.List.of(REVOKED_COMPLETE, REVOKED_PREFIX + "warm-up"));
-            cache.ifPresent(c -> {
-                String key = "warm-up:" + java.util.UUID.randomUUID();
-                c.put(key, new org.grace.webapp.users.UserView(0, 0, "", "", "", ""), Duration.ofSeconds(5));
-                c.get(key, org.grace.webapp.users.UserView.class);
-                c.delete(key);
-            });
             bounded(offload(() -> null));
         } catch (RuntimeException e) {
             LOG.info("grace: Redis warm-up skipped: " + e.getMessage());

@@ -4,6 +4,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.logging.Logger;
 import org.grace.core.cache.GraceCache;
 import org.grace.webapp.library.GraceLibrary;
 import org.grace.webapp.redis.RedisGuard;
@@ -15,6 +17,7 @@ import org.grace.webapp.redis.RedisGuard;
  */
 @ApplicationScoped
 public class Profiles {
+    private static final Logger LOG = Logger.getLogger(Profiles.class.getName());
     /** Short, because a change made while Redis was unreachable is only undone by expiry on other instances. */
     public static final Duration TTL = Duration.ofMinutes(5);
 
@@ -44,6 +47,24 @@ public class Profiles {
     /** Drops the cached profile here and on every other instance; call after every change to the user. */
     public void changed(long userId) {
         library.cache().ifPresent(cache -> guard.cacheDelete(cache, key(userId)));
+    }
+
+    /**
+     * Writes, reads and deletes one profile-shaped entry, without a deadline, before traffic: the first cache write
+     * of a process (codec and class initialisation) takes longer than the Redis call timeout and would otherwise
+     * send the first requests to PostgreSQL.
+     */
+    public void warmUp() {
+        library.cache().ifPresent(cache -> {
+            try {
+                String key = "warm-up:" + UUID.randomUUID();
+                cache.put(key, new UserView(0, 0, "", "", "", ""), Duration.ofSeconds(5));
+                cache.get(key, UserView.class);
+                cache.delete(key);
+            } catch (RuntimeException e) {
+                LOG.info("grace: profile cache warm-up skipped: " + e.getMessage());
+            }
+        });
     }
 
     static String key(long userId) {
