@@ -35,8 +35,11 @@ import org.redisson.api.RedissonClient;
  * by the rate-limit adapter ({@code RateLimits}) from the same settings.
  *
  * <p>The cache and the event bus need Redis: without {@code GRACE_REDIS_URL} they are absent and callers read
- * PostgreSQL directly (one instance needs no coherence). They share one {@link RedisAvailability}, so an outage is
- * one pair of log lines (the tracker is the Redis connection's). The job system needs only PostgreSQL and is always there; workers run unless
+ * PostgreSQL directly (one instance needs no coherence). They share the Redis connection's
+ * {@link RedisAvailability}, so an outage is one pair of log lines. Request code reads the cache through
+ * {@link ReadThroughCache}; the event bus ({@link #events()}) is for the domain areas that tell other instances
+ * about changes (the care areas publish their notifications on it). The job system needs only PostgreSQL and is
+ * always there; each domain area registers its job types through {@link JobTypes}; workers run unless
  * {@code GRACE_JOBS_WORKER=false}.
  */
 @ApplicationScoped

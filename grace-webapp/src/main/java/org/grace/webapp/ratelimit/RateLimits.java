@@ -70,7 +70,7 @@ public class RateLimits {
 
     private RateLimitDecision acquire(Pair pair, String key) {
         RateLimitDecision decision = pair.shared == pair.local ? pair.local.tryAcquire(key)
-                : guard.acquire(pair.shared, pair.local, key);
+                : guard.call("ratelimit", () -> pair.shared.tryAcquireAsync(key), () -> pair.local.tryAcquire(key));
         if (!decision.allowed()) {
             metrics.rateLimitDenied(pair.shared.policy().name());
         }

@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
+import org.grace.webapp.auth.DenialListInRedis;
 import org.grace.webapp.auth.SigningKeys;
 import org.grace.webapp.database.Database;
 import org.grace.webapp.database.SchemaMigrations;
@@ -50,6 +51,8 @@ public class Startup {
     RedisGuard guard;
     @Inject
     Profiles profiles;
+    @Inject
+    DenialListInRedis denialList;
 
     private ScheduledExecutorService retries;
 
@@ -70,6 +73,7 @@ public class Startup {
         guard.isDown(); // creates the guard now, so it hears a lost Redis connection before the first request
         if (redis.availability().isPresent()) {
             guard.warmUp();
+            denialList.warmUp();
             profiles.warmUp();
         }
         if (!tryJobs()) {
