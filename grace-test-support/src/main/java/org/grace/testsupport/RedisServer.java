@@ -23,6 +23,7 @@ public final class RedisServer implements AutoCloseable {
     private final Path dir;
     private final List<String> extraArgs;
     private Process process;
+    private boolean paused;
 
     private RedisServer(int port, List<String> extraArgs) {
         this.executable = DebianPackages.ensure("redis-server", "redis-server");
@@ -67,6 +68,9 @@ public final class RedisServer implements AutoCloseable {
     /** Stops the server the polite way (SIGTERM) and waits for it. */
     public synchronized void stop() {
         if (process != null) {
+            if (paused && process.isAlive()) {
+                resume(); // a stopped process would not act on SIGTERM until continued
+            }
             process.destroy();
             waitForExit();
         }
@@ -78,11 +82,21 @@ public final class RedisServer implements AutoCloseable {
      */
     public synchronized void pause() {
         signal("-STOP");
+        paused = true;
     }
 
     /** Lets a {@link #pause() paused} server go on (SIGCONT). */
     public synchronized void resume() {
         signal("-CONT");
+        paused = false;
+    }
+
+    /** Resumes a paused server and starts a stopped one: what {@link RedisExtension} does after each test. */
+    synchronized void bringBack() {
+        if (isRunning() && paused) {
+            resume();
+        }
+        restart();
     }
 
     private void signal(String signal) {
@@ -107,6 +121,7 @@ public final class RedisServer implements AutoCloseable {
         if (process != null) {
             process.destroyForcibly();
             waitForExit();
+            paused = false;
         }
     }
 
@@ -181,6 +196,7 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private void startProcess() {
+        paused = false;
         List<String> cmd = new ArrayList<>(List.of(executable, "--port", Integer.toString(port),
                 "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no",
                 "--dir", dir.toString(), "--logfile", dir.resolve("redis.log").toString()));
