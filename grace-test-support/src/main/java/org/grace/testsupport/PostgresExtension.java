@@ -43,6 +43,15 @@ public final class PostgresExtension implements ParameterResolver, AfterEachCall
         }, PostgresDatabase.class);
     }
 
+    /** The current test method's own server ({@code @Fresh PostgresServer}), stopped when the test ends. */
+    public static PostgresServer methodServer(ExtensionContext context) {
+        if (context.getTestMethod().isEmpty()) {
+            throw new IllegalStateException("@Fresh PostgresServer is for test methods and their @BeforeEach/@AfterEach");
+        }
+        return context.getStore(NAMESPACE).getOrComputeIfAbsent("fresh", key -> PostgresServer.start(),
+                PostgresServer.class);
+    }
+
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
@@ -53,8 +62,7 @@ public final class PostgresExtension implements ParameterResolver, AfterEachCall
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         boolean fresh = ExtensionStores.fresh(parameter);
         if (parameter.getParameter().getType() == PostgresServer.class) {
-            return fresh ? ExtensionStores.keepForMethod(context, PostgresExtension.class, parameter,
-                    PostgresServer.start()) : classServer(context);
+            return fresh ? methodServer(context) : classServer(context);
         }
         if (!fresh) {
             return classDatabase(context);

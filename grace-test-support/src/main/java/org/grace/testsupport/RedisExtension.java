@@ -12,7 +12,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * and port and the faults tests inject: {@link RedisServer#stop()}, {@link RedisServer#kill()} (SIGKILL),
  * {@link RedisServer#pause()} (SIGSTOP), {@link RedisServer#resume()} and {@link RedisServer#restart()}.
  *
- * <p>A parameter marked {@link Fresh} gets a server of its own, stopped when that test ends. After every test the
+ * <p>A parameter marked {@link Fresh} gets a server of the test method's own, stopped when that test ends. After every test the
  * class's server is brought back (resumed, started again) if the test left it paused or stopped, so that one failing
  * fault test cannot fail the tests after it. Only servers this extension started are ever stopped.
  */
@@ -25,6 +25,18 @@ public final class RedisExtension implements ParameterResolver, AfterEachCallbac
                 .getOrComputeIfAbsent(RedisServer.class, key -> RedisServer.start(), RedisServer.class);
     }
 
+    /**
+     * The current test method's own server ({@link Fresh}), started on first use and stopped when the test ends;
+     * every {@code @Fresh RedisServer} parameter of one method gets this same server.
+     */
+    public static RedisServer methodServer(ExtensionContext context) {
+        if (context.getTestMethod().isEmpty()) {
+            throw new IllegalStateException("@Fresh RedisServer is for test methods and their @BeforeEach/@AfterEach;"
+                    + " a class-wide server is the one without @Fresh");
+        }
+        return context.getStore(NAMESPACE).getOrComputeIfAbsent("fresh", key -> RedisServer.start(), RedisServer.class);
+    }
+
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         return parameter.getParameter().getType() == RedisServer.class;
@@ -32,10 +44,7 @@ public final class RedisExtension implements ParameterResolver, AfterEachCallbac
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        if (ExtensionStores.fresh(parameter)) {
-            return ExtensionStores.keepForMethod(context, RedisExtension.class, parameter, RedisServer.start());
-        }
-        return classServer(context);
+        return ExtensionStores.fresh(parameter) ? methodServer(context) : classServer(context);
     }
 
     @Override
