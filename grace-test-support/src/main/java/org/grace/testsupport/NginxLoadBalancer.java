@@ -162,14 +162,14 @@ public final class NginxLoadBalancer implements AutoCloseable {
                 throw new IllegalStateException("nginx started no new workers within 15 s of SIGHUP; see "
                         + errorLog());
             }
-            sleep(20);
+            Polling.sleep(20);
         }
         // The old workers close idle keep-alive connections and end once their requests are done; until then a
         // client's open connection still reaches the old configuration. A request in flight (a stream) may keep an
         // old worker longer than this wait: that is how a reload behaves in production too.
         long drained = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (workerPids().stream().anyMatch(before::contains) && System.nanoTime() < drained) {
-            sleep(20);
+            Polling.sleep(20);
         }
     }
 
@@ -253,7 +253,7 @@ public final class NginxLoadBalancer implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException("nginx exited at start; see " + errorLog() + ":\n" + tail(errorLog()));
             }
-            sleep(20);
+            Polling.sleep(20);
         }
         close();
         throw new IllegalStateException("nginx did not listen on port " + port + " within 15 s; see " + errorLog());
@@ -343,15 +343,6 @@ public final class NginxLoadBalancer implements AutoCloseable {
             return s.length() > 3000 ? s.substring(s.length() - 3000) : s;
         } catch (IOException e) {
             return "";
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 

@@ -105,7 +105,7 @@ public final class RedisSentinelGroup implements AutoCloseable {
                         + promoted.port() + " promoted after " + failover.took().toMillis() + " ms");
                 return failover;
             }
-            sleep(20);
+            Polling.sleep(20);
         }
         throw new IllegalStateException("no promotion within " + SETTLE + " after killing the master on port "
                 + old.port() + "; sentinel logs in " + dir);
@@ -183,7 +183,7 @@ public final class RedisSentinelGroup implements AutoCloseable {
                     throw new IllegalStateException("a sentinel exited; see " + dir);
                 }
             }
-            sleep(50);
+            Polling.sleep(50);
         }
         throw new IllegalStateException("sentinels not settled within " + timeout + ": " + last + "; see " + dir);
     }
@@ -253,14 +253,5 @@ public final class RedisSentinelGroup implements AutoCloseable {
             }
         }
         return true;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -20,6 +20,16 @@ final class Resp {
 
     /** Sends {@code words} to {@code 127.0.0.1:port}; an I/O failure is an {@link IOException}. */
     static Object call(int port, String... words) throws IOException {
+        return exchange(port, Resp::read, words);
+    }
+
+    /** Reads what a server answered. */
+    interface ReplyReader<T> {
+        T read(InputStream in) throws IOException;
+    }
+
+    /** Sends {@code words} to {@code 127.0.0.1:port} and reads the reply with {@code reader}. */
+    static <T> T exchange(int port, ReplyReader<T> reader, String... words) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
             socket.setSoTimeout(2000);
@@ -31,7 +41,7 @@ final class Resp {
             OutputStream out = socket.getOutputStream();
             out.write(request.toString().getBytes(StandardCharsets.UTF_8));
             out.flush();
-            return read(socket.getInputStream());
+            return reader.read(socket.getInputStream());
         }
     }
 
@@ -76,7 +86,8 @@ final class Resp {
         }
     }
 
-    private static String line(InputStream in) throws IOException {
+    /** The first line of a reply without its CRLF, e.g. {@code +PONG} or {@code $15}. */
+    static String line(InputStream in) throws IOException {
         StringBuilder line = new StringBuilder();
         int c;
         while ((c = in.read()) != -1 && c != '\n') {

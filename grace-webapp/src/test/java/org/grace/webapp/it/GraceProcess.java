@@ -132,6 +132,29 @@ public final class GraceProcess implements AutoCloseable {
         }
     }
 
+    public int port() {
+        return instance.port();
+    }
+
+    public boolean isAlive() {
+        return instance.process().isAlive();
+    }
+
+    /** SIGKILL, as a crashed instance or a lost host: no shutdown hooks, nothing handed back. */
+    public void kill() {
+        instance.kill();
+    }
+
+    /**
+     * SIGTERM, as systemd or an orchestrator stops an instance, and waits until it has exited (Payara Micro's own
+     * shutdown, then SIGKILL after {@link PayaraInstance#STOP_TIMEOUT_SECONDS}). Returns how long it took.
+     */
+    public Duration terminate() {
+        long start = System.nanoTime();
+        instance.close();
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
     @Override
     public void close() {
         instance.close();

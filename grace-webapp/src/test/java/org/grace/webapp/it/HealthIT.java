@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.function.Predicate;
+import org.grace.testsupport.PostgresDatabase;
 import org.grace.testsupport.PostgresServer;
 import org.grace.testsupport.RedisServer;
-import org.junit.jupiter.api.AfterAll;
+import org.grace.webapp.it.GraceExtension.GraceFleet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -21,6 +21,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * {@code /api/health} of a real instance while its real PostgreSQL and Redis come and go: the database decides the
  * status code, Redis only the {@code redis} field, and both recover without restarting Grace.
  */
+@WithGrace
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HealthIT {
     private static PostgresServer postgres;
@@ -28,26 +29,10 @@ class HealthIT {
     private static GraceProcess grace;
 
     @BeforeAll
-    static void start() {
-        postgres = PostgresServer.start();
-        redis = RedisServer.start();
-        grace = GraceProcess.start("health", Map.of(
-                "GRACE_DB_URL", postgres.jdbcUrl(),
-                "GRACE_DB_USER", postgres.user(),
-                "GRACE_REDIS_URL", redis.url()));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (grace != null) {
-            grace.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-        if (postgres != null) {
-            postgres.close();
-        }
+    static void start(GraceFleet fleet, PostgresDatabase database, RedisServer server) {
+        postgres = database.server();
+        redis = server;
+        grace = fleet.start("health");
     }
 
     @Test

@@ -34,9 +34,9 @@ import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.grace.testsupport.PostgresServer;
+import org.grace.testsupport.PostgresDatabase;
 import org.grace.testsupport.RedisServer;
-import org.junit.jupiter.api.AfterAll;
+import org.grace.webapp.it.GraceExtension.GraceFleet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -51,10 +51,11 @@ import org.junit.jupiter.api.TestMethodOrder;
  * <p>Passwords are hashed with 10,000 PBKDF2 iterations here instead of the production 600,000, to spare the two
  * shared cores; the code path is the same. The Redis call deadline is 250 ms instead of 50 ms (see below).
  */
+@WithGrace
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MultiInstanceIT {
     private static final String PASSWORD = "correct horse battery staple";
-    private static PostgresServer postgres;
+    private static PostgresDatabase postgres;
     private static RedisServer redis;
     private static GraceProcess a;
     private static GraceProcess b;
@@ -70,9 +71,9 @@ class MultiInstanceIT {
     private static int clients;
 
     @BeforeAll
-    static void start() throws Exception {
-        postgres = PostgresServer.start();
-        redis = RedisServer.start();
+    static void start(GraceFleet fleet, PostgresDatabase database, RedisServer server) throws Exception {
+        postgres = database;
+        redis = server;
         KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
         rsa.initialize(2048);
         signing = rsa.generateKeyPair();
@@ -80,9 +81,6 @@ class MultiInstanceIT {
         kid = "test-current";
         previousKid = "test-previous";
         Map<String, String> env = new HashMap<>();
-        env.put("GRACE_DB_URL", postgres.jdbcUrl());
-        env.put("GRACE_DB_USER", postgres.user());
-        env.put("GRACE_REDIS_URL", redis.url());
         env.put("GRACE_INSTANCES", "2");
         env.put("GRACE_AUTH_SIGNING_KEY", pem("PRIVATE KEY", signing.getPrivate().getEncoded()));
         env.put("GRACE_AUTH_SIGNING_KEY_ID", kid);
@@ -97,8 +95,8 @@ class MultiInstanceIT {
         envB.put("GRACE_AUTH_PREVIOUS_PUBLIC_KEY", pem("PUBLIC KEY", previous.getPublic().getEncoded()));
         envB.put("GRACE_AUTH_PREVIOUS_KEY_ID", previousKid);
         // One after the other: two boots at once on two busy cores took over GraceProcess's two-minute limit.
-        a = GraceProcess.start("a", env);
-        b = GraceProcess.start("b", envB);
+        a = fleet.start("a", env);
+        b = fleet.start("b", envB);
 
         // Organisation X: its first administrator through set-up (on A), a care worker created by the admin (on B).
         Browser admin = new Browser(nextClient());
@@ -135,19 +133,6 @@ class MultiInstanceIT {
                     rs.next();
                     otherOrgUserId = rs.getLong(1);
                 }
-            }
-        }
-    }
-
-    @AfterAll
-    static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {a, b, redis, postgres}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                // keep closing the rest
             }
         }
     }
