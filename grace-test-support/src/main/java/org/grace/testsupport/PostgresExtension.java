@@ -46,7 +46,8 @@ public final class PostgresExtension implements ParameterResolver, AfterEachCall
     /** The current test method's own server ({@code @Fresh PostgresServer}), stopped when the test ends. */
     public static PostgresServer methodServer(ExtensionContext context) {
         if (context.getTestMethod().isEmpty()) {
-            throw new IllegalStateException("@Fresh PostgresServer is for test methods and their @BeforeEach/@AfterEach");
+            throw new IllegalStateException(
+                    "@Fresh PostgresServer is for test methods and their @BeforeEach/@AfterEach");
         }
         return context.getStore(NAMESPACE).getOrComputeIfAbsent("fresh", key -> PostgresServer.start(),
                 PostgresServer.class);

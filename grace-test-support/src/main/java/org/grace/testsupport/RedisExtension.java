@@ -12,9 +12,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * and port and the faults tests inject: {@link RedisServer#stop()}, {@link RedisServer#kill()} (SIGKILL),
  * {@link RedisServer#pause()} (SIGSTOP), {@link RedisServer#resume()} and {@link RedisServer#restart()}.
  *
- * <p>A parameter marked {@link Fresh} gets a server of the test method's own, stopped when that test ends. After every test the
- * class's server is brought back (resumed, started again) if the test left it paused or stopped, so that one failing
- * fault test cannot fail the tests after it. Only servers this extension started are ever stopped.
+ * <p>A parameter marked {@link Fresh} gets a server of the test method's own, stopped when that test ends. After
+ * every test the class's server is brought back (resumed, started again) if the test left it paused or stopped, so
+ * that one failing fault test cannot fail the tests after it. Only servers this extension started are ever stopped.
  */
 public final class RedisExtension implements ParameterResolver, AfterEachCallback {
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(RedisExtension.class);

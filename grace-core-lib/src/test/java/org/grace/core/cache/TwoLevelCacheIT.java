@@ -45,7 +45,8 @@ class TwoLevelCacheIT {
     private String ns;
 
     @BeforeAll
-    static void connect(RedisServer server, @ClientName("it-a") RedissonClient a, @ClientName("it-b") RedissonClient b) {
+    static void connect(RedisServer server, @ClientName("it-a") RedissonClient a,
+            @ClientName("it-b") RedissonClient b) {
         redis = server;
         clientA = a;
         clientB = b;

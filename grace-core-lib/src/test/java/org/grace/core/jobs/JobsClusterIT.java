@@ -25,13 +25,8 @@ class JobsClusterIT {
         String url = TestDatabase.withJobsSchema(db);
         List<ChildJvm> workers = new ArrayList<>();
         try (HikariDataSource ds = TestDatabase.pool(url, 4)) {
-            for (int i = 1; i <= 3; i++) {
-                workers.add(ChildJvm.builder(JobWorkerMain.class).name("cluster-worker-" + i)
-                        .args(url, "worker-" + i, "4", "30000", "1000", "0").start());
-            }
-            for (ChildJvm w : workers) {
-                w.awaitLine("READY", Duration.ofSeconds(60));
-            }
+            JobWorkers.startReady(workers, url, "cluster-", List.of("worker-1", "worker-2", "worker-3"),
+                    "30000", "1000", "0");
             long t0 = System.nanoTime();
             TestDatabase.enqueueRecordJobs(ds, 0, JOBS);
 

@@ -26,13 +26,7 @@ class JobsPostgresRestartIT {
         String url = TestDatabase.withJobsSchema(db);
         List<ChildJvm> workers = new ArrayList<>();
         try (HikariDataSource ds = TestDatabase.pool(url, 4)) {
-            for (int i = 1; i <= 2; i++) {
-                workers.add(ChildJvm.builder(JobWorkerMain.class).name("restart-worker-" + i)
-                        .args(url, "worker-" + i, "4", "2000", "500", "3").start());
-            }
-            for (ChildJvm w : workers) {
-                w.awaitLine("READY", Duration.ofSeconds(60));
-            }
+            JobWorkers.startReady(workers, url, "restart-", List.of("worker-1", "worker-2"), "2000", "500", "3");
             List<Long> pids = workers.stream().map(ChildJvm::pid).toList();
             TestDatabase.enqueueRecordJobs(ds, 0, BEFORE);
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))

@@ -27,13 +27,8 @@ class JobsWorkerCrashIT {
         List<ChildJvm> workers = new ArrayList<>();
         try (HikariDataSource ds = TestDatabase.pool(url, 4)) {
             // 300 jobs of 100 ms on 3 x 4 threads: about 2.5 s of work, so the victim is caught mid-run.
-            for (String name : List.of("victim", "survivor-1", "survivor-2")) {
-                workers.add(ChildJvm.builder(JobWorkerMain.class).name("crash-" + name)
-                        .args(url, name, "4", LEASE_MILLIS, "500", "100").start());
-            }
-            for (ChildJvm w : workers) {
-                w.awaitLine("READY", Duration.ofSeconds(60));
-            }
+            JobWorkers.startReady(workers, url, "crash-", List.of("victim", "survivor-1", "survivor-2"),
+                    LEASE_MILLIS, "500", "100");
             TestDatabase.enqueueRecordJobs(ds, 0, JOBS);
 
             // Mid-job: the victim has finished some jobs and holds leases on others.

@@ -9,7 +9,10 @@ import java.lang.annotation.Target;
 import org.grace.testsupport.WithRedis;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** A throwaway Redis for the test class and Redisson clients built by {@link RedisClients}; see {@link RedissonExtension}. */
+/**
+ * A throwaway Redis for the test class and Redisson clients built by {@link RedisClients}; see
+ * {@link RedissonExtension}.
+ */
 @Documented
 @Inherited
 @Retention(RetentionPolicy.RUNTIME)

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.grace.launcher.PayaraInstance;
 import org.grace.testsupport.FreePorts;
 import org.grace.testsupport.ProjectLayout;
@@ -76,6 +77,24 @@ public final class GraceProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Polls {@code /api/health} every 200 ms until its body matches {@code condition}, within {@code timeout} (which
+     * is usually the claim under test); fails with the last answer.
+     */
+    public HttpResponse<String> awaitHealth(Duration timeout, Predicate<JsonNode> condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        HttpResponse<String> last = null;
+        while (System.nanoTime() < deadline) {
+            last = get("/api/health");
+            if (condition.test(json(last))) {
+                return last;
+            }
+            sleep(200);
+        }
+        throw new AssertionError("condition not met within " + timeout + "; last answer "
+                + (last == null ? "none" : last.statusCode() + " " + last.body()));
     }
 
     public static JsonNode json(HttpResponse<String> response) {

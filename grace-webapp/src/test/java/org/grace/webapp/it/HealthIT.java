@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.function.Predicate;
 import org.grace.testsupport.PostgresDatabase;
 import org.grace.testsupport.PostgresServer;
 import org.grace.testsupport.RedisServer;
@@ -38,7 +37,7 @@ class HealthIT {
     @Test
     @Order(1)
     void healthyWithDatabaseAndRedisInTheGuidesShape() {
-        HttpResponse<String> response = awaitHealth(Duration.ofSeconds(20),
+        HttpResponse<String> response = grace.awaitHealth(Duration.ofSeconds(20),
                 j -> j.path("checks").path("redis").asText().equals("healthy"));
         JsonNode body = GraceProcess.json(response);
         assertThat(response.statusCode()).isEqualTo(200);
@@ -54,13 +53,13 @@ class HealthIT {
     @Order(2)
     void redisKilledLeavesTheInstanceHealthyAndRedisUnavailableThenBack() {
         redis.kill();
-        HttpResponse<String> down = awaitHealth(Duration.ofSeconds(10),
+        HttpResponse<String> down = grace.awaitHealth(Duration.ofSeconds(10),
                 j -> j.path("checks").path("redis").asText().equals("unavailable"));
         assertThat(down.statusCode()).isEqualTo(200);
         assertThat(GraceProcess.json(down).path("status").asText()).isEqualTo("healthy");
 
         redis.restart();
-        HttpResponse<String> back = awaitHealth(Duration.ofSeconds(15),
+        HttpResponse<String> back = grace.awaitHealth(Duration.ofSeconds(15),
                 j -> j.path("checks").path("redis").asText().equals("healthy"));
         assertThat(back.statusCode()).isEqualTo(200);
     }
@@ -71,7 +70,8 @@ class HealthIT {
         assertThat(grace.get("/api/health").statusCode()).isEqualTo(200);
         postgres.stop();
         long stoppedAt = System.nanoTime();
-        HttpResponse<String> down = awaitHealth(Duration.ofSeconds(10), j -> j.path("status").asText().equals("unhealthy"));
+        HttpResponse<String> down = grace.awaitHealth(Duration.ofSeconds(10),
+                j -> j.path("status").asText().equals("unhealthy"));
         long downAfterMs = (System.nanoTime() - stoppedAt) / 1_000_000;
         assertThat(down.statusCode()).isEqualTo(503);
         assertThat(GraceProcess.json(down).path("checks").path("database").asText()).isEqualTo("unhealthy");
@@ -79,27 +79,13 @@ class HealthIT {
 
         postgres.restart();
         long restartedAt = System.nanoTime();
-        HttpResponse<String> up = awaitHealth(Duration.ofSeconds(10), j -> j.path("status").asText().equals("healthy"));
+        HttpResponse<String> up = grace.awaitHealth(Duration.ofSeconds(10),
+                j -> j.path("status").asText().equals("healthy"));
         long upAfterMs = (System.nanoTime() - restartedAt) / 1_000_000;
         assertThat(up.statusCode()).isEqualTo(200);
         System.out.printf("HealthIT: 503 %d ms after PostgreSQL stopped, 200 %d ms after it restarted%n",
                 downAfterMs, upAfterMs);
         assertThat(grace.get("/health/ready").statusCode()).isEqualTo(200);
         assertThat(grace.get("/health/live").statusCode()).isEqualTo(200);
-    }
-
-    /** Polls until the body matches, within {@code timeout} (the claim under test); fails with the last answer. */
-    private static HttpResponse<String> awaitHealth(Duration timeout, Predicate<JsonNode> condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        HttpResponse<String> last = null;
-        while (System.nanoTime() < deadline) {
-            last = grace.get("/api/health");
-            if (condition.test(GraceProcess.json(last))) {
-                return last;
-            }
-            GraceProcess.sleep(200);
-        }
-        throw new AssertionError("condition not met within " + timeout + "; last answer "
-                + (last == null ? "none" : last.statusCode() + " " + last.body()));
     }
 }

@@ -31,7 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.grace.testsupport.PostgresDatabase;
@@ -322,8 +321,8 @@ class MultiInstanceIT {
 
         redis.stop();
         Latencies down = measure(reader, accounts, 1);
-        awaitHealth(a, Duration.ofSeconds(10), j -> j.path("checks").path("redis").asText().equals("unavailable"));
-        HttpResponse<String> healthB = awaitHealth(b, Duration.ofSeconds(10),
+        a.awaitHealth(Duration.ofSeconds(10), j -> j.path("checks").path("redis").asText().equals("unavailable"));
+        HttpResponse<String> healthB = b.awaitHealth(Duration.ofSeconds(10),
                 j -> j.path("checks").path("redis").asText().equals("unavailable"));
         assertThat(healthB.statusCode()).isEqualTo(200);
         assertThat(a.get("/api/health").statusCode()).isEqualTo(200);
@@ -343,8 +342,8 @@ class MultiInstanceIT {
 
         redis.restart();
         long restarted = System.nanoTime();
-        awaitHealth(a, Duration.ofSeconds(20), j -> j.path("checks").path("redis").asText().equals("healthy"));
-        awaitHealth(b, Duration.ofSeconds(20), j -> j.path("checks").path("redis").asText().equals("healthy"));
+        a.awaitHealth(Duration.ofSeconds(20), j -> j.path("checks").path("redis").asText().equals("healthy"));
+        b.awaitHealth(Duration.ofSeconds(20), j -> j.path("checks").path("redis").asText().equals("healthy"));
         System.out.printf("MultiInstanceIT Redis back: both instances healthy %d ms after the restart%n",
                 (System.nanoTime() - restarted) / 1_000_000);
         // Redis came back empty: the denial list is rebuilt from PostgreSQL, the old token stays refused.
@@ -554,20 +553,5 @@ class MultiInstanceIT {
 
     private static double value(String metrics, String seriesRegex) {
         return sum(metrics, seriesRegex);
-    }
-
-    private static HttpResponse<String> awaitHealth(GraceProcess instance, Duration timeout,
-                                                    Predicate<JsonNode> condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        HttpResponse<String> last = null;
-        while (System.nanoTime() < deadline) {
-            last = instance.get("/api/health");
-            if (condition.test(GraceProcess.json(last))) {
-                return last;
-            }
-            GraceProcess.sleep(200);
-        }
-        throw new AssertionError("condition not met within " + timeout + "; last answer "
-                + (last == null ? "none" : last.statusCode() + " " + last.body()));
     }
 }
