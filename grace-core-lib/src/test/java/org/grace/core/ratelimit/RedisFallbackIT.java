@@ -12,10 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import org.grace.core.redis.RedisClients;
-import org.grace.core.redis.RedisUrl;
+import org.grace.core.redis.ClientName;
+import org.grace.core.redis.WithRedisson;
 import org.grace.testsupport.RedisServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
@@ -24,6 +23,7 @@ import org.redisson.api.RedissonClient;
  * Redis killed in the middle of a run: under every fallback policy callers keep getting decisions and never an
  * exception; Redis restarted: decisions come from Redis again within 5 s. Redis frozen: one timeout, then fallbacks.
  */
+@WithRedisson
 class RedisFallbackIT {
     private static final Duration BACK_WITHIN = Duration.ofSeconds(5);
 
@@ -31,19 +31,9 @@ class RedisFallbackIT {
     private static RedissonClient client;
 
     @BeforeAll
-    static void start() {
-        redis = RedisServer.start();
-        client = RedisClients.create(RedisUrl.parse(redis.url()), "ratelimit-fallback-it");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (client != null) {
-            client.shutdown();
-        }
-        if (redis != null) {
-            redis.stop();
-        }
+    static void connect(RedisServer server, @ClientName("ratelimit-fallback-it") RedissonClient redisson) {
+        redis = server;
+        client = redisson;
     }
 
     @Test

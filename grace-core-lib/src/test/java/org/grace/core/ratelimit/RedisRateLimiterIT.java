@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.time.Duration;
-import org.grace.core.redis.RedisClients;
-import org.grace.core.redis.RedisUrl;
+import org.grace.core.redis.ClientName;
+import org.grace.core.redis.WithRedisson;
 import org.grace.testsupport.RedisServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
@@ -18,26 +17,17 @@ import org.redisson.client.codec.ByteArrayCodec;
 import org.redisson.client.protocol.Time;
 
 /** The limiter against a real Redis that this test starts. */
+@WithRedisson
 class RedisRateLimiterIT {
     private static RedisServer redis;
     private static RedissonClient client;
     private static RateLimiter.Builder limiters;
 
     @BeforeAll
-    static void start() {
-        redis = RedisServer.start();
-        client = RedisClients.create(RedisUrl.parse(redis.url()), "ratelimit-it");
+    static void connect(RedisServer server, @ClientName("ratelimit-it") RedissonClient redisson) {
+        redis = server;
+        client = redisson;
         limiters = RateLimiter.builder().redis(client).fallback(FallbackPolicy.failClosed());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (client != null) {
-            client.shutdown();
-        }
-        if (redis != null) {
-            redis.stop();
-        }
     }
 
     static long redisMicros(RedissonClient client) {
