@@ -2,9 +2,9 @@ package org.grace.core.ratelimit;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.function.LongSupplier;
+import org.grace.core.SettingChecks;
 import org.grace.core.redis.RedisAvailability;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
@@ -136,7 +136,7 @@ public interface RateLimiter {
 
         /** Shares state through this Redis; any codec (the script call uses its own string codec). */
         public Builder redis(RedissonClient client) {
-            Objects.requireNonNull(client, "redis client must not be null");
+            SettingChecks.given(client, "redis client");
             if (redisson != null && redisson != client && !availabilityGiven) {
                 // Another Redis is another outage: do not share the tracker of the previous client.
                 availability = null;
@@ -148,19 +148,19 @@ public interface RateLimiter {
 
         /** The policy of the next limiter built. */
         public Builder policy(RateLimitPolicy value) {
-            this.policy = Objects.requireNonNull(value, "policy must not be null");
+            this.policy = SettingChecks.given(value, "policy");
             return this;
         }
 
         /** What to decide while Redis is unreachable; {@link #DEFAULT_FALLBACK} unless set. */
         public Builder fallback(FallbackPolicy value) {
-            this.fallback = Objects.requireNonNull(value, "fallback policy must not be null");
+            this.fallback = SettingChecks.given(value, "fallback policy");
             return this;
         }
 
         /** Hears decisions and fallback switches (metrics). */
         public Builder listener(RateLimitListener value) {
-            this.listener = Objects.requireNonNull(value, "listener must not be null");
+            this.listener = SettingChecks.given(value, "listener");
             return this;
         }
 
@@ -169,13 +169,13 @@ public interface RateLimiter {
          * they use Redis's {@code TIME}.
          */
         public Builder clock(Clock value) {
-            this.clock = Objects.requireNonNull(value, "clock must not be null");
+            this.clock = SettingChecks.given(value, "clock");
             return this;
         }
 
         /** Source of nanoseconds for the decision latency the listener hears; {@code System::nanoTime} by default. */
         public Builder nanoTicker(LongSupplier value) {
-            this.nanoTicker = Objects.requireNonNull(value, "nano ticker must not be null");
+            this.nanoTicker = SettingChecks.given(value, "nano ticker");
             return this;
         }
 
@@ -214,14 +214,8 @@ public interface RateLimiter {
          * {@code batching(Integer.MAX_VALUE, 1)} sends every decision in a call of its own.
          */
         public Builder batching(int inFlight, int maxBatch) {
-            if (inFlight < 1) {
-                throw new IllegalArgumentException("script calls in flight must be at least 1, got " + inFlight);
-            }
-            if (maxBatch < 1 || maxBatch > 1000) {
-                throw new IllegalArgumentException("decisions per script call must be 1-1000, got " + maxBatch);
-            }
-            this.batchesInFlight = inFlight;
-            this.maxBatch = maxBatch;
+            this.batchesInFlight = SettingChecks.between(inFlight, 1, Integer.MAX_VALUE, "script calls in flight");
+            this.maxBatch = SettingChecks.between(maxBatch, 1, 1000, "decisions per script call");
             return this;
         }
 
@@ -231,7 +225,7 @@ public interface RateLimiter {
          * thread per spare CPU in the JVM; never on a single CPU.
          */
         public Builder spinWait(Duration value) {
-            Objects.requireNonNull(value, "spin wait must not be null");
+            SettingChecks.given(value, "spin wait");
             if (value.isNegative() || value.compareTo(MAX_SPIN_WAIT) > 0) {
                 throw new IllegalArgumentException("spin wait must be between 0 and " + MAX_SPIN_WAIT.toNanos() / 1000
                         + " µs, got " + value);
@@ -249,12 +243,7 @@ public interface RateLimiter {
          * caller waits out the deadline about once per outage.
          */
         public Builder callTimeout(Duration value) {
-            Objects.requireNonNull(value, "call timeout must not be null");
-            if (value.isNegative() || value.isZero() || value.compareTo(MAX_CALL_TIMEOUT) > 0) {
-                throw new IllegalArgumentException("call timeout must be more than 0 and at most " + MAX_CALL_TIMEOUT
-                        + ", got " + value);
-            }
-            this.callTimeout = value;
+            this.callTimeout = SettingChecks.positiveAtMost(value, MAX_CALL_TIMEOUT, "call timeout");
             return this;
         }
 
@@ -263,7 +252,7 @@ public interface RateLimiter {
          * creates one at the first {@link #build()} and shares it between the limiters it builds.
          */
         public Builder availability(RedisAvailability value) {
-            this.availability = Objects.requireNonNull(value, "availability must not be null");
+            this.availability = SettingChecks.given(value, "availability");
             this.availabilityGiven = true;
             return this;
         }
