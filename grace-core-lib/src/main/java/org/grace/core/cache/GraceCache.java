@@ -52,7 +52,8 @@ import org.redisson.api.RedissonClient;
  * is answered without it: a read from level 1 or as a miss (so {@code getOrLoad} runs its loader), a write to level
  * 1. {@link CacheListener#onCallTimeout} hears each such answer and {@link CacheStats#callTimeouts()} counts them; a
  * Redis known to be down is not asked at all ({@link CacheStats#onRedis()}, {@link CacheListener#onFallback}). A
- * write that timed out still reaches Redis if it arrives, and is replayed like an outage's if it fails.
+ * missed deadline counts as Redis down: the calls after it do not wait, until the probe gets an answer within the
+ * call timeout. A write that timed out is remembered like an outage's, and deleted in Redis when it is back.
  *
  * <p>Exceptions that do reach the caller: {@link IllegalArgumentException} for bad input (null or blank key,
  * non-positive TTL, a value the codec cannot write, naming its type), and whatever a loader throws.

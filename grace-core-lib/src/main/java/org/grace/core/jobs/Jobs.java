@@ -173,7 +173,10 @@ public interface Jobs extends AutoCloseable {
             return this;
         }
 
-        /** Works on {@code queue} with {@code concurrency} threads. Without any queue, "default" with {@value #DEFAULT_CONCURRENCY}. */
+        /**
+         * Works on {@code queue} with {@code concurrency} threads. Without any queue, "default" with
+         * {@value #DEFAULT_CONCURRENCY}.
+         */
         public Builder queue(String queue, int concurrency) {
             JobsConfig.requireName(queue, "queue");
             queues.put(queue, SettingChecks.between(concurrency, 1, 1000, "concurrency of queue '" + queue + "'"));
@@ -188,7 +191,10 @@ public interface Jobs extends AutoCloseable {
             return recurring(name, schedule, type, payload, JobOptions.DEFAULTS);
         }
 
-        /** As {@link #recurring(String, Schedule, String, Object)}, with queue, priority and max attempts from {@code options}. */
+        /**
+         * As {@link #recurring(String, Schedule, String, Object)}, with queue, priority and max attempts from
+         * {@code options}.
+         */
         public Builder recurring(String name, Schedule schedule, String type, Object payload, JobOptions options) {
             JobsConfig.requireName(name, "schedule name");
             SettingChecks.given(schedule, "schedule");

@@ -92,8 +92,9 @@ public interface RateLimiter {
 
     /**
      * Takes {@code permits} for {@code key} if every limit admits them all; takes nothing otherwise. Blocks for the
-     * round trip to Redis, at most the call timeout; on one of Redisson's own I/O threads (inside a Redisson callback), where it could wait for
-     * itself, it throws {@link IllegalStateException} instead: use {@link #tryAcquireAsync} there.
+     * round trip to Redis, at most the call timeout; on one of Redisson's own I/O threads (inside a Redisson
+     * callback), where it could wait for itself, it throws {@link IllegalStateException} instead: use
+     * {@link #tryAcquireAsync} there.
      */
     RateLimitDecision tryAcquire(String key, long permits);
 
