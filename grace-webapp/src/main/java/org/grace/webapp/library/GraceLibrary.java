@@ -20,7 +20,6 @@ import org.grace.core.events.EventBus;
 import org.grace.core.jobs.JobStatus;
 import org.grace.core.jobs.Jobs;
 import org.grace.core.jobs.JobsAdmin;
-import org.grace.core.jobs.JobsBuilder;
 import org.grace.core.jobs.JobsSchema;
 import org.grace.core.redis.RedisAvailability;
 import org.grace.webapp.metrics.GraceMetrics;
@@ -90,7 +89,7 @@ public class GraceLibrary {
     public synchronized Jobs jobs() {
         if (jobs == null) {
             JobsSchema.migrate(dataSource);
-            JobsBuilder builder = Jobs.builder(dataSource).instanceId(instanceId);
+            Jobs.Builder builder = Jobs.builder(dataSource).instanceId(instanceId);
             for (JobTypes feature : featureJobTypes) {
                 feature.registerOn(builder);
             }

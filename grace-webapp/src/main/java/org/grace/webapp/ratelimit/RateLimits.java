@@ -12,7 +12,6 @@ import org.grace.core.ratelimit.RateLimitDecision;
 import org.grace.core.ratelimit.RateLimitListener;
 import org.grace.core.ratelimit.RateLimitPolicy;
 import org.grace.core.ratelimit.RateLimiter;
-import org.grace.core.ratelimit.RateLimiters;
 import org.grace.webapp.http.ApiException;
 import org.grace.webapp.metrics.GraceMetrics;
 import org.grace.webapp.redis.RedisConnection;
@@ -105,11 +104,11 @@ public class RateLimits {
                 }
             };
             Optional<RedissonClient> client = redis.client();
-            RateLimiters.Builder shared = RateLimiters.builder().fallback(FallbackPolicy.local(instances))
+            RateLimiter.Builder shared = RateLimiter.builder().fallback(FallbackPolicy.local(instances))
                     .listener(listener);
             client.ifPresent(shared::redis);
             redis.availability().ifPresent(shared::availability);
-            RateLimiters.Builder local = RateLimiters.builder();
+            RateLimiter.Builder local = RateLimiter.builder();
             loginIp = pair(shared, local, LOGIN_IP, settings.rateLimitLoginPerMinute(), instances, client.isPresent());
             loginAccount = pair(shared, local, LOGIN_ACCOUNT, settings.rateLimitLoginPerMinute(), instances,
                     client.isPresent());
@@ -121,7 +120,7 @@ public class RateLimits {
         return this;
     }
 
-    private static Pair pair(RateLimiters.Builder shared, RateLimiters.Builder local, String name, int perMinute,
+    private static Pair pair(RateLimiter.Builder shared, RateLimiter.Builder local, String name, int perMinute,
                              int instances, boolean redis) {
         RateLimiter sharedLimiter = shared.policy(RateLimitPolicy.of(name, Limit.perMinute(perMinute))).build();
         if (!redis) {

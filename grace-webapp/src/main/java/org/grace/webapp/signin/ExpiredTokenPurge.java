@@ -5,7 +5,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;
 import java.util.logging.Logger;
-import org.grace.core.jobs.JobsBuilder;
+import org.grace.core.jobs.Jobs;
 import org.grace.core.jobs.Schedule;
 import org.grace.webapp.auth.RevokedTokens;
 import org.grace.webapp.library.JobTypes;
@@ -26,7 +26,7 @@ public class ExpiredTokenPurge implements JobTypes {
     RevokedTokens revokedTokens;
 
     @Override
-    public void registerOn(JobsBuilder jobs) {
+    public void registerOn(Jobs.Builder jobs) {
         jobs.handler(PURGE_EXPIRED_TOKENS, Map.class, (payload, ctx) -> {
                     int refresh = refreshTokens.purgeExpired();
                     int denied = revokedTokens.purgeExpired();
