@@ -56,11 +56,11 @@ class JobsBehaviourIT {
         ds.close();
     }
 
-    private JobsBuilder builder(String instance) {
+    private Jobs.Builder builder(String instance) {
         return Jobs.builder(ds).instanceId(InstanceId.of(instance));
     }
 
-    private Jobs open(JobsBuilder builder) {
+    private Jobs open(Jobs.Builder builder) {
         Jobs jobs = builder.build();
         opened.add(jobs);
         return jobs;
@@ -224,7 +224,7 @@ class JobsBehaviourIT {
         assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
         Duration waited = Duration.ofNanos(System.nanoTime() - t0);
         assertThat(waited).isGreaterThanOrEqualTo(Duration.ofMillis(990))
-                .isLessThan(JobsBuilder.DEFAULT_POLL_INTERVAL.minusMillis(500));
+                .isLessThan(Jobs.DEFAULT_POLL_INTERVAL.minusMillis(500));
     }
 
     @Test
@@ -325,7 +325,7 @@ class JobsBehaviourIT {
     void aJobRunningLongerThanItsLeaseKeepsItThroughRenewalAndRunsOnce() {
         List<String> runs = new CopyOnWriteArrayList<>();
         for (String instance : List.of("A", "B")) {
-            JobsBuilder b = builder(instance).leaseDuration(Duration.ofMillis(600)).pollInterval(Duration.ofMillis(100))
+            Jobs.Builder b = builder(instance).leaseDuration(Duration.ofMillis(600)).pollInterval(Duration.ofMillis(100))
                     .handler("long", Long.class, (millis, ctx) -> {
                         runs.add(instance);
                         Thread.sleep(millis);

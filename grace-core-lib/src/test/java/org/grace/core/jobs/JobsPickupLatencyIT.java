@@ -38,7 +38,7 @@ class JobsPickupLatencyIT {
                                      .complete(System.nanoTime()))
                      .build()
                      .start()) {
-            assertThat(JobsBuilder.DEFAULT_POLL_INTERVAL).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+            assertThat(Jobs.DEFAULT_POLL_INTERVAL).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
             long[] micros = new long[SAMPLES];
             for (int i = 0; i < WARM_UP + SAMPLES; i++) {
                 long t0 = System.nanoTime();
