@@ -22,7 +22,8 @@ import java.util.Set;
  *   <li>Every rule phrase found as whole words (case, accents and word endings ignored) is one piece of evidence worth
  *       the rule's weight, unless one of the rule's exclusions covers it ("fell asleep").</li>
  *   <li>The evidence is multiplied down when a negation cue stands shortly before it in its clause ("did not fall"),
- *       when a hypothetical cue stands before it in its clause ("if she falls", "in case"), when it sits in a yes/no
+ *       when a hypothetical cue stands before it in its clause ("if she falls", "in case") or a past or reported
+ *       cue anywhere in it ("years ago", "my late husband"), when it sits in a yes/no
  *       question ("did you fall?"), and by the factor of the speaker whose turn it is in (the companion device's own
  *       words echo the resident and add nothing).</li>
  *   <li>Per category, overlapping phrases keep the longest; each distinct phrase keeps its strongest mention; the
@@ -40,13 +41,14 @@ public final class IncidentDetector {
     private final double minConfidence;
     private final DetectionTuning tuning;
     private final WordStemmer stemmer;
-    private final Set<String> clauseBreaks = new HashSet<>();
+    private final PhraseMatcher clauseBreaks = new PhraseMatcher();
     private final Map<String, Double> speakerFactors;
     private final PhraseMatcher phrases = new PhraseMatcher();
     private final PhraseMatcher exclusions = new PhraseMatcher();
     private final PhraseMatcher negations = new PhraseMatcher();
     private final PhraseMatcher pseudoNegations = new PhraseMatcher();
     private final PhraseMatcher hypotheticals = new PhraseMatcher();
+    private final PhraseMatcher clauseWideHypotheticals = new PhraseMatcher();
     private final PhraseMatcher questionOpeners = new PhraseMatcher();
     private final Set<String> openQuestionWords = new HashSet<>();
 
@@ -60,9 +62,6 @@ public final class IncidentDetector {
         LanguageCues cues = ruleSet.cues();
         this.stemmer = new WordStemmer(cues.irregularForms());
         this.speakerFactors = cues.speakerFactors();
-        for (String word : cues.clauseBreaks()) {
-            clauseBreaks.add(PhraseMatcher.compile(word, stemmer).get(0)[0]);
-        }
         for (String word : cues.openQuestionWords()) {
             openQuestionWords.add(PhraseMatcher.compile(word, stemmer).get(0)[0]);
         }
@@ -82,6 +81,8 @@ public final class IncidentDetector {
         addAll(negations, cues.negationCues());
         addAll(pseudoNegations, cues.pseudoNegations());
         addAll(hypotheticals, cues.hypotheticalCues());
+        addAll(clauseWideHypotheticals, cues.clauseWideHypotheticalCues());
+        addAll(clauseBreaks, cues.clauseBreaks());
         addAll(questionOpeners, cues.questionOpeners());
     }
 
@@ -109,10 +110,15 @@ public final class IncidentDetector {
     /** Scores one transcript; linear in its length. */
     public DetectionResult detect(String transcript) {
         Objects.requireNonNull(transcript, "transcript");
-        TranscriptText t = TranscriptText.analyse(transcript, stemmer, clauseBreaks, speakerFactors);
-        BitSet pseudo = covered(t, pseudoNegations);
+        TranscriptText t = TranscriptText.analyse(transcript, stemmer, speakerFactors);
+        t.startClausesAt(covered(t, clauseBreaks, true));
+        BitSet pseudo = covered(t, pseudoNegations, false);
         boolean[] negationEndsAt = cueEnds(t, negations, pseudo);
         boolean[] hypotheticalEndsAt = cueEnds(t, hypotheticals, pseudo);
+        BitSet hypotheticalClauses = new BitSet();
+        for (PhraseMatcher.Match m : clauseWideHypotheticals.findAll(t)) {
+            hypotheticalClauses.set(t.clauseStart[m.first()]);
+        }
         boolean[] questionOpensAt = new boolean[t.size];
         for (PhraseMatcher.Match m : questionOpeners.findAll(t)) {
             questionOpensAt[m.first()] = true;
@@ -137,7 +143,7 @@ public final class IncidentDetector {
             if (negated(t, m.first(), negationEndsAt)) {
                 evidence *= tuning.negatedFactor();
             }
-            if (hypothetical(t, m.first(), hypotheticalEndsAt)) {
+            if (hypothetical(t, m.first(), hypotheticalEndsAt) || hypotheticalClauses.get(t.clauseStart[m.first()])) {
                 evidence *= tuning.hypotheticalFactor();
             }
             if (questioned(t, m.first(), questionOpensAt)) {
@@ -268,10 +274,11 @@ public final class IncidentDetector {
         return ends;
     }
 
-    private static BitSet covered(TranscriptText t, PhraseMatcher matcher) {
+    /** The words the matcher's phrases cover, or with {@code firstOnly} just the first word of each. */
+    private static BitSet covered(TranscriptText t, PhraseMatcher matcher, boolean firstOnly) {
         BitSet covered = new BitSet(t.size);
         for (PhraseMatcher.Match m : matcher.findAll(t)) {
-            covered.set(m.first(), m.last() + 1);
+            covered.set(m.first(), firstOnly ? m.first() + 1 : m.last() + 1);
         }
         return covered;
     }

@@ -2,9 +2,9 @@ package org.grace.webapp.incidents.detection;
 
 import java.text.Normalizer;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A transcript cut into stemmed words, each knowing where it stands: its place in the original text (to quote the
@@ -37,16 +37,34 @@ final class TranscriptText {
         this.text = text;
     }
 
-    static TranscriptText analyse(String text, WordStemmer stemmer, Set<String> clauseBreakStems,
-                                  Map<String, Double> speakerFactors) {
+    static TranscriptText analyse(String text, WordStemmer stemmer, Map<String, Double> speakerFactors) {
         TranscriptText t = new TranscriptText(text);
-        t.scan(stemmer, clauseBreakStems, speakerFactors);
+        t.scan(stemmer, speakerFactors);
         return t;
+    }
+
+    /**
+     * Starts a new clause at each given word (a clause-break phrase such as "but" or "and then" found by the
+     * caller), within the clauses punctuation already made.
+     */
+    void startClausesAt(BitSet breaks) {
+        int previousOriginal = -1;
+        int current = 0;
+        for (int k = 0; k < size; k++) {
+            int original = clauseStart[k];
+            if (original != previousOriginal) {
+                current = original;
+            } else if (breaks.get(k)) {
+                current = k;
+            }
+            previousOriginal = original;
+            clauseStart[k] = current;
+        }
     }
 
     /** The words of a rule phrase or cue, normalised and stemmed the way a transcript's words are. */
     static String[] phraseStems(String phrase, WordStemmer stemmer) {
-        TranscriptText t = analyse(phrase, stemmer, Set.of(), Map.of());
+        TranscriptText t = analyse(phrase, stemmer, Map.of());
         return Arrays.copyOf(t.stems, t.size);
     }
 
@@ -64,7 +82,7 @@ final class TranscriptText {
         return out.toString().toLowerCase(Locale.ROOT);
     }
 
-    private void scan(WordStemmer stemmer, Set<String> clauseBreakStems, Map<String, Double> speakerFactors) {
+    private void scan(WordStemmer stemmer, Map<String, Double> speakerFactors) {
         int n = text.length();
         int i = 0;
         boolean lineStart = true;
@@ -82,11 +100,7 @@ final class TranscriptText {
             char c = text.charAt(i);
             if (isWordChar(c)) {
                 int j = wordEnd(i);
-                String stem = stemmer.stem(normalise(text.substring(i, j)));
-                if (clauseBreakStems.contains(stem)) {
-                    currentClauseStart = size;
-                }
-                add(stem, i, j);
+                add(stemmer.stem(normalise(text.substring(i, j))), i, j);
                 i = j;
                 continue;
             }
