@@ -22,8 +22,8 @@ import java.util.Set;
  *   <li>Every rule phrase found as whole words (case, accents and word endings ignored) is one piece of evidence worth
  *       the rule's weight, unless one of the rule's exclusions covers it ("fell asleep").</li>
  *   <li>The evidence is multiplied down when a negation cue stands shortly before it in its clause ("did not fall"),
- *       when a hypothetical cue stands before it in its clause ("if she falls", "in case") or a past or reported
- *       cue anywhere in it ("years ago", "my late husband"), when it sits in a yes/no
+ *       when a hypothetical cue stands before it in its clause ("if she falls", "in case") or a past cue anywhere
+ *       in the stretch between punctuation marks ("she fell down the stairs when I was a girl"), when it sits in a yes/no
  *       question ("did you fall?"), and by the factor of the speaker whose turn it is in (the companion device's own
  *       words echo the resident and add nothing).</li>
  *   <li>Per category, overlapping phrases keep the longest; each distinct phrase keeps its strongest mention; the
@@ -48,7 +48,7 @@ public final class IncidentDetector {
     private final PhraseMatcher negations = new PhraseMatcher();
     private final PhraseMatcher pseudoNegations = new PhraseMatcher();
     private final PhraseMatcher hypotheticals = new PhraseMatcher();
-    private final PhraseMatcher clauseWideHypotheticals = new PhraseMatcher();
+    private final PhraseMatcher hypotheticalsAnywhere = new PhraseMatcher();
     private final PhraseMatcher questionOpeners = new PhraseMatcher();
     private final Set<String> openQuestionWords = new HashSet<>();
 
@@ -69,19 +69,19 @@ public final class IncidentDetector {
         for (int r = 0; r < rules.size(); r++) {
             for (String phrase : rules.get(r).phrases()) {
                 for (String[] stems : PhraseMatcher.compile(phrase, stemmer)) {
-                    phrases.add(stems, r);
+                    phrases.add(stems, r, stemmer);
                 }
             }
             for (String phrase : rules.get(r).exclusions()) {
                 for (String[] stems : PhraseMatcher.compile(phrase, stemmer)) {
-                    exclusions.add(stems, r);
+                    exclusions.add(stems, r, stemmer);
                 }
             }
         }
         addAll(negations, cues.negationCues());
         addAll(pseudoNegations, cues.pseudoNegations());
         addAll(hypotheticals, cues.hypotheticalCues());
-        addAll(clauseWideHypotheticals, cues.clauseWideHypotheticalCues());
+        addAll(hypotheticalsAnywhere, cues.hypotheticalAnywhereCues());
         addAll(clauseBreaks, cues.clauseBreaks());
         addAll(questionOpeners, cues.questionOpeners());
     }
@@ -116,8 +116,8 @@ public final class IncidentDetector {
         boolean[] negationEndsAt = cueEnds(t, negations, pseudo);
         boolean[] hypotheticalEndsAt = cueEnds(t, hypotheticals, pseudo);
         BitSet hypotheticalClauses = new BitSet();
-        for (PhraseMatcher.Match m : clauseWideHypotheticals.findAll(t)) {
-            hypotheticalClauses.set(t.clauseStart[m.first()]);
+        for (PhraseMatcher.Match m : hypotheticalsAnywhere.findAll(t)) {
+            hypotheticalClauses.set(t.segmentStart[m.first()]);
         }
         boolean[] questionOpensAt = new boolean[t.size];
         for (PhraseMatcher.Match m : questionOpeners.findAll(t)) {
@@ -143,7 +143,7 @@ public final class IncidentDetector {
             if (negated(t, m.first(), negationEndsAt)) {
                 evidence *= tuning.negatedFactor();
             }
-            if (hypothetical(t, m.first(), hypotheticalEndsAt) || hypotheticalClauses.get(t.clauseStart[m.first()])) {
+            if (hypothetical(t, m.first(), hypotheticalEndsAt) || hypotheticalClauses.get(t.segmentStart[m.first()])) {
                 evidence *= tuning.hypotheticalFactor();
             }
             if (questioned(t, m.first(), questionOpensAt)) {
@@ -286,7 +286,7 @@ public final class IncidentDetector {
     private void addAll(PhraseMatcher matcher, List<String> cues) {
         for (String cue : cues) {
             for (String[] stems : PhraseMatcher.compile(cue, stemmer)) {
-                matcher.add(stems, 0);
+                matcher.add(stems, 0, stemmer);
             }
         }
     }

@@ -8,13 +8,15 @@ import java.util.Map;
 /**
  * Finds compiled phrases in a {@link TranscriptText}, whole words only. Phrases are indexed by their first stem, so
  * each word of the transcript is compared only with the phrases that start with it: the cost is the number of words
- * times the (small) number of phrases sharing a first word times the phrase length. A gap ({@code ...} in a phrase)
+ * times the (small) number of phrases sharing a first word times the phrase length. A word written {@code =word}
+ * matches that word only, unstemmed. A gap ({@code ...} in a phrase)
  * stands for zero to {@link #MAX_GAP} words of the same sentence and is tried shortest first.
  */
 final class PhraseMatcher {
     static final String GAP = "...";
-    static final int MAX_GAP = 3;
-    static final int MAX_VARIANTS = 256;
+    static final int MAX_GAP = 4;
+    static final int MAX_VARIANTS = 1024;
+    static final String EXACT = "=";
 
     /** A phrase found in the text: which phrase, its owner (a rule's or cue list's index), first and last word. */
     record Match(int phrase, int owner, int first, int last) {
@@ -31,9 +33,10 @@ final class PhraseMatcher {
      *
      * @return the phrase's number, in the order added
      */
-    int add(String[] stems, int owner) {
+    int add(String[] stems, int owner, WordStemmer stemmer) {
         Compiled compiled = new Compiled(count, owner, stems);
-        byFirstStem.computeIfAbsent(stems[0], k -> new ArrayList<>()).add(compiled);
+        String first = stems[0].startsWith(EXACT) ? stemmer.stem(stems[0].substring(EXACT.length())) : stems[0];
+        byFirstStem.computeIfAbsent(first, k -> new ArrayList<>()).add(compiled);
         return count++;
     }
 
@@ -63,7 +66,10 @@ final class PhraseMatcher {
             String[] alternatives = word.split("\\|", -1);
             List<List<String>> next = new ArrayList<>();
             for (String alternative : alternatives) {
-                String[] stems = TranscriptText.phraseStems(alternative, stemmer);
+                String[] stems = exactWord(alternative);
+                if (stems == null) {
+                    stems = TranscriptText.phraseStems(alternative, stemmer);
+                }
                 if (stems.length == 0) {
                     throw new IllegalArgumentException("'" + word + "' has an empty word or alternative");
                 }
@@ -81,6 +87,23 @@ final class PhraseMatcher {
         return variants.stream().map(v -> v.toArray(new String[0])).toList();
     }
 
+    /**
+     * A word written {@code =confusing} matches only that word, not the others with its stem ("confused"). The
+     * compiled form keeps the {@code =}.
+     *
+     * @return the compiled word, or {@code null} when the word is not exact
+     */
+    private static String[] exactWord(String alternative) {
+        if (!alternative.startsWith(EXACT)) {
+            return null;
+        }
+        String word = TranscriptText.normalise(alternative.substring(EXACT.length()));
+        if (word.isEmpty() || !word.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '\'')) {
+            throw new IllegalArgumentException("'" + alternative + "' must be '=' and one word");
+        }
+        return new String[] {EXACT + word};
+    }
+
     /** Every occurrence of every phrase, in order of first word. */
     List<Match> findAll(TranscriptText t) {
         List<Match> found = new ArrayList<>();
@@ -90,7 +113,7 @@ final class PhraseMatcher {
                 continue;
             }
             for (Compiled c : candidates) {
-                int last = matchFrom(t, c.stems, 1, i + 1, t.sentenceStart[i]);
+                int last = matchFrom(t, c.stems, 0, i, t.sentenceStart[i]);
                 if (last >= 0) {
                     found.add(new Match(c.phrase, c.owner, i, last));
                 }
@@ -117,7 +140,13 @@ final class PhraseMatcher {
             }
             return -1;
         }
-        if (i >= t.size || t.sentenceStart[i] != sentence || !stems[p].equals(t.stems[i])) {
+        if (i >= t.size || t.sentenceStart[i] != sentence) {
+            return -1;
+        }
+        String wanted = stems[p];
+        boolean same = wanted.startsWith(EXACT) ? wanted.regionMatches(1, t.words[i], 0, t.words[i].length())
+                && wanted.length() == t.words[i].length() + 1 : wanted.equals(t.stems[i]);
+        if (!same) {
             return -1;
         }
         return matchFrom(t, stems, p + 1, i + 1, sentence);

@@ -28,7 +28,7 @@ final class RuleSetParser {
     private static final Set<String> TOP_FIELDS = Set.of("format", "version", "description", "tuning", "cues", "rules");
     private static final Set<String> TUNING_FIELDS = Set.of("negatedFactor", "hypotheticalFactor", "questionFactor",
             "negationWindow", "hypotheticalWindow", "signalFloor", "highSignalsToEscalate");
-    private static final Set<String> CUE_FIELDS = Set.of("negation", "pseudoNegation", "hypothetical", "clauseWideHypothetical",
+    private static final Set<String> CUE_FIELDS = Set.of("negation", "pseudoNegation", "hypothetical", "hypotheticalAnywhere",
             "questionOpeners", "openQuestionWords", "clauseBreaks", "irregularForms", "speakerFactors");
     private static final Set<String> RULE_FIELDS = Set.of("id", "category", "severity", "weight", "phrases",
             "exclude", "actions", "note");
@@ -111,14 +111,14 @@ final class RuleSetParser {
             speakers.put(TranscriptText.normalise(e.getKey().trim()), f);
         }
         return new LanguageCues(strings(node, "negation", "cues: ", true), strings(node, "pseudoNegation", "cues: ", false),
-                strings(node, "hypothetical", "cues: ", true), strings(node, "clauseWideHypothetical", "cues: ", false),
+                strings(node, "hypothetical", "cues: ", true), strings(node, "hypotheticalAnywhere", "cues: ", false),
                 strings(node, "questionOpeners", "cues: ", false),
                 strings(node, "openQuestionWords", "cues: ", false), strings(node, "clauseBreaks", "cues: ", false), irregular, speakers);
     }
 
     private void checkPhrases(LanguageCues cues, WordStemmer stemmer) {
         Map<String, List<String>> lists = Map.of("negation", cues.negationCues(), "pseudoNegation",
-                cues.pseudoNegations(), "hypothetical", cues.hypotheticalCues(), "clauseWideHypothetical", cues.clauseWideHypotheticalCues(), "questionOpeners",
+                cues.pseudoNegations(), "hypothetical", cues.hypotheticalCues(), "hypotheticalAnywhere", cues.hypotheticalAnywhereCues(), "questionOpeners",
                 cues.questionOpeners(), "openQuestionWords", cues.openQuestionWords(),
                 "clauseBreaks", cues.clauseBreaks());
         for (Map.Entry<String, List<String>> list : lists.entrySet()) {
