@@ -63,19 +63,15 @@ public final class IncidentDetector {
         this.stemmer = new WordStemmer(cues.irregularForms());
         this.speakerFactors = cues.speakerFactors();
         for (String word : cues.openQuestionWords()) {
-            openQuestionWords.add(PhraseMatcher.compile(word, stemmer).get(0)[0]);
+            openQuestionWords.add(PhraseMatcher.compile(word, stemmer)[0][0]);
         }
         List<DetectionRule> rules = ruleSet.rules();
         for (int r = 0; r < rules.size(); r++) {
             for (String phrase : rules.get(r).phrases()) {
-                for (String[] stems : PhraseMatcher.compile(phrase, stemmer)) {
-                    phrases.add(stems, r, stemmer);
-                }
+                phrases.add(PhraseMatcher.compile(phrase, stemmer), r, stemmer);
             }
             for (String phrase : rules.get(r).exclusions()) {
-                for (String[] stems : PhraseMatcher.compile(phrase, stemmer)) {
-                    exclusions.add(stems, r, stemmer);
-                }
+                exclusions.add(PhraseMatcher.compile(phrase, stemmer), r, stemmer);
             }
         }
         addAll(negations, cues.negationCues());
@@ -285,9 +281,7 @@ public final class IncidentDetector {
 
     private void addAll(PhraseMatcher matcher, List<String> cues) {
         for (String cue : cues) {
-            for (String[] stems : PhraseMatcher.compile(cue, stemmer)) {
-                matcher.add(stems, 0, stemmer);
-            }
+            matcher.add(PhraseMatcher.compile(cue, stemmer), 0, stemmer);
         }
     }
 }

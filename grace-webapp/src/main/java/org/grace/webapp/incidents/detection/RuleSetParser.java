@@ -123,17 +123,14 @@ final class RuleSetParser {
                 "clauseBreaks", cues.clauseBreaks());
         for (Map.Entry<String, List<String>> list : lists.entrySet()) {
             for (String phrase : list.getValue()) {
-                List<String[]> variants = compile(phrase, stemmer, "cues: field '" + list.getKey() + "'");
-                for (String[] stems : variants) {
-                    for (String s : stems) {
-                        if (s == null) {
-                            throw fail("cues: field '" + list.getKey() + "', phrase '" + phrase + "': cues cannot have gaps");
-                        }
+                String[][] positions = compile(phrase, stemmer, "cues: field '" + list.getKey() + "'");
+                for (String[] accepted : positions) {
+                    if (accepted == null) {
+                        throw fail("cues: field '" + list.getKey() + "', phrase '" + phrase + "': cues cannot have gaps");
                     }
-                    if (list.getKey().equals("openQuestionWords")
-                            && (stems.length != 1 || variants.size() != 1)) {
-                        throw fail("cues: field '" + list.getKey() + "', phrase '" + phrase + "': must be one word");
-                    }
+                }
+                if (list.getKey().equals("openQuestionWords") && (positions.length != 1 || positions[0].length != 1)) {
+                    throw fail("cues: field '" + list.getKey() + "', phrase '" + phrase + "': must be one word");
                 }
             }
         }
@@ -179,7 +176,7 @@ final class RuleSetParser {
         return new DetectionRule(id, category, severity, weight, phrases, exclusions, actions);
     }
 
-    private List<String[]> compile(String phrase, WordStemmer stemmer, String where) {
+    private String[][] compile(String phrase, WordStemmer stemmer, String where) {
         try {
             return PhraseMatcher.compile(phrase, stemmer);
         } catch (IllegalArgumentException e) {
