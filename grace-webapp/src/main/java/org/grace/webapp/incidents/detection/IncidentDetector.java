@@ -21,16 +21,16 @@ import java.util.Set;
  * <ol>
  *   <li>Every rule phrase found as whole words (case, accents and word endings ignored) is one piece of evidence worth
  *       the rule's weight, unless one of the rule's exclusions covers it ("fell asleep").</li>
- *   <li>The evidence is multiplied down when a negation cue stands shortly before it in its clause ("did not fall"),
- *       when a hypothetical cue stands before it in its clause ("if she falls", "in case") or a past cue anywhere
- *       in the stretch between punctuation marks ("she fell down the stairs when I was a girl"), when it sits in a yes/no
- *       question ("did you fall?"), and by the factor of the speaker whose turn it is in (the companion device's own
- *       words echo the resident and add nothing).</li>
+ *   <li>The evidence is multiplied down when a negation cue stands shortly before it in its clause ("did not
+ *       fall"), when a hypothetical cue stands before it in its clause ("if she falls", "in case") or a past cue
+ *       anywhere between the punctuation marks around it ("she fell down the stairs when I was a girl"), when it
+ *       sits in a yes/no question ("did you fall?"), and by the factor of the speaker whose turn it is in (the
+ *       companion device's own words mostly echo the resident and count little).</li>
  *   <li>Per category, overlapping phrases keep the longest; each distinct phrase keeps its strongest mention; the
  *       phrases combine as independent signals: confidence = 1 - product(1 - evidence).</li>
  *   <li>A category at or above the minimum confidence is a finding. The incident's severity is the highest finding's,
- *       raised one step when several distinct high or critical rules gave a signal ("fell", "hit her head",
- *       "bleeding").</li>
+ *       raised one step when several distinct high or critical rules gave a signal ("hit her head",
+ *       "blood everywhere").</li>
  * </ol>
  */
 public final class IncidentDetector {
@@ -122,7 +122,8 @@ public final class IncidentDetector {
 
         List<PhraseMatcher.Match> found = withoutExcluded(phrases.findAll(t), t);
         // Longest first, so that "had a fall" and "fall" in the same words count once.
-        found.sort(Comparator.comparingInt((PhraseMatcher.Match m) -> m.first() - m.last()).thenComparingInt(PhraseMatcher.Match::first));
+        found.sort(Comparator.comparingInt((PhraseMatcher.Match m) -> m.first() - m.last())
+                .thenComparingInt(PhraseMatcher.Match::first));
         List<DetectionRule> rules = ruleSet.rules();
         Map<IncidentCategory, BitSet> taken = new EnumMap<>(IncidentCategory.class);
         Map<Integer, Double> bestByPhrase = new LinkedHashMap<>();
@@ -178,7 +179,8 @@ public final class IncidentDetector {
                     .sorted(Comparator.comparing((Integer r) -> rules.get(r).severity()).reversed()
                             .thenComparing(r -> -bestByRule.get(r)))
                     .toList();
-            List<Integer> signalled = categoryRules.stream().filter(r -> bestByRule.get(r) >= tuning.signalFloor()).toList();
+            List<Integer> signalled = categoryRules.stream()
+                    .filter(r -> bestByRule.get(r) >= tuning.signalFloor()).toList();
             List<Integer> deciding = signalled.isEmpty() ? categoryRules : signalled;
             Severity severity = rules.get(deciding.get(0)).severity();
             Set<String> quotes = new LinkedHashSet<>();
@@ -194,7 +196,8 @@ public final class IncidentDetector {
                     List.copyOf(actions), categoryRules.stream().map(r -> rules.get(r).id()).toList());
             if (confidence >= minConfidence) {
                 findings.add(finding);
-                highSignals += (int) signalled.stream().filter(r -> rules.get(r).severity().isAtLeast(Severity.HIGH)).count();
+                highSignals += (int) signalled.stream()
+                        .filter(r -> rules.get(r).severity().isAtLeast(Severity.HIGH)).count();
             } else {
                 below.add(finding);
             }

@@ -28,7 +28,8 @@ final class RuleSetParser {
     private static final Set<String> TOP_FIELDS = Set.of("format", "version", "description", "tuning", "cues", "rules");
     private static final Set<String> TUNING_FIELDS = Set.of("negatedFactor", "hypotheticalFactor", "questionFactor",
             "negationWindow", "hypotheticalWindow", "signalFloor", "highSignalsToEscalate");
-    private static final Set<String> CUE_FIELDS = Set.of("negation", "pseudoNegation", "hypothetical", "hypotheticalAnywhere",
+    private static final Set<String> CUE_FIELDS = Set.of("negation", "pseudoNegation", "hypothetical",
+            "hypotheticalAnywhere",
             "questionOpeners", "openQuestionWords", "clauseBreaks", "irregularForms", "speakerFactors");
     private static final Set<String> RULE_FIELDS = Set.of("id", "category", "severity", "weight", "phrases",
             "exclude", "actions", "note");
@@ -98,7 +99,8 @@ final class RuleSetParser {
             if (!e.getValue().isTextual() || e.getValue().asText().isBlank() || e.getKey().isBlank()) {
                 throw fail("cues: field 'irregularForms', entry '" + e.getKey() + "': must map a word to a word");
             }
-            irregular.put(TranscriptText.normalise(e.getKey().trim()), TranscriptText.normalise(e.getValue().asText().trim()));
+            irregular.put(TranscriptText.normalise(e.getKey().trim()),
+                    TranscriptText.normalise(e.getValue().asText().trim()));
         }
         Map<String, Double> speakers = new LinkedHashMap<>();
         JsonNode speakerNode = object(node, "speakerFactors", "cues: ");
@@ -110,15 +112,18 @@ final class RuleSetParser {
             }
             speakers.put(TranscriptText.normalise(e.getKey().trim()), f);
         }
-        return new LanguageCues(strings(node, "negation", "cues: ", true), strings(node, "pseudoNegation", "cues: ", false),
+        return new LanguageCues(strings(node, "negation", "cues: ", true),
+                strings(node, "pseudoNegation", "cues: ", false),
                 strings(node, "hypothetical", "cues: ", true), strings(node, "hypotheticalAnywhere", "cues: ", false),
                 strings(node, "questionOpeners", "cues: ", false),
-                strings(node, "openQuestionWords", "cues: ", false), strings(node, "clauseBreaks", "cues: ", false), irregular, speakers);
+                strings(node, "openQuestionWords", "cues: ", false), strings(node, "clauseBreaks", "cues: ", false),
+                irregular, speakers);
     }
 
     private void checkPhrases(LanguageCues cues, WordStemmer stemmer) {
         Map<String, List<String>> lists = Map.of("negation", cues.negationCues(), "pseudoNegation",
-                cues.pseudoNegations(), "hypothetical", cues.hypotheticalCues(), "hypotheticalAnywhere", cues.hypotheticalAnywhereCues(), "questionOpeners",
+                cues.pseudoNegations(), "hypothetical", cues.hypotheticalCues(),
+                "hypotheticalAnywhere", cues.hypotheticalAnywhereCues(), "questionOpeners",
                 cues.questionOpeners(), "openQuestionWords", cues.openQuestionWords(),
                 "clauseBreaks", cues.clauseBreaks());
         for (Map.Entry<String, List<String>> list : lists.entrySet()) {
@@ -188,7 +193,8 @@ final class RuleSetParser {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!allowed.contains(name)) {
-                throw fail(where + "unknown field '" + name + "' (expected " + String.join(", ", allowed.stream().sorted().toList()) + ")");
+                throw fail(where + "unknown field '" + name + "' (expected "
+                        + String.join(", ", allowed.stream().sorted().toList()) + ")");
             }
         }
     }
