@@ -48,12 +48,13 @@ import org.redisson.api.RedissonClient;
  * serve what this instance overwrote meanwhile). One log line per transition; back on Redis automatically.
  *
  * <h2>Redis slow</h2>
- * A call waits for Redis at most the call timeout ({@link Builder#callTimeout}, {@link #DEFAULT_CALL_TIMEOUT}), then
- * is answered without it: a read from level 1 or as a miss (so {@code getOrLoad} runs its loader), a write to level
+ * With a call timeout set ({@link Builder#callTimeout}; none by default, so the client's timeout decides), a call
+ * waits for Redis at most that long, then is answered without it: a read from level 1 or as a miss (so {@code getOrLoad} runs its loader), a write to level
  * 1. {@link CacheListener#onCallTimeout} hears each such answer and {@link CacheStats#callTimeouts()} counts them; a
- * Redis known to be down is not asked at all ({@link CacheStats#onRedis()}, {@link CacheListener#onFallback}). A
- * missed deadline counts as Redis down: the calls after it do not wait, until the probe gets an answer within the
- * call timeout. A write that timed out is remembered like an outage's, and deleted in Redis when it is back.
+ * Redis known to be down is not asked at all ({@link CacheStats#onRedis()}, {@link CacheListener#onFallback}).
+ * {@link RedisAvailability#TIMEOUTS_FOR_OUTAGE} missed deadlines in a row count as Redis down: the calls after them
+ * do not wait, until the probe gets an answer; a single miss on a busy CPU switches nothing. A write that timed out
+ * is remembered like an outage's, and deleted in Redis when it is back.
  *
  * <p>Exceptions that do reach the caller: {@link IllegalArgumentException} for bad input (null or blank key,
  * non-positive TTL, a value the codec cannot write, naming its type), and whatever a loader throws.
@@ -72,14 +73,6 @@ public interface GraceCache extends AutoCloseable {
     String DEFAULT_NAMESPACE = "grace";
     /** Longest key accepted: Redis allows 512 MB, but a key over 1 KB is a bug (a value used as a key). */
     int MAX_KEY_LENGTH = 1024;
-    /**
-     * Longest a call waits for Redis before it is answered without it: just above what a command that gets no
-     * answer takes to fail with {@code RedisClients}' defaults (500 ms, a pause, one retry of 500 ms: 1.9-2.1 s
-     * measured), so by default the deadline changes nothing for callers of a client so configured, and bounds the
-     * wait for any other. Set it shorter where a request's latency matters more than a Redis hit: the web
-     * application uses 50 ms.
-     */
-    Duration DEFAULT_CALL_TIMEOUT = Duration.ofMillis(2500);
     /** Longest call timeout a builder takes: a caller that can wait a minute has no need of a deadline. */
     Duration MAX_CALL_TIMEOUT = Duration.ofMinutes(1);
 
@@ -148,7 +141,8 @@ public interface GraceCache extends AutoCloseable {
         CacheCodec codec;
         CacheListener listener = CacheListener.NONE;
         Duration probeInterval = RedisAvailability.DEFAULT_PROBE_INTERVAL;
-        Duration callTimeout = DEFAULT_CALL_TIMEOUT;
+        /** Null: no deadline of the cache's own (the client's timeout decides). */
+        Duration callTimeout;
         RedisAvailability availability;
 
         Builder() {
@@ -218,8 +212,8 @@ public interface GraceCache extends AutoCloseable {
         }
 
         /**
-         * How long a call waits for Redis before it is answered without it (see "Redis slow" above);
-         * {@link #DEFAULT_CALL_TIMEOUT} unless set, at most {@link #MAX_CALL_TIMEOUT}.
+         * How long a call waits for Redis before it is answered without it (see "Redis slow" above); unset, as long as
+         * the client does. At most {@link #MAX_CALL_TIMEOUT}; set it on request paths (the web application: 50 ms).
          */
         public Builder callTimeout(Duration callTimeout) {
             this.callTimeout = SettingChecks.positiveAtMost(callTimeout, MAX_CALL_TIMEOUT, "call timeout");

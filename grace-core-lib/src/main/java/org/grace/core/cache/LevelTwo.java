@@ -81,7 +81,7 @@ final class LevelTwo {
         this.channelBytes = utf8(channel);
         this.keyPrefixLength = ascii(Integer.toString(utf8(keyPrefix).length));
         this.callTimeout = callTimeout;
-        this.callTimeoutNanos = callTimeout.toNanos();
+        this.callTimeoutNanos = callTimeout == null ? 0 : callTimeout.toNanos();
         this.availability = availability;
     }
 
@@ -139,13 +139,18 @@ final class LevelTwo {
     }
 
     /**
-     * The call's result within the call timeout. Past it, {@link NoAnswer}, recorded as a failure of Redis (see
-     * {@link RedisAvailability#recordTimeout}); the call's late outcome is ignored. A failure within the timeout is
-     * thrown as the client's exception, for the caller to record.
+     * The call's result within the call timeout (without one, whenever the client has it). Past it, {@link NoAnswer},
+     * reported to the availability ({@link RedisAvailability#recordTimeout}: a few in a row are an outage); the
+     * call's late outcome is ignored. A failure is thrown as the client's exception, for the caller to record.
      */
     <T> T await(CompletionStage<T> call) {
+        if (callTimeout == null) {
+            return awaitFully(call);
+        }
         try {
-            return call.toCompletableFuture().get(callTimeoutNanos, TimeUnit.NANOSECONDS);
+            T answer = call.toCompletableFuture().get(callTimeoutNanos, TimeUnit.NANOSECONDS);
+            availability.recordAnswer();
+            return answer;
         } catch (TimeoutException e) {
             availability.recordTimeout(callTimeout);
             throw NoAnswer.TIMED_OUT;

@@ -21,6 +21,7 @@ import org.grace.core.InstanceId;
 import org.grace.core.cache.LevelTwo.NoAnswer;
 import org.grace.core.redis.ChannelSubscription;
 import org.grace.core.redis.RedisAvailability;
+import org.grace.core.redis.RedisClients;
 import org.grace.core.redis.RedisProbe;
 
 /**
@@ -33,9 +34,9 @@ import org.grace.core.redis.RedisProbe;
  * <p>A read that fills level 1 takes a token before going to Redis and inserts only if no invalidation intervened
  * ({@link FillTokens}): a stale read still returns to its caller (it was current when read) but is not cached.
  *
- * <p>A call Redis does not answer within the call timeout is answered as if Redis were down (a read is a miss, a
- * write goes to level 1 and is remembered for replay), and counts as a failure: the cache is on its fallback until
- * the probe gets an answer within the call timeout.
+ * <p>A call Redis does not answer within the call timeout (when one is set) is answered as if Redis were down (a read
+ * is a miss, a write goes to level 1 and is remembered for replay); a few such misses in a row count as a failure,
+ * and the cache is then on its fallback until the probe gets an answer.
  */
 final class TwoLevelCache implements GraceCache {
     private static final System.Logger LOG = System.getLogger(GraceCache.class.getName());
@@ -74,7 +75,7 @@ final class TwoLevelCache implements GraceCache {
         availability.onTransition(this::onTransition);
         // A key outside the value space (ns:probe, not ns:c:...), so the probe never touches a cached key.
         RedisProbe.schedule(background, b.redis, b.namespace + ":probe", availability, b.probeInterval,
-                b.callTimeout);
+                b.callTimeout != null ? b.callTimeout : RedisClients.DEFAULT_COMMAND_TIMEOUT);
         // Every (re)subscription but the one made here may follow lost messages: nothing in level 1 can be trusted.
         this.invalidations = new ChannelSubscription("cache", b.redis, levelTwo.channel(), availability, background,
                 this::onMessage, () -> clearLocal("resubscribed"));

@@ -75,14 +75,6 @@ public interface RateLimiter {
     Duration DEFAULT_SPIN_WAIT = Duration.ofMillis(1).dividedBy(4);
     /** Longest spin a builder takes: past this a parked thread's wake-up is a small part of the wait. */
     Duration MAX_SPIN_WAIT = Duration.ofMillis(1);
-    /**
-     * Longest a decision waits for Redis before it is answered without it: just above what a command that gets no
-     * answer takes to fail with {@code RedisClients}' defaults (500 ms, a pause, one retry of 500 ms: 1.9-2.1 s
-     * measured), so by default the deadline changes nothing for callers of a client so configured, and bounds the
-     * wait for any other. Set it shorter where a request's latency matters more than the exactness of one decision: the web
-     * application uses 50 ms.
-     */
-    Duration DEFAULT_CALL_TIMEOUT = Duration.ofMillis(2500);
     /** Longest call timeout a builder takes: a caller that can wait a minute has no need of a deadline. */
     Duration MAX_CALL_TIMEOUT = Duration.ofMinutes(1);
 
@@ -128,7 +120,8 @@ public interface RateLimiter {
         private int batchesInFlight = DEFAULT_BATCHES_IN_FLIGHT;
         private int maxBatch = DEFAULT_MAX_BATCH;
         private Duration spinWait = DEFAULT_SPIN_WAIT;
-        private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
+        /** Null: no deadline of the limiter's own (the client's timeout decides), so decisions stay exact. */
+        private Duration callTimeout;
         private RedisAvailability availability;
         private boolean availabilityGiven;
         private RScript script;
@@ -237,12 +230,15 @@ public interface RateLimiter {
         }
 
         /**
-         * How long a decision waits for Redis; {@link #DEFAULT_CALL_TIMEOUT} unless set. A decision Redis has not
+         * How long a decision waits for Redis; unset, it waits as long as the client does (exactness first: a
+         * decision past the deadline is the fallback's, not Redis's), so set it on request paths (the web
+         * application: 50 ms). A decision Redis has not
          * answered by then is decided by the {@link #fallback} ({@link RateLimitDecision#isFallback()} says so, and
          * {@link RateLimitListener#callTimedOut} hears it); the late reply still counts on Redis, as a request that
-         * arrived, and its denial is remembered. A missed deadline counts as a failure of Redis: the limiter decides
-         * by its fallback at once until a probe (one call per probe interval) is answered within the deadline, so a
-         * caller waits out the deadline about once per outage.
+         * arrived, and its denial is remembered. {@link RedisAvailability#TIMEOUTS_FOR_OUTAGE} misses in a row, with
+         * no timely reply between, count as a failure of Redis: the limiter then decides by its fallback at once
+         * until a probe (one call per probe interval) is answered, so callers wait out the deadline a few times per
+         * outage, and a single miss on a busy CPU switches nothing.
          */
         public Builder callTimeout(Duration value) {
             this.callTimeout = SettingChecks.positiveAtMost(value, MAX_CALL_TIMEOUT, "call timeout");

@@ -28,9 +28,10 @@ import org.redisson.client.RedisNoScriptException;
  *
  * <p>The call timeout: each decision's future is completed by whichever comes first, Redis's reply or the deadline
  * (then with the fallback's decision). The loser's completion is ignored, so a caller gets one answer and the
- * listener hears one decision. A decision still queued for a batch when its deadline passed is not sent at all. A
- * missed deadline counts as a failure of Redis ({@link RedisAvailability#recordTimeout}), and only a reply within
- * the deadline brings the limiter back: a Redis slower than its callers may wait is as good as down to them.
+ * listener hears one decision. A decision still queued for a batch when its deadline passed is not sent at all.
+ * Missed deadlines are reported to the availability ({@link RedisAvailability#recordTimeout}: a few in a row make an
+ * outage), and only a reply within the deadline counts as an answer: a Redis slower than its callers may wait is as
+ * good as down to them. Without a call timeout there is no deadline: the client's own timeout decides.
  */
 final class RedisRateLimiter implements RateLimiter {
     private static final System.Logger LOG = System.getLogger(RedisRateLimiter.class.getName());
@@ -80,7 +81,7 @@ final class RedisRateLimiter implements RateLimiter {
         this.batcher = new DecisionBatcher<>(batchesInFlight, maxBatch, this::send);
         this.replyWait = replyWait;
         this.callTimeout = callTimeout;
-        this.callTimeoutNanos = callTimeout.toNanos();
+        this.callTimeoutNanos = callTimeout == null ? Long.MAX_VALUE : callTimeout.toNanos();
         availability.onTransition(up -> {
             // The local counts are kept: they refill with time like any bucket, so a second outage soon after the
             // first continues where it left off instead of granting a fresh share (and callers racing the switch
@@ -160,7 +161,7 @@ final class RedisRateLimiter implements RateLimiter {
         }
         CompletableFuture<RateLimitDecision> result = new CompletableFuture<>();
         submit(key, permits, start, result);
-        if (result.isDone()) {
+        if (result.isDone() || callTimeout == null) {
             return result;
         }
         // Completed at the deadline on the JDK's delay thread, whose timer is cancelled when the reply comes first.
@@ -272,7 +273,7 @@ final class RedisRateLimiter implements RateLimiter {
             try {
                 RateLimitDecision decision = fromReply(reply, offset);
                 if (!p.result.isDone()) {
-                    // A reply after its caller's deadline does not bring a Redis that slow back (see the header).
+                    // A reply after its caller's deadline is no timely answer (see the header).
                     availability.recordSuccess();
                 }
                 return decision;

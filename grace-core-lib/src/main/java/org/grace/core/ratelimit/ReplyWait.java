@@ -61,7 +61,7 @@ final class ReplyWait {
             throws InterruptedException, ExecutionException, TimeoutException {
         long start = System.nanoTime();
         if (!alone || spinNanos == 0 || reply.isDone()) {
-            return reply.get(timeoutNanos, TimeUnit.NANOSECONDS);
+            return get(reply, timeoutNanos);
         }
         if (spinPays && claimSpinner()) {
             try {
@@ -79,13 +79,19 @@ final class ReplyWait {
             } finally {
                 spinners.decrementAndGet();
             }
-            return reply.get(Math.max(0, timeoutNanos - (System.nanoTime() - start)), TimeUnit.NANOSECONDS);
+            return get(reply, Math.max(0, timeoutNanos - (System.nanoTime() - start)));
         }
-        T value = reply.get(timeoutNanos, TimeUnit.NANOSECONDS);
+        T value = get(reply, timeoutNanos);
         if (!spinPays && System.nanoTime() - start <= spinNanos) {
             spinPays = true;
         }
         return value;
+    }
+
+    /** {@link Long#MAX_VALUE} is no deadline: the limiter was built without a call timeout. */
+    private static <T> T get(CompletableFuture<T> reply, long timeoutNanos)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        return timeoutNanos == Long.MAX_VALUE ? reply.get() : reply.get(timeoutNanos, TimeUnit.NANOSECONDS);
     }
 
     /** Whether spinning is on for this limiter now; for tests. */

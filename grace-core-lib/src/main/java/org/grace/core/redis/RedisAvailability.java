@@ -32,6 +32,13 @@ public final class RedisAvailability {
     /** How long after a switch back a closed connection is stale news rather than a new outage. */
     public static final Duration SETTLE_TIME = Duration.ofSeconds(5);
 
+    /**
+     * Missed call deadlines in a row, with no timely answer between, that make an outage: one miss is as often a busy
+     * CPU, a GC pause or a JVM still compiling as a Redis in trouble, and is answered by the fallback for that call
+     * only; three in a row mean callers keep waiting for nothing.
+     */
+    public static final int TIMEOUTS_FOR_OUTAGE = 3;
+
     private static final System.Logger LOG = System.getLogger(RedisAvailability.class.getName());
 
     private final String feature;
@@ -42,6 +49,7 @@ public final class RedisAvailability {
     /** Clock millis of the last switch back to Redis; {@link Long#MIN_VALUE} before the first. */
     private volatile long backAt = Long.MIN_VALUE;
     private final List<Consumer<Boolean>> listeners = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger missedInARow = new java.util.concurrent.atomic.AtomicInteger();
 
     public RedisAvailability(String feature, Clock clock, Duration probeInterval) {
         this.feature = Objects.requireNonNull(feature, "feature");
@@ -76,6 +84,7 @@ public final class RedisAvailability {
 
     /** A Redis call succeeded. */
     public void recordSuccess() {
+        recordAnswer();
         if (available.compareAndSet(false, true)) {
             backAt = clock.millis();
             LOG.log(Level.INFO, "grace {0}: Redis reachable again, back on Redis", feature);
@@ -105,13 +114,20 @@ public final class RedisAvailability {
         return true;
     }
 
+    /** Redis answered a call within its deadline: ends a run of missed deadlines, without a transition. */
+    public void recordAnswer() {
+        if (missedInARow.get() != 0) {
+            missedInARow.set(0);
+        }
+    }
+
     /**
-     * A call got no answer within the caller's deadline of {@code callTimeout}: a failure like any other, so the
-     * feature's callers go to its fallback at once until a probe answers in time, rather than each waiting out its
-     * deadline. (A Redis that answers, but slower than the deadline, is treated as down.)
+     * A call got no answer within the caller's deadline of {@code callTimeout}. The {@link #TIMEOUTS_FOR_OUTAGE}th
+     * miss in a row is a failure like any other: the feature's callers then go to its fallback at once until a probe
+     * answers, rather than each waiting out its deadline. Fewer are not taken for an outage.
      */
     public void recordTimeout(Duration callTimeout) {
-        if (available.get()) {
+        if (missedInARow.incrementAndGet() >= TIMEOUTS_FOR_OUTAGE && available.get()) {
             recordFailure(new NoTimelyAnswer(callTimeout));
         }
     }

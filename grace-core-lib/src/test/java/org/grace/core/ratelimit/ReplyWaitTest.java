@@ -65,10 +65,12 @@ class ReplyWaitTest {
 
     @Test
     void aReplySlowerThanTheSpinStopsSpinningUntilOneComesWithinIt() throws Exception {
-        ReplyWait wait = new ReplyWait(TimeUnit.MILLISECONDS.toNanos(50), spinners, 1);
+        // A spin of 250 ms: wide enough that a 10 ms reply lands within it even when a loaded machine wakes the
+        // replying thread late (seen: later than 50 ms at a load average of 40 on two cores).
+        ReplyWait wait = new ReplyWait(TimeUnit.MILLISECONDS.toNanos(250), spinners, 1);
         AtomicInteger seen = new AtomicInteger(-1);
-        assertThat(wait.await(replyAfter(300, seen), true, NO_DEADLINE)).isEqualTo("reply");
-        assertThat(seen.get()).as("gave up spinning after 50 ms, parked for the rest").isZero();
+        assertThat(wait.await(replyAfter(1000, seen), true, NO_DEADLINE)).isEqualTo("reply");
+        assertThat(seen.get()).as("gave up spinning after 250 ms, parked for the rest").isZero();
         assertThat(wait.spinPays()).isFalse();
 
         // Parked now; a reply within the spin time turns spinning back on for the next caller.
