@@ -18,14 +18,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * What a real instance answers where Payara Micro's HTTP listener, not a resource, would decide: bodies and headers
- * beyond the listener's old limits, methods and media types no resource takes, and compression (the listener's,
- * configured by payara-config). Every error is Grace's JSON; large answers are compressed and small ones are not.
+ * What a real instance answers where Payara Micro's HTTP listener, not a resource, would decide: bodies beyond the
+ * listener's old limit, methods and media types no resource takes, and compression (the listener's, configured by
+ * payara-config). Every error is Grace's JSON; large answers are compressed and small ones are not.
  */
 @WithGrace
 class HttpListenerAnswersIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** HTTP/1.1, as nginx speaks to the instances (Java's client would otherwise upgrade to HTTP/2 cleartext). */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private static GraceProcess grace;
 
     @BeforeAll
@@ -41,14 +43,6 @@ class HttpListenerAnswersIT {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"email\": \"" + "a".repeat(2 * 1024 * 1024) + "\"}")));
         assertIsGraceError(response, 413);
         assertThat(GraceProcess.json(response).path("message").asText()).contains("larger than");
-    }
-
-    @Test
-    void anAccessTokenOfSixtyFourKilobytesGetsTheJson401() throws Exception {
-        HttpResponse<String> response = send(request("/api/auth/me")
-                .header("Authorization", "Bearer " + "x".repeat(64 * 1024)).GET());
-        assertIsGraceError(response, 401);
-        assertThat(GraceProcess.json(response).path("message").asText()).isEqualTo("malformed token");
     }
 
     @Test
