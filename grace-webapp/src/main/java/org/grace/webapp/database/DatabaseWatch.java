@@ -123,14 +123,18 @@ final class DatabaseWatch implements AutoCloseable {
             inFlight = null;
         }
         if (result.up() != up) {
-            up = result.up();
-            LOG.log(up ? Level.INFO : Level.WARNING, () -> up ? "grace: database answers again"
-                    : "grace: database not answering (" + last.error() + "); requests needing it get 503");
+            if (!result.up()) {
+                up = false; // close the gate first: no request should start waiting on a dead pool
+            }
             try {
-                onChange.accept(up);
+                onChange.accept(result.up());
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "grace: database state change not applied", e);
             }
+            up = result.up(); // open the gate only once the listener has a fresh pool in place
+            String line = up ? "grace: database answers again"
+                    : "grace: database not answering (" + result.error() + "); requests needing it get 503";
+            LOG.log(up ? Level.INFO : Level.WARNING, line);
         }
         return result;
     }
