@@ -21,6 +21,10 @@ import org.grace.webapp.settings.GraceSettings;
  * {@code GET /api/health}, the load balancer's probe, in the scaling guide's shape. The database decides: 200 when it
  * answers, 503 when it does not. Redis never makes the instance unhealthy (every Redis feature has a fallback); it
  * is reported as {@code healthy}, {@code degraded} (slow) or {@code unavailable}.
+ *
+ * <p>The database answer is the instance's shared check ({@link Database#ping()}): any number of concurrent probes
+ * wait for the one check in flight or reuse one younger than a second, so load on the probe itself can never make
+ * a healthy database look unhealthy.
  */
 @Path("/health")
 @ApplicationScoped
@@ -33,21 +37,24 @@ public class HealthResource {
     GraceSettings settings;
     @Inject
     InstanceId instanceId;
+    @Inject
+    ShutdownSignal shutdown;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response health() {
-        OptionalDouble db = database.ping(settings.healthDbTimeout());
+        OptionalDouble db = database.ping();
         OptionalDouble redisLatency = redis.ping(RedisConnection.pingTimeout());
-        boolean healthy = db.isPresent();
+        boolean stopping = shutdown.stopping();
+        boolean healthy = db.isPresent() && !stopping;
         String redisStatus = redisLatency.isEmpty() ? "unavailable"
                 : redisLatency.getAsDouble() > settings.healthRedisDegraded().toMillis() ? "degraded" : "healthy";
 
         Map<String, Object> checks = new LinkedHashMap<>();
-        checks.put("database", healthy ? "healthy" : "unhealthy");
+        checks.put("database", db.isPresent() ? "healthy" : "unhealthy");
         checks.put("redis", redisStatus);
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", healthy ? "healthy" : "unhealthy");
+        body.put("status", stopping ? "draining" : healthy ? "healthy" : "unhealthy");
         body.put("timestamp", Instant.now().toString());
         body.put("checks", checks);
         body.put("databaseLatencyMs", db.isPresent() ? round(db.getAsDouble()) : null);

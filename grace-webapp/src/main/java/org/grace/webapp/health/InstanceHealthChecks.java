@@ -9,11 +9,11 @@ import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 import org.grace.webapp.database.Database;
 import org.grace.webapp.database.SchemaMigrations;
-import org.grace.webapp.settings.GraceSettings;
 
 /**
  * MicroProfile Health for orchestrators: {@code /health/live} says the process can serve (restart it if not);
- * {@code /health/ready} says it should get traffic: the database answers and the schema is migrated.
+ * {@code /health/ready} says it should get traffic: the database answers, the schema is migrated, and the instance
+ * is not stopping (it goes 503 the moment SIGTERM arrives, see {@link ShutdownSignal}).
  */
 @ApplicationScoped
 public class InstanceHealthChecks {
@@ -22,7 +22,7 @@ public class InstanceHealthChecks {
     @Inject
     SchemaMigrations migrations;
     @Inject
-    GraceSettings settings;
+    ShutdownSignal shutdown;
 
     @Produces
     @Liveness
@@ -41,10 +41,11 @@ public class InstanceHealthChecks {
     @Readiness
     HealthCheck databaseReady() {
         return () -> {
-            boolean reachable = database.ping(settings.healthDbTimeout()).isPresent();
+            boolean reachable = database.ping().isPresent();
             var builder = HealthCheckResponse.named("database")
-                    .status(reachable && migrations.isMigrated())
+                    .status(reachable && migrations.isMigrated() && !shutdown.stopping())
                     .withData("reachable", reachable)
+                    .withData("stopping", shutdown.stopping())
                     .withData("schemaMigrated", migrations.isMigrated());
             if (migrations.lastError() != null) {
                 builder.withData("migrationError", migrations.lastError());

@@ -2,6 +2,8 @@ package org.grace.webapp.metrics;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.metrics.Histogram;
 import org.eclipse.microprofile.metrics.Metadata;
@@ -16,7 +18,11 @@ import org.eclipse.microprofile.metrics.Tag;
  * {@code mp_scope="application"}. Latencies are histograms of microseconds (a Redis round trip is well under a
  * millisecond) with no MP unit, because Payara's exporter mixes units on timers (quantiles in nanoseconds, sums in
  * seconds); the unit is in the name instead.
- * docs/webapp.md lists the exported lines.
+ *
+ * <p>For a fleet, request, Redis and database latencies are also Prometheus histograms in seconds with fixed buckets
+ * ({@link LatencyHistogram}), served with process and pool gauges by {@link PrometheusEndpoint} at
+ * {@code /prometheus}: Payara renders MicroProfile histograms as summaries, whose quantiles cannot be combined
+ * across instances. docs/webapp.md lists the exported lines, docs/operations.md the alerts on them.
  */
 @ApplicationScoped
 public class GraceMetrics {
@@ -33,6 +39,18 @@ public class GraceMetrics {
     public static final String DB_POOL = "grace_db_pool_connections";
     public static final String JOBS_QUEUE_DEPTH = "grace_jobs_queue_depth";
 
+    private final LatencyHistogram httpSeconds = new LatencyHistogram("grace_http_request_duration_seconds",
+            "Time from request to response, by route template and status class", "route", "status_class");
+    private final LatencyHistogram redisSeconds = new LatencyHistogram("grace_redis_call_duration_seconds",
+            "Round trip of the web application's Redis calls");
+    private final LatencyHistogram databaseSeconds = new LatencyHistogram("grace_db_call_duration_seconds",
+            "Time a caller held a pooled database connection, from asking for it to closing it");
+    private final Map<String, FleetGauge> fleetGauges = new ConcurrentSkipListMap<>();
+
+    /** A value read at scrape time for {@code /prometheus}. */
+    record FleetGauge(String help, String type, Supplier<? extends Number> value) {
+    }
+
     @Inject
     MetricRegistry registry;
 
@@ -43,6 +61,7 @@ public class GraceMetrics {
         registry.counter(HTTP_REQUESTS, new Tag("endpoint", endpoint), new Tag("method", method),
                 new Tag("status", Integer.toString(status))).inc();
         httpDuration().update(nanos / 1_000);
+        httpSeconds.observe(nanos, endpoint, (status / 100) + "xx");
         if (status >= 500) {
             registry.counter(HTTP_SERVER_ERRORS).inc();
         }
@@ -51,6 +70,43 @@ public class GraceMetrics {
     /** One Redis round trip made by the web application (token denial checks, rate limits, cache reads). */
     public void redisCall(long nanos) {
         redisLatency().update(Math.max(0, nanos) / 1_000);
+        redisSeconds.observe(nanos);
+    }
+
+    /** One use of a pooled database connection, from asking for it to giving it back. */
+    public void databaseCall(long nanos) {
+        databaseSeconds.observe(nanos);
+    }
+
+    /**
+     * A gauge (or, with {@code type} "counter", a monotonic total) for {@code /prometheus}, read at scrape time,
+     * registered once by the adapter that knows it.
+     */
+    public void fleetGauge(String name, String help, String type, Supplier<? extends Number> value) {
+        fleetGauges.put(name, new FleetGauge(help, type, value));
+    }
+
+    /** Everything {@code /prometheus} serves, in Prometheus text format. */
+    public String prometheusText() {
+        StringBuilder out = new StringBuilder(16 * 1024);
+        httpSeconds.writeTo(out);
+        redisSeconds.writeTo(out);
+        databaseSeconds.writeTo(out);
+        fleetGauges.forEach((name, gauge) -> {
+            Number value;
+            try {
+                value = gauge.value().get();
+            } catch (RuntimeException e) {
+                return; // a gauge that cannot be read now is left out of this scrape, not reported as zero
+            }
+            if (value == null) {
+                return;
+            }
+            out.append("# HELP ").append(name).append(' ').append(gauge.help()).append('\n');
+            out.append("# TYPE ").append(name).append(' ').append(gauge.type()).append('\n');
+            out.append(name).append(' ').append(LatencyHistogram.format(value.doubleValue())).append('\n');
+        });
+        return out.toString();
     }
 
     /** A guarded Redis call answered from its fallback ({@code what}: the guarded operation). */

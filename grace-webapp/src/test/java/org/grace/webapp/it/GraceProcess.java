@@ -47,7 +47,8 @@ public final class GraceProcess implements AutoCloseable {
                 .start();
         GraceProcess process = new GraceProcess(instance, log);
         try {
-            process.awaitDeployed(Duration.ofSeconds(120));
+            // Generous: on two cores shared by several builds a boot took over two minutes.
+            process.awaitDeployed(Duration.ofSeconds(Long.getLong("grace.it.bootSeconds", 300)));
         } catch (RuntimeException e) {
             // A failed start must not leave a Payara Micro behind for the rest of the run (or the machine).
             instance.close();

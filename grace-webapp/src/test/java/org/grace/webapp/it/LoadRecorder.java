@@ -1,0 +1,113 @@
+package org.grace.webapp.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntFunction;
+
+/**
+ * Client threads that send requests in a loop until stopped and record every outcome with its start and end time
+ * (nanoTime), status, and whether an error came as the platform's JSON. What cluster tests measure "errors seen by
+ * clients" with: a failure is any status outside 2xx or an I/O failure.
+ */
+final class LoadRecorder implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One request: {@code status} -1 when it failed without an answer ({@code failure} says why). */
+    record Outcome(String kind, long startNanos, long endNanos, int status, boolean jsonError, String retryAfter,
+                   String failure) {
+        boolean ok() {
+            return status >= 200 && status < 300;
+        }
+    }
+
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+            .version(HttpClient.Version.HTTP_1_1).build();
+    private final List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final List<Thread> threads = new ArrayList<>();
+
+    /** Starts {@code threads} loops of {@code kind}; request {@code i} of a thread is {@code request.apply(i)}. */
+    LoadRecorder loop(String kind, int threadCount, long pauseMillis, IntFunction<HttpRequest> request) {
+        for (int t = 0; t < threadCount; t++) {
+            Thread thread = new Thread(() -> {
+                int i = 0;
+                while (running.get()) {
+                    outcomes.add(send(kind, request.apply(i++)));
+                    if (pauseMillis > 0) {
+                        GraceProcess.sleep(pauseMillis);
+                    }
+                }
+            }, "load-" + kind + "-" + t);
+            thread.setDaemon(true);
+            thread.start();
+            threads.add(thread);
+        }
+        return this;
+    }
+
+    Outcome send(String kind, HttpRequest request) {
+        long start = System.nanoTime();
+        try {
+            HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
+            boolean jsonError = false;
+            if (r.statusCode() >= 400) {
+                try {
+                    JsonNode body = JSON.readTree(r.body());
+                    jsonError = body.path("status").asInt() == r.statusCode() && body.has("requestId")
+                            && body.has("message");
+                } catch (IOException notJson) {
+                    jsonError = false;
+                }
+            }
+            return new Outcome(kind, start, System.nanoTime(), r.statusCode(), jsonError,
+                    r.headers().firstValue("Retry-After").orElse(null), r.statusCode() >= 400 ? r.body() : null);
+        } catch (IOException e) {
+            return new Outcome(kind, start, System.nanoTime(), -1, false, null, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Outcome(kind, start, System.nanoTime(), -1, false, null, "interrupted");
+        }
+    }
+
+    /** Stops the loops and waits for their last requests. */
+    List<Outcome> stop() {
+        running.set(false);
+        for (Thread t : threads) {
+            try {
+                t.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (outcomes) {
+            return new ArrayList<>(outcomes);
+        }
+    }
+
+    static List<Outcome> of(List<Outcome> all, String kind) {
+        return all.stream().filter(o -> o.kind().equals(kind)).toList();
+    }
+
+    /** Status (or -1) to count, in order. */
+    static Map<Integer, Long> statuses(List<Outcome> outcomes) {
+        Map<Integer, Long> counts = new TreeMap<>();
+        outcomes.forEach(o -> counts.merge(o.status(), 1L, Long::sum));
+        return counts;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}
