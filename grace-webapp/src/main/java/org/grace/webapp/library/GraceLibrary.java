@@ -2,6 +2,7 @@ package org.grace.webapp.library;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import java.io.FileDescriptor;
@@ -19,6 +20,7 @@ import org.grace.core.cache.CacheListener;
 import org.grace.core.cache.GraceCache;
 import org.grace.core.events.EventBus;
 import org.grace.core.jobs.Jobs;
+import org.grace.core.jobs.JobsBuilder;
 import org.grace.core.jobs.JobsSchema;
 import org.grace.core.jobs.Schedule;
 import org.grace.core.redis.RedisAvailability;
@@ -60,6 +62,8 @@ public class GraceLibrary {
     RefreshTokens refreshTokens;
     @Inject
     RevokedTokens revokedTokens;
+    @Inject
+    Instance<JobTypes> featureJobTypes;
 
     private boolean built;
     private RedisAvailability availability;
@@ -95,7 +99,7 @@ public class GraceLibrary {
     public synchronized Jobs jobs() {
         if (jobs == null) {
             JobsSchema.migrate(dataSource);
-            jobs = Jobs.builder(dataSource)
+            JobsBuilder builder = Jobs.builder(dataSource)
                     .instanceId(instanceId)
                     .handler(PURGE_EXPIRED_TOKENS, Map.class, (payload, ctx) -> {
                         int refresh = refreshTokens.purgeExpired();
@@ -104,8 +108,11 @@ public class GraceLibrary {
                                 + " denied tokens");
                     })
                     .recurring(PURGE_EXPIRED_TOKENS, Schedule.every(Duration.ofHours(1)), PURGE_EXPIRED_TOKENS,
-                            Map.of())
-                    .build();
+                            Map.of());
+            for (JobTypes feature : featureJobTypes) {
+                feature.registerOn(builder);
+            }
+            jobs = builder.build();
             if (settings.jobsWorker()) {
                 jobs.start();
             }
