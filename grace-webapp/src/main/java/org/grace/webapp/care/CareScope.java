@@ -79,6 +79,22 @@ public record CareScope(long userId, long organizationId, String role) {
                 + "WHERE fs.user_id = ?))";
     }
 
+    /**
+     * Condition on a staff-side row with {@code organization_id} and {@code facility_id} (devices): the facilities
+     * the caller works in, all for organisation admins, none for family users. Same parameters as the others.
+     */
+    public String facilityRows(String alias, String facilityColumn) {
+        String org = alias + ".organization_id = ?";
+        if (isOrganizationAdmin()) {
+            return "(" + org + ")";
+        }
+        if (isFamily()) {
+            return "(" + org + " AND ? IS NULL)";
+        }
+        return "(" + org + " AND " + alias + "." + facilityColumn + " IN (SELECT fs.facility_id FROM facility_staff fs "
+                + "WHERE fs.user_id = ?))";
+    }
+
     /** Condition on a facility row ({@code id}, {@code organization_id}) under {@code alias}. */
     public String facilityRows(String alias) {
         String org = alias + ".organization_id = ?";

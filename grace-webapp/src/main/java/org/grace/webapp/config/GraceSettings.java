@@ -38,6 +38,10 @@ public class GraceSettings {
     public static final int DEFAULT_RATELIMIT_LOGIN_PER_MINUTE = 5;
     /** The issue: API calls per user. A busy staff screen makes a few calls a second at most. */
     public static final int DEFAULT_RATELIMIT_API_PER_MINUTE = 100;
+    /** Transcripts per companion device: one conversation a minute is already a talkative resident. */
+    public static final int DEFAULT_RATELIMIT_INGEST_DEVICE_PER_MINUTE = 60;
+    /** Transcripts per resident from all sources: a stuck device or script must not flood one resident's alerts. */
+    public static final int DEFAULT_RATELIMIT_INGEST_RESIDENT_PER_MINUTE = 30;
     /** The issue: request bodies over 1 MB are refused with 413. */
     public static final int DEFAULT_HTTP_MAX_BODY_BYTES = 1024 * 1024;
     /** The issue: responses over 1 KB are compressed; smaller ones gain less than gzip's header and CPU cost. */
@@ -189,6 +193,16 @@ public class GraceSettings {
                 DEFAULT_RATELIMIT_API_PER_MINUTE);
     }
 
+    public int rateLimitIngestDevicePerMinute() {
+        return positive("grace.ratelimit.ingest-device-per-minute", "GRACE_RATELIMIT_INGEST_DEVICE_PER_MINUTE",
+                DEFAULT_RATELIMIT_INGEST_DEVICE_PER_MINUTE);
+    }
+
+    public int rateLimitIngestResidentPerMinute() {
+        return positive("grace.ratelimit.ingest-resident-per-minute", "GRACE_RATELIMIT_INGEST_RESIDENT_PER_MINUTE",
+                DEFAULT_RATELIMIT_INGEST_RESIDENT_PER_MINUTE);
+    }
+
     /**
      * Addresses ({@code 10.0.0.5}) or ranges ({@code 10.0.0.0/8}) of the load balancers whose
      * {@code X-Forwarded-For} is believed; empty: the header is ignored and the peer address is the client.
@@ -247,6 +261,8 @@ public class GraceSettings {
         authPbkdf2Iterations();
         rateLimitLoginPerMinute();
         rateLimitApiPerMinute();
+        rateLimitIngestDevicePerMinute();
+        rateLimitIngestResidentPerMinute();
         trustedProxies();
         httpMaxBodyBytes();
         httpGzipMinBytes();

@@ -29,6 +29,8 @@ public class RateLimits {
     public static final String LOGIN_IP = "login-ip";
     public static final String LOGIN_ACCOUNT = "login-account";
     public static final String API_USER = "api-user";
+    public static final String INGEST_DEVICE = "ingest-device";
+    public static final String INGEST_RESIDENT = "ingest-resident";
 
     @Inject
     GraceSettings settings;
@@ -44,6 +46,8 @@ public class RateLimits {
     private Pair loginIp;
     private Pair loginAccount;
     private Pair apiUser;
+    private Pair ingestDevice;
+    private Pair ingestResident;
 
     /** A shared limiter and its in-memory twin with this instance's share, for when Redis is slow. */
     private record Pair(RateLimiter shared, RateLimiter local) {
@@ -59,6 +63,16 @@ public class RateLimits {
 
     public RateLimitDecision apiCall(String userId) {
         return acquire(built().apiUser, userId);
+    }
+
+    /** Transcripts posted by one companion device. */
+    public RateLimitDecision ingestFromDevice(long deviceId) {
+        return acquire(built().ingestDevice, Long.toString(deviceId));
+    }
+
+    /** Transcripts posted for one resident, by devices and staff together. */
+    public RateLimitDecision ingestForResident(long residentId) {
+        return acquire(built().ingestResident, Long.toString(residentId));
     }
 
     private RateLimitDecision acquire(Pair pair, String key) {
@@ -99,6 +113,10 @@ public class RateLimits {
             loginAccount = pair(shared, local, LOGIN_ACCOUNT, settings.rateLimitLoginPerMinute(), instances,
                     client.isPresent());
             apiUser = pair(shared, local, API_USER, settings.rateLimitApiPerMinute(), instances, client.isPresent());
+            ingestDevice = pair(shared, local, INGEST_DEVICE, settings.rateLimitIngestDevicePerMinute(), instances,
+                    client.isPresent());
+            ingestResident = pair(shared, local, INGEST_RESIDENT, settings.rateLimitIngestResidentPerMinute(),
+                    instances, client.isPresent());
         }
         return this;
     }
