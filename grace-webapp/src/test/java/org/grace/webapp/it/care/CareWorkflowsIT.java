@@ -30,8 +30,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The care workflows on three Payara Micro processes sharing one PostgreSQL and one Redis ({@link CareWorld}):
  * who may do what (every endpoint, every role, another organisation), bad input, and the first acknowledgement
- * winning across instances. {@link TranscriptVolumeIT}-style volume runs in {@code transcriptsRoundRobin...} below,
- * on the same instances, to keep the boots to three.
+ * winning across instances, unread counts and the dashboard, and a thousand transcripts posted round-robin (the
+ * last test, on the same instances, to keep the boots to three).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CareWorkflowsIT {
@@ -312,6 +312,214 @@ class CareWorkflowsIT {
                 + "WHERE facility_id = ? AND status <> 'resolved'", world.willow));
         assertThat(dashboard.path("acknowledgedLast7Days").asLong()).isGreaterThanOrEqualTo(5);
         assertThat(dashboard.path("averageResponseSeconds7d").isNumber()).isTrue();
+    }
+
+    /** The known mix: what companion devices hear in a day, alarming and ordinary. */
+    static final List<String> TRANSCRIPTS = List.of(
+            "resident: I fell over in the bathroom and now I'm lying on the floor and my hip hurts",
+            "resident: I can't breathe, my chest hurts so much",
+            "resident: She is choking on her food and turning blue",
+            "resident: Someone hit me last night and took my money from my purse",
+            "resident: I'm so scared, I keep crying and I want my mum",
+            "resident: Where am I? I don't know this place and I don't recognise you",
+            "resident: I didn't take my tablets this morning, the nurse forgot my dose",
+            "resident: He keeps hitting the other residents and shouting",
+            "resident: I tripped and fell and hit my head, there is blood everywhere",
+            "resident: We had a lovely cup of tea and talked about the garden",
+            "resident: I did not fall, I just sat down on the chair",
+            "resident: If I fell, would somebody come and help me?",
+            "resident: The weather is lovely today and the birds are singing",
+            "resident: My granddaughter visited and we looked at old photos",
+            "companion: Did you fall today? resident: No, I'm fine, thank you");
+
+    @Test
+    @Order(6)
+    void aThousandTranscriptsRoundRobinOnThreeInstancesGiveEachExpectedIncidentOnceWithOneNotificationPerRecipient()
+            throws Exception {
+        org.grace.webapp.incidents.detection.IncidentDetector detector =
+                org.grace.webapp.incidents.detection.IncidentDetector.withBundledRules();
+        Map<String, String> expectedSeverity = new LinkedHashMap<>();
+        for (String t : TRANSCRIPTS) {
+            var result = detector.detect(t);
+            expectedSeverity.put(t, result.incidentDetected() ? result.severity().wireName() : null);
+        }
+        assertThat(expectedSeverity.values().stream().filter(java.util.Objects::nonNull).count())
+                .as("the mix has positives").isGreaterThanOrEqualTo(8);
+        assertThat(expectedSeverity.values()).as("and negatives").containsNull();
+        assertThat(expectedSeverity.values()).contains("medium", "high", "critical");
+        Map<String, List<Long>> recipients = Map.of(
+                "low", List.of(),
+                "medium", sorted(world.userId("director"), world.userId("manager")),
+                "high", sorted(world.userId("director"), world.userId("manager"), world.userId("admin"),
+                        world.userId("admin2")),
+                "critical", sorted(world.userId("director"), world.userId("manager"), world.userId("admin"),
+                        world.userId("admin2"), world.userId("staff")));
+
+        int total = 1000;
+        long[] interactionIds = new long[total];
+        long[] latencyNanos = new long[total];
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        long start = System.nanoTime();
+        try {
+            List<Future<?>> posts = new ArrayList<>();
+            for (int i = 0; i < total; i++) {
+                int n = i;
+                posts.add(pool.submit(() -> {
+                    long resident = world.willowResidents.get(n % CareWorld.WILLOW_RESIDENTS);
+                    String text = TRANSCRIPTS.get(n % TRANSCRIPTS.size());
+                    String body = n % 2 == 0 || !text.startsWith("resident: ") || text.indexOf(':', 10) > 0
+                            ? json("text", text)
+                            : json("turns", List.of(Map.of("speaker", "resident", "text", text.substring(10))));
+                    CareClient device = new CareClient("device", world.deviceCredentials.get(resident));
+                    long t0 = System.nanoTime();
+                    HttpResponse<String> r = device.post(world.instance(n), "/api/residents/" + resident
+                            + "/interactions", body);
+                    latencyNanos[n] = System.nanoTime() - t0;
+                    interactionIds[n] = expect(r, 202).path("interactionId").asLong();
+                    return null;
+                }));
+            }
+            for (Future<?> f : posts) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        double postSeconds = (System.nanoTime() - start) / 1e9;
+        Long[] ids = Arrays.stream(interactionIds).boxed().toArray(Long[]::new);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(300);
+        long pending;
+        while ((pending = countWithIds("SELECT count(*) FROM interactions WHERE id = ANY (?) AND detected_at IS NULL",
+                ids)) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+        }
+        double allDetectedSeconds = (System.nanoTime() - start) / 1e9;
+        assertThat(pending).as("interactions still unscreened").isZero();
+
+        Map<Long, String> severityByInteraction = new LinkedHashMap<>();
+        Map<Long, Long> incidentByInteraction = new LinkedHashMap<>();
+        Map<Long, Long> incidentsPerInteraction = new LinkedHashMap<>();
+        Map<Long, List<Long>> recipientsByIncident = new LinkedHashMap<>();
+        Map<Long, Long> notificationsByIncident = new LinkedHashMap<>();
+        Map<Long, Long> alertRowsByIncident = new LinkedHashMap<>();
+        try (Connection c = world.db().getConnection()) {
+            java.sql.Array idArray = c.createArrayOf("bigint", ids);
+            try (PreparedStatement ps = c.prepareStatement("SELECT interaction_id, min(id), min(severity), count(*) "
+                    + "FROM incidents WHERE interaction_id = ANY (?) GROUP BY interaction_id")) {
+                ps.setArray(1, idArray);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        incidentByInteraction.put(rs.getLong(1), rs.getLong(2));
+                        severityByInteraction.put(rs.getLong(1), rs.getString(3));
+                        incidentsPerInteraction.put(rs.getLong(1), rs.getLong(4));
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT n.incident_id, array_agg(DISTINCT n.user_id "
+                    + "ORDER BY n.user_id), count(*) FROM notifications n JOIN incidents i ON i.id = n.incident_id "
+                    + "WHERE i.interaction_id = ANY (?) GROUP BY n.incident_id")) {
+                ps.setArray(1, idArray);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        recipientsByIncident.put(rs.getLong(1), Arrays.asList((Long[]) rs.getArray(2).getArray()));
+                        notificationsByIncident.put(rs.getLong(1), rs.getLong(3));
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT a.incident_id, count(*) FROM alert_log a JOIN "
+                    + "incidents i ON i.id = a.incident_id WHERE i.interaction_id = ANY (?) AND a.kind = 'alert_sent' "
+                    + "GROUP BY a.incident_id")) {
+                ps.setArray(1, idArray);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        alertRowsByIncident.put(rs.getLong(1), rs.getLong(2));
+                    }
+                }
+            }
+        }
+        int expectedIncidents = 0;
+        int expectedNotifications = 0;
+        List<String> wrong = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            String text = TRANSCRIPTS.get(i % TRANSCRIPTS.size());
+            String want = expectedSeverity.get(text);
+            long interaction = interactionIds[i];
+            if (want == null) {
+                if (incidentByInteraction.containsKey(interaction)) {
+                    wrong.add("negative " + interaction + " has an incident: " + text);
+                }
+                continue;
+            }
+            expectedIncidents++;
+            Long incident = incidentByInteraction.get(interaction);
+            if (incident == null || incidentsPerInteraction.get(interaction) != 1) {
+                wrong.add("positive " + interaction + " has " + incidentsPerInteraction.get(interaction)
+                        + " incidents: " + text);
+                continue;
+            }
+            if (!want.equals(severityByInteraction.get(interaction))) {
+                wrong.add("incident " + incident + " severity " + severityByInteraction.get(interaction) + " not "
+                        + want);
+            }
+            List<Long> wantRecipients = recipients.get(want);
+            expectedNotifications += wantRecipients.size();
+            List<Long> got = recipientsByIncident.getOrDefault(incident, List.of());
+            long rows = notificationsByIncident.getOrDefault(incident, 0L);
+            if (!got.equals(wantRecipients) || rows != wantRecipients.size()) {
+                wrong.add("incident " + incident + " (" + want + ") notified " + got + " in " + rows + " rows, want "
+                        + wantRecipients);
+            }
+            long alertRows = alertRowsByIncident.getOrDefault(incident, 0L);
+            if (alertRows != (wantRecipients.isEmpty() ? 0 : 1)) {
+                wrong.add("incident " + incident + " has " + alertRows + " alert_sent rows");
+            }
+        }
+        long failedJobs = count("SELECT count(*) FROM grace_jobs WHERE type = 'detect-incidents' AND status = 'failed'");
+        long[] sorted = latencyNanos.clone();
+        Arrays.sort(sorted);
+        String lag = notificationLag(ids);
+        System.out.printf("CareWorkflowsIT volume: %d transcripts posted over 3 instances in %.1f s (%.0f/s), "
+                        + "POST latency p50 %.1f ms p95 %.1f ms p99 %.1f ms; all screened after %.1f s; "
+                        + "%d incidents expected, %d found; %d notifications expected, %d found; %s; "
+                        + "failed detection jobs %d; mismatches %d%n",
+                total, postSeconds, total / postSeconds, sorted[total / 2] / 1e6, sorted[total * 95 / 100] / 1e6,
+                sorted[total * 99 / 100] / 1e6, allDetectedSeconds, expectedIncidents, incidentByInteraction.size(),
+                expectedNotifications, notificationsByIncident.values().stream().mapToLong(Long::longValue).sum(),
+                lag, failedJobs, wrong.size());
+        assertThat(wrong).as("first mismatches").isEmpty();
+        assertThat(incidentByInteraction).hasSize(expectedIncidents);
+        assertThat(failedJobs).isZero();
+    }
+
+    /** p50/p95/max of interaction stored -> its notification row written, from PostgreSQL's clock. */
+    static String notificationLag(Long[] ids) throws Exception {
+        try (Connection c = world.db().getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY ms), max(ms) FROM (SELECT "
+                        + "extract(epoch FROM min(n.created_at) - x.created_at) * 1000 AS ms FROM interactions x "
+                        + "JOIN incidents i ON i.interaction_id = x.id JOIN notifications n ON n.incident_id = i.id "
+                        + "WHERE x.id = ANY (?) GROUP BY x.id, x.created_at) lags")) {
+            ps.setArray(1, c.createArrayOf("bigint", ids));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                Double[] p = (Double[]) rs.getArray(1).getArray();
+                return String.format("stored -> notification row p50 %.0f ms p95 %.0f ms max %.0f ms (under load of the "
+                        + "run itself)", p[0], p[1], rs.getDouble(2));
+            }
+        }
+    }
+
+    static long countWithIds(String sql, Long[] ids) throws Exception {
+        try (Connection c = world.db().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setArray(1, c.createArrayOf("bigint", ids));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    static List<Long> sorted(long... ids) {
+        return Arrays.stream(ids).sorted().boxed().toList();
     }
 
     /** The notification ids of a user, newest first. */
