@@ -522,6 +522,48 @@ class CareWorkflowsIT {
         return Arrays.stream(ids).sorted().boxed().toList();
     }
 
+    @Test
+    @Order(7)
+    void transcriptsForOneResidentAreLimitedAcrossInstancesAndARefusedOneStoresNothing() throws Exception {
+        long resident = world.birchResidents.get(1);
+        CareClient staff2 = world.user("staff2");
+        int attempts = 300;
+        long start = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+        try {
+            for (int i = 0; i < attempts; i++) {
+                GraceProcess where = world.instance(i);
+                answers.add(pool.submit(() -> staff2.post(where, "/api/residents/" + resident + "/interactions",
+                        json("text", "Sat in the lounge and listened to music."))));
+            }
+            int accepted = 0;
+            HttpResponse<String> refused = null;
+            for (Future<HttpResponse<String>> f : answers) {
+                HttpResponse<String> r = f.get();
+                if (r.statusCode() == 202) {
+                    accepted++;
+                } else {
+                    assertThat(r.statusCode()).as(r.body()).isEqualTo(429);
+                    refused = r;
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            // 200 a minute (the test's GRACE_RATELIMIT_INGEST_RESIDENT_PER_MINUTE), refilled while the calls ran.
+            long allowance = 200 + (long) Math.ceil(seconds * 200 / 60) + 1;
+            System.out.printf("CareWorkflowsIT resident limit: %d of %d accepted in %.1f s over 3 instances "
+                    + "(allowance %d)%n", accepted, attempts, seconds, allowance);
+            assertThat(refused).as("some were refused").isNotNull();
+            assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+            assertThat(refused.headers().firstValue("RateLimit-Policy").orElse("")).contains("ingest-resident");
+            assertThat(accepted).isBetween(150, (int) allowance);
+            assertThat(count("SELECT count(*) FROM interactions WHERE resident_id = ?", resident))
+                    .as("a refused transcript stored nothing").isEqualTo(accepted);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /** The notification ids of a user, newest first. */
     static List<Long> notificationsOf(String user) {
         JsonNode page = GraceProcess.json(world.user(user).get(world.instance(0), "/api/notifications"));
