@@ -6,7 +6,7 @@ import java.util.List;
 import org.grace.webapp.auth.Caller;
 import org.grace.webapp.auth.GraceJsonWebToken;
 import org.grace.webapp.auth.Roles;
-import org.grace.webapp.web.ApiException;
+import org.grace.webapp.http.ApiException;
 
 /**
  * What the caller may see of the care domain, as SQL. The rules of issue #12:

@@ -17,7 +17,7 @@ import org.grace.webapp.database.Transactions;
 import org.grace.webapp.facilities.Facilities;
 import org.grace.webapp.residents.Resident;
 import org.grace.webapp.residents.Residents;
-import org.grace.webapp.web.ApiException;
+import org.grace.webapp.http.ApiException;
 
 /**
  * Companion devices: created for a facility (and optionally one resident) by an organisation admin or a director of

@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.grace.core.jobs.JobContext;
-import org.grace.core.jobs.JobsBuilder;
+import org.grace.core.jobs.Jobs;
 import org.grace.webapp.care.Sql;
 import org.grace.webapp.database.Transactions;
 import org.grace.webapp.incidents.Finding;
@@ -38,7 +38,7 @@ public class DetectIncidentsJob implements JobTypes {
     IncidentAlerts alerts;
 
     @Override
-    public void registerOn(JobsBuilder jobs) {
+    public void registerOn(Jobs.Builder jobs) {
         jobs.handler(TYPE, Payload.class, this::run);
     }
 

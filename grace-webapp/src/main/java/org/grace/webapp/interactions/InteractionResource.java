@@ -33,8 +33,8 @@ import org.grace.webapp.devices.Devices;
 import org.grace.webapp.ratelimit.RateLimits;
 import org.grace.webapp.residents.Resident;
 import org.grace.webapp.residents.Residents;
-import org.grace.webapp.web.ApiException;
-import org.grace.webapp.web.ApiRequestFilter;
+import org.grace.webapp.http.ApiException;
+
 
 /**
  * {@code /api/residents/{id}/interactions}: transcripts in, from staff (signed in, any staff role, for a resident of
@@ -196,7 +196,7 @@ public class InteractionResource {
 
     private static void refuseIfDenied(RateLimitDecision decision) {
         if (!decision.allowed()) {
-            throw ApiRequestFilter.tooManyRequests(decision);
+            throw RateLimits.tooManyRequests(decision);
         }
     }
 }

@@ -19,7 +19,7 @@ import org.grace.webapp.care.Sql;
 import org.grace.webapp.database.Transactions;
 import org.grace.webapp.devices.DeviceIdentity;
 import org.grace.webapp.devices.Devices;
-import org.grace.webapp.web.ApiException;
+import org.grace.webapp.http.ApiException;
 
 /**
  * Storing interactions and reading them back. {@link #accept} writes the interaction and enqueues its detection job

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
-import org.grace.webapp.config.InvalidSettingException;
+import org.grace.webapp.settings.InvalidSettingException;
 import org.grace.webapp.incidents.Finding;
 import org.grace.webapp.incidents.detection.CategoryFinding;
 import org.grace.webapp.incidents.detection.DetectionResult;
