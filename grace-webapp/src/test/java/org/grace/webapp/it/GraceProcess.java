@@ -34,6 +34,11 @@ public final class GraceProcess implements AutoCloseable {
 
     /** Starts an instance with these environment variables and waits until {@code /api/health} answers. */
     public static GraceProcess start(String name, Map<String, String> env) {
+        return start(name, env, Duration.ofSeconds(120));
+    }
+
+    /** The same with a longer wait for the deployment: boots on a loaded shared machine have taken over two minutes. */
+    public static GraceProcess start(String name, Map<String, String> env, Duration bootTimeout) {
         Path root = ProjectLayout.scratch("payara-" + name + "-");
         Path log = root.resolveSibling(root.getFileName() + ".log");
         PayaraInstance instance = PayaraInstance.builder()
@@ -47,7 +52,7 @@ public final class GraceProcess implements AutoCloseable {
                 .start();
         GraceProcess process = new GraceProcess(instance, log);
         try {
-            process.awaitDeployed(Duration.ofSeconds(120));
+            process.awaitDeployed(bootTimeout);
         } catch (RuntimeException e) {
             // A failed start must not leave a Payara Micro behind for the rest of the run (or the machine).
             instance.close();
