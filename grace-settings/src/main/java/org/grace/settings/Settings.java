@@ -71,6 +71,11 @@ public class Settings {
     public static final Duration MIN_DB_CONNECTION_TIMEOUT = Duration.ofMillis(250);
     /** HikariCP quietly raises a shorter idle timeout to 10 s; refuse it rather than run with another value. */
     public static final Duration MIN_DB_IDLE_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * The library's longest call timeout (cache and rate limiter, {@code MAX_CALL_TIMEOUT}); written out rather than
+     * read from their interfaces, which the launcher could not load without Redisson (a test keeps them equal).
+     */
+    public static final Duration MAX_REDIS_CALL_TIMEOUT = Duration.ofMinutes(1);
     /** The message of a missing {@code GRACE_DB_URL} starts so (the launcher starts an embedded database instead). */
     public static final String DB_URL_NOT_SET = "GRACE_DB_URL is not set";
 
@@ -298,7 +303,12 @@ public class Settings {
 
     /** How long a request waits for one Redis call before its fallback answers. */
     public Duration redisCallTimeout() {
-        return duration("grace.redis.call-timeout", "GRACE_REDIS_CALL_TIMEOUT", DEFAULT_REDIS_CALL_TIMEOUT);
+        Duration value = duration("grace.redis.call-timeout", "GRACE_REDIS_CALL_TIMEOUT", DEFAULT_REDIS_CALL_TIMEOUT);
+        if (value.compareTo(MAX_REDIS_CALL_TIMEOUT) > 0) {
+            throw new InvalidSettingException("GRACE_REDIS_CALL_TIMEOUT must be at most " + MAX_REDIS_CALL_TIMEOUT
+                    + " (the library's longest call timeout), got " + value);
+        }
+        return value;
     }
 
     /** Whether this instance runs the job workers (every instance can enqueue). */

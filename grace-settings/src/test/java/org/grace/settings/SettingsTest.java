@@ -158,6 +158,14 @@ class SettingsTest {
     }
 
     @Test
+    void aRedisCallTimeoutBeyondTheLibrarysLongestIsRefused() {
+        assertThatThrownBy(() -> with("grace.redis.call-timeout", "2m").redisCallTimeout())
+                .hasMessage("GRACE_REDIS_CALL_TIMEOUT must be at most PT1M (the library's longest call timeout), "
+                        + "got PT2M");
+        assertThat(with("grace.redis.call-timeout", "1m").redisCallTimeout()).isEqualTo(Duration.ofMinutes(1));
+    }
+
+    @Test
     void poolTimeoutsBelowWhatThePoolAcceptsAreRefusedRatherThanChangedQuietly() {
         assertThatThrownBy(() -> with("grace.db.pool.connection-timeout", "100ms").dbConnectionTimeout())
                 .hasMessage("GRACE_DB_POOL_CONNECTION_TIMEOUT must be at least 250 ms (the connection pool's shortest "

@@ -10,7 +10,8 @@ public final class ExtensionStores {
 
     /**
      * The context of the test class the given context belongs to: a server kept there lives as long as the class
-     * (JUnit closes the {@link AutoCloseable} values of a store when its context ends).
+     * (JUnit closes the {@link AutoCloseable} values of a store when its context ends). A {@code @Nested} class is a
+     * class of its own here: it gets its own servers.
      */
     public static ExtensionContext classContext(ExtensionContext context) {
         ExtensionContext c = context;

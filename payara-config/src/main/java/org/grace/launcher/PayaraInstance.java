@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.grace.settings.Settings;
 
 /**
  * One Payara Micro process running the Grace WAR, configured from the command files and JVM profiles packaged in
@@ -205,6 +206,8 @@ public final class PayaraInstance implements AutoCloseable {
             }
             ProcessBuilder pb = new ProcessBuilder(command());
             pb.environment().putIfAbsent("GRACE_HTTP_THREADS", "64");
+            pb.environment().putIfAbsent("GRACE_HTTP_GZIP_MIN_BYTES",
+                    Integer.toString(Settings.DEFAULT_HTTP_GZIP_MIN_BYTES));
             pb.environment().putAll(environment);
             if (logFile != null) {
                 pb.redirectErrorStream(true).redirectOutput(logFile.toFile());

@@ -36,9 +36,9 @@ public interface CacheListener {
     /**
      * Redis did not answer a call within the call timeout, and the call was answered without it: {@code operation}
      * "get" as a miss (so a {@code getOrLoad} ran its loader), "load" the loaded value kept here only, "put",
-     * "delete" or "invalidate-tag" applied to level 1 (the write still reaches Redis if it arrives; if it fails, it
-     * is replayed when Redis returns). A Redis known to be down is not asked, so it shows in {@link #onFallback}
-     * instead.
+     * "delete" or "invalidate-tag" applied to level 1 and remembered, to be deleted in Redis when it is back. The
+     * missed deadline switches the cache to its fallback ({@link #onFallback}); a Redis known to be down is not
+     * asked, so calls then do not show here.
      */
     default void onCallTimeout(String operation, String key) { }
 

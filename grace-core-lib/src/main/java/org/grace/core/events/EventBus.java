@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.grace.core.InstanceId;
+import org.grace.core.SettingChecks;
 import org.grace.core.redis.RedisAvailability;
 import org.redisson.api.RedissonClient;
 
@@ -71,19 +71,19 @@ public interface EventBus extends AutoCloseable {
 
         /** The shared Redisson client; required. */
         public Builder redis(RedissonClient redis) {
-            this.redis = Objects.requireNonNull(redis, "redis client must not be null");
+            this.redis = SettingChecks.given(redis, "redis client");
             return this;
         }
 
         /** Sender tag in each event's envelope; defaults to {@link InstanceId#generate()}. */
         public Builder instanceId(InstanceId instanceId) {
-            this.instanceId = Objects.requireNonNull(instanceId, "instance id must not be null");
+            this.instanceId = SettingChecks.given(instanceId, "instance id");
             return this;
         }
 
         /** JSON mapping of events; by default Jackson with the modules on the class path, unknown fields ignored. */
         public Builder objectMapper(ObjectMapper mapper) {
-            this.mapper = Objects.requireNonNull(mapper, "object mapper must not be null");
+            this.mapper = SettingChecks.given(mapper, "object mapper");
             return this;
         }
 
@@ -95,35 +95,30 @@ public interface EventBus extends AutoCloseable {
 
         /** Where handlers run; by default one daemon thread owned (and stopped) by the bus. */
         public Builder executor(Executor executor) {
-            this.executor = Objects.requireNonNull(executor, "executor must not be null");
+            this.executor = SettingChecks.given(executor, "executor");
             return this;
         }
 
         /** Wall clock for the Redis availability probe. */
         public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock must not be null");
+            this.clock = SettingChecks.given(clock, "clock");
             return this;
         }
 
         /** How often Redis is probed while believed down. */
         public Builder probeInterval(Duration probeInterval) {
-            if (probeInterval == null || probeInterval.isNegative() || probeInterval.isZero()) {
-                throw new IllegalArgumentException("probe interval must be positive, got " + probeInterval);
-            }
-            this.probeInterval = probeInterval;
+            this.probeInterval = SettingChecks.positive(probeInterval, "probe interval");
             return this;
         }
 
         /** Share fallback state with other features; by default the bus has its own. */
         public Builder availability(RedisAvailability availability) {
-            this.availability = Objects.requireNonNull(availability, "availability must not be null");
+            this.availability = SettingChecks.given(availability, "availability");
             return this;
         }
 
         public EventBus build() {
-            if (redis == null) {
-                throw new IllegalArgumentException("redis client is required: builder().redis(client)");
-            }
+            SettingChecks.required(redis, "redis client", "builder().redis(client)");
             if (mapper == null) {
                 mapper = new ObjectMapper().findAndRegisterModules()
                         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

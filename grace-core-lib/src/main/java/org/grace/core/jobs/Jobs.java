@@ -8,10 +8,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Random;
 import javax.sql.DataSource;
 import org.grace.core.InstanceId;
+import org.grace.core.SettingChecks;
 
 /**
  * Background jobs in PostgreSQL, processed by any number of instances: each job runs to completion once (at
@@ -131,12 +131,12 @@ public interface Jobs extends AutoCloseable {
         private JobListener listener = JobListener.NONE;
 
         Builder(DataSource dataSource) {
-            this.dataSource = Objects.requireNonNull(dataSource, "dataSource must not be null");
+            this.dataSource = SettingChecks.given(dataSource, "dataSource");
         }
 
         /** Lease owner written on claimed jobs; default {@link InstanceId#generate()}. */
         public Builder instanceId(InstanceId instanceId) {
-            this.instanceId = Objects.requireNonNull(instanceId, "instanceId must not be null");
+            this.instanceId = SettingChecks.given(instanceId, "instanceId");
             return this;
         }
 
@@ -145,27 +145,27 @@ public interface Jobs extends AutoCloseable {
          * database's clock, so clock skew between instances does not matter.
          */
         public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock must not be null");
+            this.clock = SettingChecks.given(clock, "clock");
             return this;
         }
 
         /** Source of the retry jitter. */
         public Builder random(Random random) {
-            this.random = Objects.requireNonNull(random, "random must not be null");
+            this.random = SettingChecks.given(random, "random");
             return this;
         }
 
         /** Serialises payloads to JSON and back; default a plain {@code new ObjectMapper()}. */
         public Builder objectMapper(ObjectMapper objectMapper) {
-            this.objectMapper = Objects.requireNonNull(objectMapper, "objectMapper must not be null");
+            this.objectMapper = SettingChecks.given(objectMapper, "objectMapper");
             return this;
         }
 
         /** Registers the handler of a job type; the payload is read from JSON as {@code payloadType}. */
         public <T> Builder handler(String type, Class<T> payloadType, JobHandler<T> handler) {
             JobsConfig.requireName(type, "job type");
-            Objects.requireNonNull(payloadType, "payloadType must not be null");
-            Objects.requireNonNull(handler, "handler must not be null");
+            SettingChecks.given(payloadType, "payloadType");
+            SettingChecks.given(handler, "handler");
             if (handlers.containsKey(type)) {
                 throw new IllegalArgumentException("a handler for job type '" + type + "' is already registered");
             }
@@ -173,13 +173,13 @@ public interface Jobs extends AutoCloseable {
             return this;
         }
 
-        /** Works on {@code queue} with {@code concurrency} threads. Without any queue, "default" with {@value #DEFAULT_CONCURRENCY}. */
+        /**
+         * Works on {@code queue} with {@code concurrency} threads. Without any queue, "default" with
+         * {@value #DEFAULT_CONCURRENCY}.
+         */
         public Builder queue(String queue, int concurrency) {
             JobsConfig.requireName(queue, "queue");
-            if (concurrency < 1 || concurrency > 1000) {
-                throw new IllegalArgumentException("concurrency of queue '" + queue + "' must be 1-1000, got " + concurrency);
-            }
-            queues.put(queue, concurrency);
+            queues.put(queue, SettingChecks.between(concurrency, 1, 1000, "concurrency of queue '" + queue + "'"));
             return this;
         }
 
@@ -191,12 +191,15 @@ public interface Jobs extends AutoCloseable {
             return recurring(name, schedule, type, payload, JobOptions.DEFAULTS);
         }
 
-        /** As {@link #recurring(String, Schedule, String, Object)}, with queue, priority and max attempts from {@code options}. */
+        /**
+         * As {@link #recurring(String, Schedule, String, Object)}, with queue, priority and max attempts from
+         * {@code options}.
+         */
         public Builder recurring(String name, Schedule schedule, String type, Object payload, JobOptions options) {
             JobsConfig.requireName(name, "schedule name");
-            Objects.requireNonNull(schedule, "schedule must not be null");
+            SettingChecks.given(schedule, "schedule");
             JobsConfig.requireName(type, "job type");
-            Objects.requireNonNull(options, "options must not be null");
+            SettingChecks.given(options, "options");
             if (options.delay() != null || options.runAt() != null || options.idempotencyKey() != null) {
                 throw new IllegalArgumentException("recurring job '" + name
                         + "' takes queue, priority and maxAttempts only; the schedule decides when and the key");
@@ -211,25 +214,22 @@ public interface Jobs extends AutoCloseable {
         }
 
         public Builder batchSize(int batchSize) {
-            if (batchSize < 1 || batchSize > 1000) {
-                throw new IllegalArgumentException("batchSize must be 1-1000, got " + batchSize);
-            }
-            this.batchSize = batchSize;
+            this.batchSize = SettingChecks.between(batchSize, 1, 1000, "batchSize");
             return this;
         }
 
         public Builder pollInterval(Duration pollInterval) {
-            this.pollInterval = requireAtLeast(pollInterval, Duration.ofMillis(10), "pollInterval");
+            this.pollInterval = SettingChecks.atLeast(pollInterval, Duration.ofMillis(10), "pollInterval");
             return this;
         }
 
         public Builder leaseDuration(Duration leaseDuration) {
-            this.leaseDuration = requireAtLeast(leaseDuration, Duration.ofMillis(300), "leaseDuration");
+            this.leaseDuration = SettingChecks.atLeast(leaseDuration, Duration.ofMillis(300), "leaseDuration");
             return this;
         }
 
         public Builder timeout(Duration timeout) {
-            this.timeout = requireAtLeast(timeout, Duration.ofMillis(10), "timeout");
+            this.timeout = SettingChecks.atLeast(timeout, Duration.ofMillis(10), "timeout");
             return this;
         }
 
@@ -243,20 +243,20 @@ public interface Jobs extends AutoCloseable {
 
         /** Backoff before the first retry and its ceiling. */
         public Builder retryDelay(Duration first, Duration max) {
-            requireAtLeast(first, Duration.ZERO, "retry delay");
-            requireAtLeast(max, first, "max retry delay");
+            SettingChecks.atLeast(first, Duration.ZERO, "retry delay");
+            SettingChecks.atLeast(max, first, "max retry delay");
             this.retryDelay = first;
             this.maxRetryDelay = max;
             return this;
         }
 
         public Builder retention(Duration retention) {
-            this.retention = requireAtLeast(retention, Duration.ZERO, "retention");
+            this.retention = SettingChecks.atLeast(retention, Duration.ZERO, "retention");
             return this;
         }
 
         public Builder shutdownGrace(Duration shutdownGrace) {
-            this.shutdownGrace = requireAtLeast(shutdownGrace, Duration.ZERO, "shutdownGrace");
+            this.shutdownGrace = SettingChecks.atLeast(shutdownGrace, Duration.ZERO, "shutdownGrace");
             return this;
         }
 
@@ -270,7 +270,7 @@ public interface Jobs extends AutoCloseable {
         }
 
         public Builder listener(JobListener listener) {
-            this.listener = Objects.requireNonNull(listener, "listener must not be null");
+            this.listener = SettingChecks.given(listener, "listener");
             return this;
         }
 
@@ -287,14 +287,6 @@ public interface Jobs extends AutoCloseable {
                     batchSize, pollInterval, leaseDuration, timeout, maxAttempts, retryDelay, maxRetryDelay, retention,
                     shutdownGrace, notifications, listener);
             return new DefaultJobs(config);
-        }
-
-        private static Duration requireAtLeast(Duration value, Duration min, String what) {
-            Objects.requireNonNull(value, what + " must not be null");
-            if (value.compareTo(min) < 0) {
-                throw new IllegalArgumentException(what + " must be at least " + min + ", got " + value);
-            }
-            return value;
         }
     }
 }

@@ -25,13 +25,13 @@ final class LocalRateLimiter implements RateLimiter {
     private final Clock clock;
     private final RateLimitDecision.Source source;
     private final Cache<String, long[]> states;
-    private final RateLimitListener listener;
+    private final ListenerCalls listener;
     private final LongSupplier nanoTicker;
 
     LocalRateLimiter(RateLimitPolicy policy, Clock clock, long maxKeys, RateLimitDecision.Source source,
                      RateLimitListener listener, LongSupplier nanoTicker) {
         this.policy = policy;
-        this.listener = listener;
+        this.listener = new ListenerCalls(listener, policy.name());
         this.nanoTicker = nanoTicker;
         this.arithmetic = new LimitArithmetic(policy.limits());
         this.clock = clock;
@@ -56,17 +56,7 @@ final class LocalRateLimiter implements RateLimiter {
         Keys.checkPermits(policy, permits);
         long start = nanoTicker.getAsLong();
         RateLimitDecision decision = decide(key, permits);
-        long latency = nanoTicker.getAsLong() - start;
-        try {
-            if (decision.allowed()) {
-                listener.allowed(policy.name(), decision, latency);
-            } else {
-                listener.denied(policy.name(), decision, latency);
-            }
-        } catch (RuntimeException e) {
-            System.getLogger(LocalRateLimiter.class.getName()).log(System.Logger.Level.DEBUG, "listener threw", e);
-        }
-        return decision;
+        return listener.decided(decision, nanoTicker.getAsLong() - start);
     }
 
     @Override

@@ -9,7 +9,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.grace.core.redis.RedisAvailability;
 import org.redisson.api.RScript;
@@ -43,7 +42,7 @@ final class RedisRateLimiter implements RateLimiter {
     private final RedisAvailability availability;
     private final FallbackPolicy fallback;
     private final LocalRateLimiter local;
-    private final RateLimitListener listener;
+    private final ListenerCalls listener;
     private final LongSupplier nanoTicker;
     /** Null when the builder turned remembering denials off. */
     private final DenialMemory denials;
@@ -51,7 +50,6 @@ final class RedisRateLimiter implements RateLimiter {
     private final ReplyWait replyWait;
     private final Duration callTimeout;
     private final long callTimeoutNanos;
-    private final AtomicBoolean listenerFailureLogged = new AtomicBoolean();
     /** Ticker time of the last switch back to Redis, {@link #NEVER} before the first. */
     private volatile long backOnRedisAt = NEVER;
 
@@ -76,7 +74,7 @@ final class RedisRateLimiter implements RateLimiter {
         this.availability = availability;
         this.fallback = fallback;
         this.local = local;
-        this.listener = listener;
+        this.listener = new ListenerCalls(listener, policy.name());
         this.nanoTicker = nanoTicker;
         this.denials = denials;
         this.batcher = new DecisionBatcher<>(batchesInFlight, maxBatch, this::send);
@@ -90,11 +88,7 @@ final class RedisRateLimiter implements RateLimiter {
             if (up) {
                 backOnRedisAt = nanoTicker.getAsLong();
             }
-            try {
-                listener.fallbackChanged(policy.name(), !up);
-            } catch (RuntimeException e) {
-                logListenerFailure(e);
-            }
+            this.listener.fallbackChanged(!up);
         });
     }
 
@@ -147,11 +141,7 @@ final class RedisRateLimiter implements RateLimiter {
         }
         if (timedOut) {
             availability.recordTimeout(callTimeout);
-            try {
-                listener.callTimedOut(policy.name(), local);
-            } catch (RuntimeException e) {
-                logListenerFailure(e);
-            }
+            listener.callTimedOut(local);
         }
         return report(local, start);
     }
@@ -332,24 +322,7 @@ final class RedisRateLimiter implements RateLimiter {
     }
 
     private RateLimitDecision report(RateLimitDecision decision, long start) {
-        long latency = nanoTicker.getAsLong() - start;
-        try {
-            if (decision.allowed()) {
-                listener.allowed(policy.name(), decision, latency);
-            } else {
-                listener.denied(policy.name(), decision, latency);
-            }
-        } catch (RuntimeException e) {
-            logListenerFailure(e);
-        }
-        return decision;
-    }
-
-    private void logListenerFailure(RuntimeException e) {
-        if (listenerFailureLogged.compareAndSet(false, true)) {
-            LOG.log(Level.WARNING, "grace ratelimit " + policy.name()
-                    + ": listener threw; ignored (logged once)", e);
-        }
+        return listener.decided(decision, nanoTicker.getAsLong() - start);
     }
 
     static boolean isNoScript(Throwable error) {

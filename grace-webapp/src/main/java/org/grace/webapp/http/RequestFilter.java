@@ -22,8 +22,8 @@ import org.grace.webapp.settings.GraceSettings;
  * The outermost filter of every request: gives it a request id ({@code X-Request-Id} from the client or the load
  * balancer when it looks like one, else a new UUID), returned in the same header and written in the log line of
  * every 4xx and 5xx; refuses bodies over the limit (413, by {@code Content-Length} up front and by counting bytes
- * for chunked bodies); records the request in the metrics; and makes sure no code path can create an
- * {@code HttpSession}: Grace is stateless and never sets {@code JSESSIONID}.
+ * for chunked bodies); answers TRACE with a 405; records the request in the metrics; and makes sure no code path can
+ * create an {@code HttpSession}: Grace is stateless and never sets {@code JSESSIONID}.
  */
 public class RequestFilter extends HttpFilter {
     private static final Logger LOG = Logger.getLogger(RequestFilter.class.getName());
@@ -52,7 +52,16 @@ public class RequestFilter extends HttpFilter {
                 ? offered : UUID.randomUUID().toString();
         request.setAttribute(REQUEST_ID_ATTRIBUTE, requestId);
         response.setHeader(REQUEST_ID_HEADER, requestId);
+        // The HTTP listener compresses answers for clients that accept gzip but does not say that the answer varies.
+        response.addHeader("Vary", "Accept-Encoding");
         try {
+            if ("TRACE".equals(request.getMethod())) {
+                // Never echoed (it would show cookies to a script that can send TRACE); the listener lets it through
+                // only so that the answer is JSON like every other error.
+                response.setHeader("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+                ApiErrors.write(response, 405, "TRACE is not allowed", requestId);
+                return;
+            }
             int limit = settings.httpMaxBodyBytes();
             long declared = request.getContentLengthLong();
             if (declared > limit) {

@@ -139,6 +139,7 @@ public class GraceLibrary {
                     .redis(client.get())
                     .instanceId(instanceId)
                     .availability(availability.get())
+                    .callTimeout(settings.redisCallTimeout())
                     .listener(new CacheListener() {
                         @Override
                         public void onLocalHit(String key) {
@@ -153,6 +154,11 @@ public class GraceLibrary {
                         @Override
                         public void onMiss(String key) {
                             metrics.cacheMiss();
+                        }
+
+                        @Override
+                        public void onCallTimeout(String operation, String key) {
+                            metrics.redisFallback("cache-" + operation);
                         }
                     })
                     .build();

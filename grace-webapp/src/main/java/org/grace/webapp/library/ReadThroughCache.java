@@ -8,13 +8,13 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.grace.core.cache.GraceCache;
-import org.grace.webapp.redis.RedisGuard;
 
 /**
  * The library's two-level cache as request code uses it: read through (the cached value, else the loader's, which
- * is then cached), and evict after a change, on every instance. Each cache call is bounded by {@link RedisGuard}, so
- * a slow Redis costs its deadline once and then the loader (PostgreSQL) answers. Without Redis there is no cache and
- * the loader runs every time.
+ * is then cached), and evict after a change, on every instance. The cache waits for Redis at most
+ * {@code GRACE_REDIS_CALL_TIMEOUT} (its call timeout) and then answers without it (a miss: the loader, PostgreSQL,
+ * answers); a delete Redis did not take is replayed when Redis returns. Without Redis there is no cache and the loader
+ * runs every time.
  */
 @ApplicationScoped
 public class ReadThroughCache {
@@ -22,8 +22,6 @@ public class ReadThroughCache {
 
     @Inject
     GraceLibrary library;
-    @Inject
-    RedisGuard guard;
 
     /**
      * The value under {@code key}: from the cache, else from {@code loader} (then cached for {@code ttl}; a null from
@@ -32,37 +30,18 @@ public class ReadThroughCache {
      */
     public <T> T get(String key, Class<T> type, Duration ttl, Supplier<T> loader) {
         Optional<GraceCache> cache = library.cache();
-        if (cache.isPresent()) {
-            Optional<T> cached = guard.callBlocking("cache-get", () -> cache.get().get(key, type), Optional::empty);
-            if (cached.isPresent()) {
-                return cached.get();
-            }
-        }
-        T loaded = loader.get();
-        if (cache.isPresent() && loaded != null) {
-            guard.callBlocking("cache-put", () -> {
-                cache.get().put(key, loaded, ttl);
-                return null;
-            }, () -> null);
-        }
-        return loaded;
+        return cache.isPresent() ? cache.get().getOrLoad(key, type, ttl, loader) : loader.get();
     }
 
-    /**
-     * Drops {@code key} here and on every other instance; call after the change has committed. Tried even while
-     * Redis is known down: the cache remembers a delete it could not send and replays it when Redis returns.
-     */
+    /** Drops {@code key} here and on every other instance; call after the change has committed. */
     public void evict(String key) {
-        library.cache().ifPresent(cache -> guard.attemptBlocking("cache-delete", () -> {
-            cache.delete(key);
-            return null;
-        }, () -> null));
+        library.cache().ifPresent(cache -> cache.delete(key));
     }
 
     /**
-     * Writes, reads and deletes one entry shaped like {@code sample}, without a deadline, before traffic: the first
-     * cache write of a value type (codec and class initialisation) takes longer than the Redis call timeout and
-     * would otherwise send the first requests to the loader.
+     * Writes, reads and deletes one entry shaped like {@code sample} before traffic: the first cache write of a value
+     * type (codec and class initialisation) takes longer than the call timeout, and a first request would otherwise
+     * see the cache answer without Redis.
      */
     public void warmUp(Object sample) {
         library.cache().ifPresent(cache -> {

@@ -2,10 +2,8 @@ package org.grace.webapp.ratelimit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import org.grace.core.ratelimit.FallbackPolicy;
 import org.grace.core.ratelimit.Limit;
 import org.grace.core.ratelimit.RateLimitDecision;
@@ -15,16 +13,16 @@ import org.grace.core.ratelimit.RateLimiter;
 import org.grace.webapp.http.ApiException;
 import org.grace.webapp.metrics.GraceMetrics;
 import org.grace.webapp.redis.RedisConnection;
-import org.grace.webapp.redis.RedisGuard;
 import org.grace.webapp.settings.GraceSettings;
-import org.redisson.api.RedissonClient;
 
 /**
- * The three limits of the issue, built from MicroProfile Config with grace-core-lib's limiter on the shared Redis:
- * sign-in attempts per client address and per account ({@code GRACE_RATELIMIT_LOGIN_PER_MINUTE}, 5), API calls per
- * user ({@code GRACE_RATELIMIT_API_PER_MINUTE}, 100). Exact across instances while Redis answers. When it does
- * not, each instance admits its share ({@code 1 / GRACE_INSTANCES}) of each limit in memory: the library does that
- * once it has noticed the outage, and {@link RedisGuard} does it while a Redis call is slow.
+ * The three limits of the issue, built from the settings with grace-core-lib's limiter on the shared Redis: sign-in
+ * attempts per client address and per account ({@code GRACE_RATELIMIT_LOGIN_PER_MINUTE}, 5), API calls per user
+ * ({@code GRACE_RATELIMIT_API_PER_MINUTE}, 100). Exact across instances while Redis answers. A decision waits for
+ * Redis at most {@code GRACE_REDIS_CALL_TIMEOUT} (the library's call timeout); when Redis is slower or away, the
+ * library decides with this instance's share ({@code 1 / GRACE_INSTANCES}) of each limit in memory, says so
+ * ({@link RateLimitDecision#isFallback()}), and this class counts it in {@code grace_redis_fallbacks}. One key has
+ * one in-memory counter: the library's.
  */
 @ApplicationScoped
 public class RateLimits {
@@ -39,41 +37,30 @@ public class RateLimits {
     @Inject
     RedisConnection redis;
     @Inject
-    RedisGuard guard;
-    @Inject
     GraceMetrics metrics;
 
-    private Pair loginIp;
-    private Pair loginAccount;
-    private Pair apiUser;
-    private Pair ingestDevice;
-    private Pair ingestResident;
-    private final Map<String, Pair> byName = new HashMap<>();
-
-    /** A shared limiter and its in-memory twin with this instance's share, for when Redis is slow. */
-    private record Pair(RateLimiter shared, RateLimiter local) {
-    }
+    private final Map<String, RateLimiter> limiters = new LinkedHashMap<>();
 
     public RateLimitDecision loginFromAddress(String address) {
-        return acquire(built().loginIp, address);
+        return acquire(LOGIN_IP, address);
     }
 
     public RateLimitDecision loginForAccount(String email) {
-        return acquire(built().loginAccount, email.toLowerCase());
+        return acquire(LOGIN_ACCOUNT, email.toLowerCase());
     }
 
     public RateLimitDecision apiCall(String userId) {
-        return acquire(built().apiUser, userId);
+        return acquire(API_USER, userId);
     }
 
     /** Transcripts posted by one companion device. */
     public RateLimitDecision ingestFromDevice(long deviceId) {
-        return acquire(built().ingestDevice, Long.toString(deviceId));
+        return acquire(INGEST_DEVICE, Long.toString(deviceId));
     }
 
     /** Transcripts posted for one resident, by devices and staff together. */
     public RateLimitDecision ingestForResident(long residentId) {
-        return acquire(built().ingestResident, Long.toString(residentId));
+        return acquire(INGEST_RESIDENT, Long.toString(residentId));
     }
 
     /** The 429 for a denied decision of these limits, with its headers (the policy's own, as the library writes it). */
@@ -81,28 +68,29 @@ public class RateLimits {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Retry-After", Long.toString(d.retryAfterSeconds()));
         headers.put("RateLimit", d.rateLimitHeader());
-        Pair limits = built().byName.get(d.limitName());
-        if (limits != null) {
-            headers.put("RateLimit-Policy", limits.shared.policy().policyHeader());
+        RateLimiter limiter = limiters().get(d.limitName());
+        if (limiter != null) {
+            headers.put("RateLimit-Policy", limiter.policy().policyHeader());
         }
         return new ApiException(429, "too many requests; retry in " + d.retryAfterSeconds() + " s", Map.of(),
                 headers);
     }
 
-    private RateLimitDecision acquire(Pair pair, String key) {
-        RateLimitDecision decision = pair.shared == pair.local ? pair.local.tryAcquire(key)
-                : guard.call("ratelimit", () -> pair.shared.tryAcquireAsync(key), () -> pair.local.tryAcquire(key));
+    private RateLimitDecision acquire(String policy, String key) {
+        RateLimitDecision decision = limiters().get(policy).tryAcquire(key);
+        if (decision.isFallback()) {
+            metrics.redisFallback("ratelimit");
+        }
         if (!decision.allowed()) {
-            metrics.rateLimitDenied(pair.shared.policy().name());
+            metrics.rateLimitDenied(policy);
         }
         return decision;
     }
 
-    /** Builds the limiters at first use (Redis and settings are ready by then); returns this. */
-    private synchronized RateLimits built() {
-        if (loginIp == null) {
-            int instances = settings.instances();
-            RateLimitListener listener = new RateLimitListener() {
+    /** Builds the limiters at first use (Redis and settings are ready by then). */
+    private synchronized Map<String, RateLimiter> limiters() {
+        if (limiters.isEmpty()) {
+            RateLimitListener redisLatency = new RateLimitListener() {
                 @Override
                 public void allowed(String policy, RateLimitDecision d, long nanos) {
                     if (d.source() == RateLimitDecision.Source.REDIS) {
@@ -117,34 +105,23 @@ public class RateLimits {
                     }
                 }
             };
-            Optional<RedissonClient> client = redis.client();
-            RateLimiter.Builder shared = RateLimiter.builder().fallback(FallbackPolicy.local(instances))
-                    .listener(listener);
-            client.ifPresent(shared::redis);
-            redis.availability().ifPresent(shared::availability);
-            RateLimiter.Builder local = RateLimiter.builder();
-            loginIp = pair(shared, local, LOGIN_IP, settings.rateLimitLoginPerMinute(), instances, client.isPresent());
-            loginAccount = pair(shared, local, LOGIN_ACCOUNT, settings.rateLimitLoginPerMinute(), instances,
-                    client.isPresent());
-            apiUser = pair(shared, local, API_USER, settings.rateLimitApiPerMinute(), instances, client.isPresent());
-            ingestDevice = pair(shared, local, INGEST_DEVICE, settings.rateLimitIngestDevicePerMinute(), instances,
-                    client.isPresent());
-            ingestResident = pair(shared, local, INGEST_RESIDENT, settings.rateLimitIngestResidentPerMinute(),
-                    instances, client.isPresent());
-            for (Pair p : new Pair[] {loginIp, loginAccount, apiUser, ingestDevice, ingestResident}) {
-                byName.put(p.shared.policy().name(), p);
-            }
+            RateLimiter.Builder builder = RateLimiter.builder()
+                    .fallback(FallbackPolicy.local(settings.instances()))
+                    .callTimeout(settings.redisCallTimeout())
+                    .listener(redisLatency);
+            redis.client().ifPresent(builder::redis);
+            redis.availability().ifPresent(builder::availability);
+            limiters.put(LOGIN_IP, limiter(builder, LOGIN_IP, settings.rateLimitLoginPerMinute()));
+            limiters.put(LOGIN_ACCOUNT, limiter(builder, LOGIN_ACCOUNT, settings.rateLimitLoginPerMinute()));
+            limiters.put(API_USER, limiter(builder, API_USER, settings.rateLimitApiPerMinute()));
+            limiters.put(INGEST_DEVICE, limiter(builder, INGEST_DEVICE, settings.rateLimitIngestDevicePerMinute()));
+            limiters.put(INGEST_RESIDENT, limiter(builder, INGEST_RESIDENT,
+                    settings.rateLimitIngestResidentPerMinute()));
         }
-        return this;
+        return limiters;
     }
 
-    private static Pair pair(RateLimiter.Builder shared, RateLimiter.Builder local, String name, int perMinute,
-                             int instances, boolean redis) {
-        RateLimiter sharedLimiter = shared.policy(RateLimitPolicy.of(name, Limit.perMinute(perMinute))).build();
-        if (!redis) {
-            return new Pair(sharedLimiter, sharedLimiter);
-        }
-        long share = Math.max(1, perMinute / instances);
-        return new Pair(sharedLimiter, local.policy(RateLimitPolicy.of(name, Limit.perMinute(share))).build());
+    private static RateLimiter limiter(RateLimiter.Builder builder, String name, int perMinute) {
+        return builder.policy(RateLimitPolicy.of(name, Limit.perMinute(perMinute))).build();
     }
 }

@@ -5,15 +5,10 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,16 +19,18 @@ import org.grace.webapp.metrics.GraceMetrics;
 import org.grace.webapp.settings.GraceSettings;
 
 /**
- * Every Redis call a request waits for, bounded: the call is made asynchronously and waited for at most
+ * The Redis calls a request waits for that are not a library feature's (the logout denial list's check and write,
+ * plain Redisson calls), bounded: the call is made asynchronously and waited for at most
  * {@code GRACE_REDIS_CALL_TIMEOUT} (50 ms); past it, or when the call fails, the caller's fallback answers. So a slow
- * or dead Redis costs a request about 50 ms at most, usually nothing.
+ * or dead Redis costs a request about 50 ms at most, usually nothing. The library's features (cache, rate limits)
+ * bound their own calls with the same timeout (their {@code callTimeout}).
  *
  * <p>One mechanism decides when not to call Redis at all: a down flag. The first failure or slow answer sets it
  * (so does a lost connection, heard from the client), every guarded call then goes straight to its fallback, and a
  * background thread PINGs Redis every half second; the first answer clears the flag and tells the library
- * features' shared {@link RedisAvailability} at once. A request pays the timeout at most once per outage, never as
- * a probe. (This replaces six MicroProfile Fault Tolerance circuit breakers that could hardly open: the flag
- * answered first, and skipped calls did not count as failures.)
+ * features' shared {@link RedisAvailability} at once, so they do not wait for a request to probe. A request pays
+ * the timeout at most once per outage, never as a probe. (This replaces six MicroProfile Fault Tolerance circuit
+ * breakers that could hardly open: the flag answered first, and skipped calls did not count as failures.)
  *
  * <p>Why not MP FT's {@code @Timeout}: on a synchronous method Payara enforces it by interrupting the request
  * thread, and in the multi-instance test the interrupt outlived the call on the pooled HTTP thread: later calls on
@@ -48,10 +45,6 @@ public class RedisGuard {
     private static final Logger LOG = Logger.getLogger(RedisGuard.class.getName());
     /** How often a Redis known to be down is PINGed from the background. */
     static final long PROBE_INTERVAL_MILLIS = 500;
-    /** Threads for library calls that block (the cache): a hung Redis must not collect every request's call. */
-    static final int BLOCKING_THREADS = 8;
-    /** Blocking calls that may wait for a thread; more are answered by their fallback at once. */
-    static final int BLOCKING_QUEUE = 64;
 
     @Inject
     RedisConnection redis;
@@ -63,7 +56,6 @@ public class RedisGuard {
     private final AtomicBoolean down = new AtomicBoolean();
     private long timeoutMillis;
     private ScheduledExecutorService prober;
-    private ThreadPoolExecutor blockingCalls;
 
     /**
      * Redis's answer to an asynchronous call, or {@code fallback}'s when Redis is known down, the call fails, or it
@@ -80,44 +72,9 @@ public class RedisGuard {
         }
     }
 
-    /**
-     * As {@link #call}, for a library call that blocks (the cache has no asynchronous API): it runs on one of a few
-     * threads of this guard, so the caller can stop waiting; when they are all busy, the fallback answers at once.
-     */
-    public <T> T callBlocking(String operation, Supplier<T> redisCall, Supplier<T> fallback) {
-        if (down.get()) {
-            return skipped(operation, fallback);
-        }
-        return attemptBlocking(operation, redisCall, fallback);
-    }
-
-    /**
-     * As {@link #callBlocking}, but tried even while Redis is known down: for writes other instances must hear
-     * (invalidations), which the library itself remembers and replays when its Redis call fails.
-     */
-    public <T> T attemptBlocking(String operation, Supplier<T> redisCall, Supplier<T> fallback) {
-        try {
-            return bounded(offload(redisCall));
-        } catch (RuntimeException e) {
-            return failed(operation, fallback);
-        }
-    }
-
     /** Whether guarded calls currently skip Redis. */
     public boolean isDown() {
         return down.get();
-    }
-
-    /**
-     * Starts the thread of the blocking calls before traffic: its first start takes longer than the deadline and
-     * would otherwise send the first request to its fallback. The callers warm their own first calls.
-     */
-    public void warmUp() {
-        try {
-            bounded(offload(() -> null));
-        } catch (RuntimeException e) {
-            LOG.info("grace: Redis call warm-up skipped: " + e.getMessage());
-        }
     }
 
     /** Hears lost Redis connections, so the first request after Redis went away does not wait for it either. */
@@ -149,23 +106,6 @@ public class RedisGuard {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for Redis");
         }
-    }
-
-    private <T> CompletableFuture<T> offload(Supplier<T> work) {
-        return CompletableFuture.supplyAsync(work, blockingCalls());
-    }
-
-    private synchronized ExecutorService blockingCalls() {
-        if (blockingCalls == null) {
-            blockingCalls = new ThreadPoolExecutor(BLOCKING_THREADS, BLOCKING_THREADS, 30, TimeUnit.SECONDS,
-                    new ArrayBlockingQueue<>(BLOCKING_QUEUE), r -> {
-                        Thread t = new Thread(r, "grace-redis-call");
-                        t.setDaemon(true);
-                        return t;
-                    }, new ThreadPoolExecutor.AbortPolicy());
-            blockingCalls.allowCoreThreadTimeOut(true);
-        }
-        return blockingCalls;
     }
 
     private long timeoutMillis() {
@@ -219,9 +159,6 @@ public class RedisGuard {
 
     @PreDestroy
     synchronized void close() {
-        if (blockingCalls != null) {
-            blockingCalls.shutdownNow();
-        }
         if (prober != null) {
             prober.shutdownNow();
         }

@@ -72,7 +72,6 @@ public class Startup {
         registerMetrics();
         guard.isDown(); // creates the guard now, so it hears a lost Redis connection before the first request
         if (redis.availability().isPresent()) {
-            guard.warmUp();
             denialList.warmUp();
             profiles.warmUp();
         }

@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.grace.core.redis.RedisAvailability;
@@ -76,8 +74,6 @@ class RedisGuardTest {
     void anAnswerInTimeIsUsedAndNothingFallsBack() {
         String answer = guard.call("read", () -> CompletableFuture.completedFuture("from redis"), () -> "fallback");
         assertThat(answer).isEqualTo("from redis");
-        assertThat(guard.callBlocking("cache-get", () -> "blocking from redis", () -> "fallback"))
-                .isEqualTo("blocking from redis");
         assertThat(fallbacks).isEmpty();
         assertThat(guard.isDown()).isFalse();
     }
@@ -126,61 +122,10 @@ class RedisGuardTest {
         disconnectListeners.forEach(Runnable::run);
         assertThat(guard.isDown()).isTrue();
         AtomicInteger redisCalls = new AtomicInteger();
-        assertThat(guard.callBlocking("cache-get", () -> {
+        assertThat(guard.call("check", () -> {
             redisCalls.incrementAndGet();
-            return "from redis";
+            return CompletableFuture.completedFuture("from redis");
         }, () -> "fallback")).isEqualTo("fallback");
         assertThat(redisCalls).hasValue(0);
-    }
-
-    @Test
-    void aBlockingCallThatHangsIsLeftBehindAndAnAttemptIsMadeEvenWhileDown() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        try {
-            assertThat(guard.callBlocking("cache-get", () -> {
-                waitFor(release);
-                return "late";
-            }, () -> "fallback")).isEqualTo("fallback");
-            assertThat(guard.isDown()).isTrue();
-            assertThat(guard.attemptBlocking("cache-delete", () -> "deleted", () -> "not deleted"))
-                    .as("an invalidation is still tried while Redis is known down").isEqualTo("deleted");
-        } finally {
-            release.countDown();
-        }
-    }
-
-    @Test
-    void whenEveryBlockingThreadAndQueueSlotIsTakenTheFallbackAnswersAtOnce() {
-        CountDownLatch release = new CountDownLatch(1);
-        List<CompletableFuture<String>> hung = new ArrayList<>();
-        try {
-            for (int i = 0; i < RedisGuard.BLOCKING_THREADS + RedisGuard.BLOCKING_QUEUE; i++) {
-                hung.add(CompletableFuture.supplyAsync(() -> guard.attemptBlocking("cache-delete", () -> {
-                    waitFor(release);
-                    return "done";
-                }, () -> "gave up")));
-            }
-            await().atMost(Duration.ofSeconds(10)).until(() -> hung.stream().allMatch(CompletableFuture::isDone));
-            AtomicInteger ran = new AtomicInteger();
-            assertThat(guard.attemptBlocking("cache-delete", () -> {
-                ran.incrementAndGet();
-                return "done";
-            }, () -> "gave up")).isEqualTo("gave up");
-            release.countDown();
-            // Had it been queued rather than refused, it would run once the queue ahead of it drains.
-            await().atMost(Duration.ofSeconds(10)).until(() -> "ran".equals(
-                    guard.attemptBlocking("cache-delete", () -> "ran", () -> "gave up")));
-            assertThat(ran).as("the refused call never ran").hasValue(0);
-        } finally {
-            release.countDown();
-        }
-    }
-
-    private static void waitFor(CountDownLatch latch) {
-        try {
-            latch.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -108,6 +108,7 @@ class PackageStructureTest {
                 .because("platform code offers hooks to the domain areas above it and never uses them");
     }
 
+    /** The main classes under {@code root} (their dependencies outside it are not imported: archunit.properties). */
     private static JavaClasses mainClasses(String root) {
         return new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages(root);

@@ -10,7 +10,7 @@ import java.util.List;
  * @param severity         the severity of an incident this rule alone would describe
  * @param weight           0..1: how strongly one plain, affirmative mention supports the category
  * @param phrases          phrases as written in the rule file; matched as whole words after normalising and stemming;
- *                         the token {@code ...} stands for up to three words of the same clause
+ *                         the token {@code ...} stands for up to four words of the same sentence
  * @param exclusions       phrases that, where they cover a match of this rule, cancel it ("fell asleep" for falls)
  * @param suggestedActions what staff should do, in the order they should do it
  */

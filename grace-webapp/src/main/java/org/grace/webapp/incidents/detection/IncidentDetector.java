@@ -21,15 +21,16 @@ import java.util.Set;
  * <ol>
  *   <li>Every rule phrase found as whole words (case, accents and word endings ignored) is one piece of evidence worth
  *       the rule's weight, unless one of the rule's exclusions covers it ("fell asleep").</li>
- *   <li>The evidence is multiplied down when a negation cue stands shortly before it in its clause ("did not fall"),
- *       when a hypothetical cue stands before it in its clause ("if she falls", "in case"), when it sits in a yes/no
- *       question ("did you fall?"), and by the factor of the speaker whose turn it is in (the companion device's own
- *       words echo the resident and add nothing).</li>
+ *   <li>The evidence is multiplied down when a negation cue stands shortly before it in its clause ("did not
+ *       fall"), when a hypothetical cue stands before it in its clause ("if she falls", "in case") or a past cue
+ *       anywhere between the punctuation marks around it ("she fell down the stairs when I was a girl"), when it
+ *       sits in a yes/no question ("did you fall?"), and by the factor of the speaker whose turn it is in (the
+ *       companion device's own words mostly echo the resident and count little).</li>
  *   <li>Per category, overlapping phrases keep the longest; each distinct phrase keeps its strongest mention; the
  *       phrases combine as independent signals: confidence = 1 - product(1 - evidence).</li>
  *   <li>A category at or above the minimum confidence is a finding. The incident's severity is the highest finding's,
- *       raised one step when several distinct high or critical rules gave a signal ("fell", "hit her head",
- *       "bleeding").</li>
+ *       raised one step when several distinct high or critical rules gave a signal ("hit her head",
+ *       "blood everywhere").</li>
  * </ol>
  */
 public final class IncidentDetector {
@@ -40,13 +41,14 @@ public final class IncidentDetector {
     private final double minConfidence;
     private final DetectionTuning tuning;
     private final WordStemmer stemmer;
-    private final Set<String> clauseBreaks = new HashSet<>();
+    private final PhraseMatcher clauseBreaks = new PhraseMatcher();
     private final Map<String, Double> speakerFactors;
     private final PhraseMatcher phrases = new PhraseMatcher();
     private final PhraseMatcher exclusions = new PhraseMatcher();
     private final PhraseMatcher negations = new PhraseMatcher();
     private final PhraseMatcher pseudoNegations = new PhraseMatcher();
     private final PhraseMatcher hypotheticals = new PhraseMatcher();
+    private final PhraseMatcher hypotheticalsAnywhere = new PhraseMatcher();
     private final PhraseMatcher questionOpeners = new PhraseMatcher();
     private final Set<String> openQuestionWords = new HashSet<>();
 
@@ -60,28 +62,23 @@ public final class IncidentDetector {
         LanguageCues cues = ruleSet.cues();
         this.stemmer = new WordStemmer(cues.irregularForms());
         this.speakerFactors = cues.speakerFactors();
-        for (String word : cues.clauseBreaks()) {
-            clauseBreaks.add(PhraseMatcher.compile(word, stemmer).get(0)[0]);
-        }
         for (String word : cues.openQuestionWords()) {
-            openQuestionWords.add(PhraseMatcher.compile(word, stemmer).get(0)[0]);
+            openQuestionWords.add(PhraseMatcher.compile(word, stemmer)[0][0]);
         }
         List<DetectionRule> rules = ruleSet.rules();
         for (int r = 0; r < rules.size(); r++) {
             for (String phrase : rules.get(r).phrases()) {
-                for (String[] stems : PhraseMatcher.compile(phrase, stemmer)) {
-                    phrases.add(stems, r);
-                }
+                phrases.add(PhraseMatcher.compile(phrase, stemmer), r, stemmer);
             }
             for (String phrase : rules.get(r).exclusions()) {
-                for (String[] stems : PhraseMatcher.compile(phrase, stemmer)) {
-                    exclusions.add(stems, r);
-                }
+                exclusions.add(PhraseMatcher.compile(phrase, stemmer), r, stemmer);
             }
         }
         addAll(negations, cues.negationCues());
         addAll(pseudoNegations, cues.pseudoNegations());
         addAll(hypotheticals, cues.hypotheticalCues());
+        addAll(hypotheticalsAnywhere, cues.hypotheticalAnywhereCues());
+        addAll(clauseBreaks, cues.clauseBreaks());
         addAll(questionOpeners, cues.questionOpeners());
     }
 
@@ -109,10 +106,15 @@ public final class IncidentDetector {
     /** Scores one transcript; linear in its length. */
     public DetectionResult detect(String transcript) {
         Objects.requireNonNull(transcript, "transcript");
-        TranscriptText t = TranscriptText.analyse(transcript, stemmer, clauseBreaks, speakerFactors);
-        BitSet pseudo = covered(t, pseudoNegations);
+        TranscriptText t = TranscriptText.analyse(transcript, stemmer, speakerFactors);
+        t.startClausesAt(covered(t, clauseBreaks, true));
+        BitSet pseudo = covered(t, pseudoNegations, false);
         boolean[] negationEndsAt = cueEnds(t, negations, pseudo);
         boolean[] hypotheticalEndsAt = cueEnds(t, hypotheticals, pseudo);
+        BitSet hypotheticalClauses = new BitSet();
+        for (PhraseMatcher.Match m : hypotheticalsAnywhere.findAll(t)) {
+            hypotheticalClauses.set(t.segmentStart[m.first()]);
+        }
         boolean[] questionOpensAt = new boolean[t.size];
         for (PhraseMatcher.Match m : questionOpeners.findAll(t)) {
             questionOpensAt[m.first()] = true;
@@ -120,7 +122,8 @@ public final class IncidentDetector {
 
         List<PhraseMatcher.Match> found = withoutExcluded(phrases.findAll(t), t);
         // Longest first, so that "had a fall" and "fall" in the same words count once.
-        found.sort(Comparator.comparingInt((PhraseMatcher.Match m) -> m.first() - m.last()).thenComparingInt(PhraseMatcher.Match::first));
+        found.sort(Comparator.comparingInt((PhraseMatcher.Match m) -> m.first() - m.last())
+                .thenComparingInt(PhraseMatcher.Match::first));
         List<DetectionRule> rules = ruleSet.rules();
         Map<IncidentCategory, BitSet> taken = new EnumMap<>(IncidentCategory.class);
         Map<Integer, Double> bestByPhrase = new LinkedHashMap<>();
@@ -137,7 +140,7 @@ public final class IncidentDetector {
             if (negated(t, m.first(), negationEndsAt)) {
                 evidence *= tuning.negatedFactor();
             }
-            if (hypothetical(t, m.first(), hypotheticalEndsAt)) {
+            if (hypothetical(t, m.first(), hypotheticalEndsAt) || hypotheticalClauses.get(t.segmentStart[m.first()])) {
                 evidence *= tuning.hypotheticalFactor();
             }
             if (questioned(t, m.first(), questionOpensAt)) {
@@ -176,7 +179,8 @@ public final class IncidentDetector {
                     .sorted(Comparator.comparing((Integer r) -> rules.get(r).severity()).reversed()
                             .thenComparing(r -> -bestByRule.get(r)))
                     .toList();
-            List<Integer> signalled = categoryRules.stream().filter(r -> bestByRule.get(r) >= tuning.signalFloor()).toList();
+            List<Integer> signalled = categoryRules.stream()
+                    .filter(r -> bestByRule.get(r) >= tuning.signalFloor()).toList();
             List<Integer> deciding = signalled.isEmpty() ? categoryRules : signalled;
             Severity severity = rules.get(deciding.get(0)).severity();
             Set<String> quotes = new LinkedHashSet<>();
@@ -192,7 +196,8 @@ public final class IncidentDetector {
                     List.copyOf(actions), categoryRules.stream().map(r -> rules.get(r).id()).toList());
             if (confidence >= minConfidence) {
                 findings.add(finding);
-                highSignals += (int) signalled.stream().filter(r -> rules.get(r).severity().isAtLeast(Severity.HIGH)).count();
+                highSignals += (int) signalled.stream()
+                        .filter(r -> rules.get(r).severity().isAtLeast(Severity.HIGH)).count();
             } else {
                 below.add(finding);
             }
@@ -268,19 +273,18 @@ public final class IncidentDetector {
         return ends;
     }
 
-    private static BitSet covered(TranscriptText t, PhraseMatcher matcher) {
+    /** The words the matcher's phrases cover, or with {@code firstOnly} just the first word of each. */
+    private static BitSet covered(TranscriptText t, PhraseMatcher matcher, boolean firstOnly) {
         BitSet covered = new BitSet(t.size);
         for (PhraseMatcher.Match m : matcher.findAll(t)) {
-            covered.set(m.first(), m.last() + 1);
+            covered.set(m.first(), firstOnly ? m.first() + 1 : m.last() + 1);
         }
         return covered;
     }
 
     private void addAll(PhraseMatcher matcher, List<String> cues) {
         for (String cue : cues) {
-            for (String[] stems : PhraseMatcher.compile(cue, stemmer)) {
-                matcher.add(stems, 0);
-            }
+            matcher.add(PhraseMatcher.compile(cue, stemmer), 0, stemmer);
         }
     }
 }

@@ -10,16 +10,19 @@ import java.util.Map;
  * @param pseudoNegations    phrases that contain a negation or hypothetical cue but do not carry it
  *                           ("can't stop", "no longer", "could see")
  * @param hypotheticalCues   phrases that make what follows hypothetical, future or past history ("if", "in case")
+ * @param hypotheticalAnywhereCues phrases that make everything between the punctuation marks around them
+ *                           hypothetical or past, before or after them ("years ago", "when I was a girl")
  * @param questionOpeners    phrases that open a yes/no question ("did you", "has she"), with or without a
  *                           question mark
  * @param openQuestionWords  words that open a question which still reports something ("why did you hit me?"), so
  *                           a question mark after them does not weaken the evidence
- * @param clauseBreaks       words that start a new clause and so end a negation's scope ("but", "although")
+ * @param clauseBreaks       words that start a new clause and so end a cue's scope ("but", "although", "and then")
  * @param irregularForms     word to base form for the stemmer ("fell" to "fall")
  * @param speakerFactors     speaker label (lower case, e.g. "grace" for the companion device) to a factor for the
  *                           evidence of that speaker's turns; labels not listed count 1
  */
 public record LanguageCues(List<String> negationCues, List<String> pseudoNegations, List<String> hypotheticalCues,
+                           List<String> hypotheticalAnywhereCues,
                            List<String> questionOpeners, List<String> openQuestionWords,
                            List<String> clauseBreaks,
                            Map<String, String> irregularForms, Map<String, Double> speakerFactors) {
@@ -27,6 +30,7 @@ public record LanguageCues(List<String> negationCues, List<String> pseudoNegatio
         negationCues = List.copyOf(negationCues);
         pseudoNegations = List.copyOf(pseudoNegations);
         hypotheticalCues = List.copyOf(hypotheticalCues);
+        hypotheticalAnywhereCues = List.copyOf(hypotheticalAnywhereCues);
         questionOpeners = List.copyOf(questionOpeners);
         openQuestionWords = List.copyOf(openQuestionWords);
         clauseBreaks = List.copyOf(clauseBreaks);

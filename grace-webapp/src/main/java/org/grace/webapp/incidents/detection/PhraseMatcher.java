@@ -6,79 +6,107 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Finds compiled phrases in a {@link TranscriptText}, whole words only. Phrases are indexed by their first stem, so
- * each word of the transcript is compared only with the phrases that start with it: the cost is the number of words
- * times the (small) number of phrases sharing a first word times the phrase length. A gap ({@code ...} in a phrase)
- * stands for zero to {@link #MAX_GAP} words of the same sentence and is tried shortest first.
+ * Finds compiled phrases in a {@link TranscriptText}, whole words only. A compiled phrase is a list of positions,
+ * each a small set of accepted stems ({@code tablet|pill|medication} in a rule file) or a gap ({@code ...}: zero to
+ * {@link #MAX_GAP} words of the same sentence, tried shortest first). A word written {@code =word} matches that word
+ * only, unstemmed.
+ *
+ * <p>Phrases are indexed by each stem their first position accepts, so each word of the transcript is compared only
+ * with the phrases that can start with it: the cost is the number of words times the (small) number of phrases sharing
+ * a first word times the phrase length and gap width, linear in the length of the transcript.
  */
 final class PhraseMatcher {
     static final String GAP = "...";
-    static final int MAX_GAP = 3;
-    static final int MAX_VARIANTS = 256;
+    static final int MAX_GAP = 4;
+    static final String EXACT = "=";
 
     /** A phrase found in the text: which phrase, its owner (a rule's or cue list's index), first and last word. */
     record Match(int phrase, int owner, int first, int last) {
     }
 
-    private record Compiled(int phrase, int owner, String[] stems) {
+    private record Compiled(int phrase, int owner, String[][] positions) {
     }
 
     private final Map<String, List<Compiled>> byFirstStem = new HashMap<>();
     private int count;
 
     /**
-     * Adds a phrase; {@code null} entries of {@code stems} are gaps.
+     * Adds a phrase compiled by {@link #compile}.
      *
      * @return the phrase's number, in the order added
      */
-    int add(String[] stems, int owner) {
-        Compiled compiled = new Compiled(count, owner, stems);
-        byFirstStem.computeIfAbsent(stems[0], k -> new ArrayList<>()).add(compiled);
+    int add(String[][] positions, int owner, WordStemmer stemmer) {
+        Compiled compiled = new Compiled(count, owner, positions);
+        for (String accepted : positions[0]) {
+            String first = accepted.startsWith(EXACT) ? stemmer.stem(accepted.substring(EXACT.length())) : accepted;
+            List<Compiled> list = byFirstStem.computeIfAbsent(first, k -> new ArrayList<>());
+            if (list.isEmpty() || list.get(list.size() - 1) != compiled) {
+                list.add(compiled);
+            }
+        }
         return count++;
     }
 
     /**
-     * Compiles a phrase as written in a rule file. A word written {@code tablet|pill|medication} stands for any of
-     * them; {@code ...} for a gap.
+     * Compiles a phrase as written in a rule file.
      *
-     * @return one array of stems per combination of alternatives, {@code null} for a gap
+     * @return per position the accepted stems ({@code =word} for an exact word), or {@code null} for a gap
      * @throws IllegalArgumentException saying what is wrong with the phrase
      */
-    static List<String[]> compile(String phrase, WordStemmer stemmer) {
-        List<List<String>> variants = new ArrayList<>();
-        variants.add(new ArrayList<>());
+    static String[][] compile(String phrase, WordStemmer stemmer) {
         String[] words = phrase.trim().split("\\s+");
         if (words.length == 1 && words[0].isEmpty()) {
             throw new IllegalArgumentException("phrase has no words");
         }
+        List<String[]> positions = new ArrayList<>();
         for (int w = 0; w < words.length; w++) {
             String word = words[w];
             if (word.equals(GAP)) {
                 if (w == 0 || w == words.length - 1 || words[w - 1].equals(GAP)) {
                     throw new IllegalArgumentException("'...' must stand between two words");
                 }
-                variants.forEach(v -> v.add(null));
+                positions.add(null);
                 continue;
             }
             String[] alternatives = word.split("\\|", -1);
-            List<List<String>> next = new ArrayList<>();
-            for (String alternative : alternatives) {
-                String[] stems = TranscriptText.phraseStems(alternative, stemmer);
+            if (alternatives.length == 1) {
+                String[] exact = exactWord(word);
+                String[] stems = exact != null ? exact : TranscriptText.phraseStems(word, stemmer);
                 if (stems.length == 0) {
-                    throw new IllegalArgumentException("'" + word + "' has an empty word or alternative");
+                    throw new IllegalArgumentException(words.length == 1 ? "phrase has no words"
+                            : "'" + word + "' has no letters or digits");
                 }
-                for (List<String> v : variants) {
-                    List<String> extended = new ArrayList<>(v);
-                    extended.addAll(List.of(stems));
-                    next.add(extended);
+                for (String stem : stems) {
+                    positions.add(new String[] {stem});
                 }
+                continue;
             }
-            if (next.size() > MAX_VARIANTS) {
-                throw new IllegalArgumentException("more than " + MAX_VARIANTS + " combinations of alternatives");
+            String[] accepted = new String[alternatives.length];
+            for (int a = 0; a < alternatives.length; a++) {
+                String[] exact = exactWord(alternatives[a]);
+                String[] stems = exact != null ? exact : TranscriptText.phraseStems(alternatives[a], stemmer);
+                if (stems.length != 1) {
+                    throw new IllegalArgumentException("'" + word + "' has an alternative that is not one word");
+                }
+                accepted[a] = stems[0];
             }
-            variants = next;
+            positions.add(accepted);
         }
-        return variants.stream().map(v -> v.toArray(new String[0])).toList();
+        return positions.toArray(new String[0][]);
+    }
+
+    /**
+     * @return the compiled exact word ({@code =} kept), or {@code null} when the word is not written {@code =word}
+     */
+    private static String[] exactWord(String alternative) {
+        if (!alternative.startsWith(EXACT)) {
+            return null;
+        }
+        String word = TranscriptText.normalise(alternative.substring(EXACT.length()));
+        if (word.isEmpty() || !word.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '\'')) {
+            throw new IllegalArgumentException("'" + alternative + "' must be '=' and one word");
+        }
+        return new String[] {EXACT + word};
     }
 
     /** Every occurrence of every phrase, in order of first word. */
@@ -90,7 +118,7 @@ final class PhraseMatcher {
                 continue;
             }
             for (Compiled c : candidates) {
-                int last = matchFrom(t, c.stems, 1, i + 1, t.sentenceStart[i]);
+                int last = matchFrom(t, c.positions, 0, i, t.sentenceStart[i]);
                 if (last >= 0) {
                     found.add(new Match(c.phrase, c.owner, i, last));
                 }
@@ -100,26 +128,36 @@ final class PhraseMatcher {
     }
 
     /** @return the index of the last word matched, or -1 */
-    private static int matchFrom(TranscriptText t, String[] stems, int p, int i, int sentence) {
-        if (p == stems.length) {
+    private static int matchFrom(TranscriptText t, String[][] positions, int p, int i, int sentence) {
+        if (p == positions.length) {
             return i - 1;
         }
-        if (stems[p] == null) {
+        if (positions[p] == null) {
             for (int skip = 0; skip <= MAX_GAP; skip++) {
                 int at = i + skip;
                 if (at >= t.size || t.sentenceStart[at] != sentence) {
                     return -1;
                 }
-                int last = matchFrom(t, stems, p + 1, at, sentence);
+                int last = matchFrom(t, positions, p + 1, at, sentence);
                 if (last >= 0) {
                     return last;
                 }
             }
             return -1;
         }
-        if (i >= t.size || t.sentenceStart[i] != sentence || !stems[p].equals(t.stems[i])) {
+        if (i >= t.size || t.sentenceStart[i] != sentence || !accepts(positions[p], t, i)) {
             return -1;
         }
-        return matchFrom(t, stems, p + 1, i + 1, sentence);
+        return matchFrom(t, positions, p + 1, i + 1, sentence);
+    }
+
+    private static boolean accepts(String[] accepted, TranscriptText t, int i) {
+        for (String wanted : accepted) {
+            if (wanted.startsWith(EXACT) ? wanted.length() == t.words[i].length() + 1
+                    && wanted.regionMatches(1, t.words[i], 0, t.words[i].length()) : wanted.equals(t.stems[i])) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -29,6 +29,7 @@ final class RuleSetParser {
     private static final Set<String> TUNING_FIELDS = Set.of("negatedFactor", "hypotheticalFactor", "questionFactor",
             "negationWindow", "hypotheticalWindow", "signalFloor", "highSignalsToEscalate");
     private static final Set<String> CUE_FIELDS = Set.of("negation", "pseudoNegation", "hypothetical",
+            "hypotheticalAnywhere",
             "questionOpeners", "openQuestionWords", "clauseBreaks", "irregularForms", "speakerFactors");
     private static final Set<String> RULE_FIELDS = Set.of("id", "category", "severity", "weight", "phrases",
             "exclude", "actions", "note");
@@ -98,7 +99,8 @@ final class RuleSetParser {
             if (!e.getValue().isTextual() || e.getValue().asText().isBlank() || e.getKey().isBlank()) {
                 throw fail("cues: field 'irregularForms', entry '" + e.getKey() + "': must map a word to a word");
             }
-            irregular.put(TranscriptText.normalise(e.getKey().trim()), TranscriptText.normalise(e.getValue().asText().trim()));
+            irregular.put(TranscriptText.normalise(e.getKey().trim()),
+                    TranscriptText.normalise(e.getValue().asText().trim()));
         }
         Map<String, Double> speakers = new LinkedHashMap<>();
         JsonNode speakerNode = object(node, "speakerFactors", "cues: ");
@@ -110,29 +112,30 @@ final class RuleSetParser {
             }
             speakers.put(TranscriptText.normalise(e.getKey().trim()), f);
         }
-        return new LanguageCues(strings(node, "negation", "cues: ", true), strings(node, "pseudoNegation", "cues: ", false),
-                strings(node, "hypothetical", "cues: ", true), strings(node, "questionOpeners", "cues: ", false),
-                strings(node, "openQuestionWords", "cues: ", false), strings(node, "clauseBreaks", "cues: ", false), irregular, speakers);
+        return new LanguageCues(strings(node, "negation", "cues: ", true),
+                strings(node, "pseudoNegation", "cues: ", false),
+                strings(node, "hypothetical", "cues: ", true), strings(node, "hypotheticalAnywhere", "cues: ", false),
+                strings(node, "questionOpeners", "cues: ", false),
+                strings(node, "openQuestionWords", "cues: ", false), strings(node, "clauseBreaks", "cues: ", false),
+                irregular, speakers);
     }
 
     private void checkPhrases(LanguageCues cues, WordStemmer stemmer) {
         Map<String, List<String>> lists = Map.of("negation", cues.negationCues(), "pseudoNegation",
-                cues.pseudoNegations(), "hypothetical", cues.hypotheticalCues(), "questionOpeners",
+                cues.pseudoNegations(), "hypothetical", cues.hypotheticalCues(),
+                "hypotheticalAnywhere", cues.hypotheticalAnywhereCues(), "questionOpeners",
                 cues.questionOpeners(), "openQuestionWords", cues.openQuestionWords(),
                 "clauseBreaks", cues.clauseBreaks());
         for (Map.Entry<String, List<String>> list : lists.entrySet()) {
             for (String phrase : list.getValue()) {
-                List<String[]> variants = compile(phrase, stemmer, "cues: field '" + list.getKey() + "'");
-                for (String[] stems : variants) {
-                    for (String s : stems) {
-                        if (s == null) {
-                            throw fail("cues: field '" + list.getKey() + "', phrase '" + phrase + "': cues cannot have gaps");
-                        }
+                String[][] positions = compile(phrase, stemmer, "cues: field '" + list.getKey() + "'");
+                for (String[] accepted : positions) {
+                    if (accepted == null) {
+                        throw fail("cues: field '" + list.getKey() + "', phrase '" + phrase + "': cues cannot have gaps");
                     }
-                    if ((list.getKey().equals("clauseBreaks") || list.getKey().equals("openQuestionWords"))
-                            && (stems.length != 1 || variants.size() != 1)) {
-                        throw fail("cues: field '" + list.getKey() + "', phrase '" + phrase + "': must be one word");
-                    }
+                }
+                if (list.getKey().equals("openQuestionWords") && (positions.length != 1 || positions[0].length != 1)) {
+                    throw fail("cues: field '" + list.getKey() + "', phrase '" + phrase + "': must be one word");
                 }
             }
         }
@@ -178,7 +181,7 @@ final class RuleSetParser {
         return new DetectionRule(id, category, severity, weight, phrases, exclusions, actions);
     }
 
-    private List<String[]> compile(String phrase, WordStemmer stemmer, String where) {
+    private String[][] compile(String phrase, WordStemmer stemmer, String where) {
         try {
             return PhraseMatcher.compile(phrase, stemmer);
         } catch (IllegalArgumentException e) {
@@ -190,7 +193,8 @@ final class RuleSetParser {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!allowed.contains(name)) {
-                throw fail(where + "unknown field '" + name + "' (expected " + String.join(", ", allowed.stream().sorted().toList()) + ")");
+                throw fail(where + "unknown field '" + name + "' (expected "
+                        + String.join(", ", allowed.stream().sorted().toList()) + ")");
             }
         }
     }

@@ -2,14 +2,15 @@ package org.grace.webapp.incidents.detection;
 
 import java.text.Normalizer;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A transcript cut into stemmed words, each knowing where it stands: its place in the original text (to quote the
  * phrase as it was written), the first word of its clause and of its sentence (the scopes of negation and
- * hypothetical cues), whether its sentence is a question, and the factor of the speaker whose turn it is in.
+ * hypothetical cues; the clause as punctuation alone made it, for cues that cover a whole clause), whether its
+ * sentence is a question, and the factor of the speaker whose turn it is in.
  *
  * <p>One pass over the characters, no regular expressions: the cost is linear in the length of the text. A line that
  * starts with a short label and a colon ("Resident:", "Staff (night):", "Grace:") starts a speaker's turn that lasts
@@ -22,9 +23,11 @@ final class TranscriptText {
     final String text;
     int size;
     String[] stems = new String[64];
+    String[] words = new String[64];
     int[] starts = new int[64];
     int[] ends = new int[64];
     int[] clauseStart = new int[64];
+    int[] segmentStart;
     int[] sentenceStart = new int[64];
     boolean[] inQuestion = new boolean[64];
     double[] speakerFactor = new double[64];
@@ -37,16 +40,35 @@ final class TranscriptText {
         this.text = text;
     }
 
-    static TranscriptText analyse(String text, WordStemmer stemmer, Set<String> clauseBreakStems,
-                                  Map<String, Double> speakerFactors) {
+    static TranscriptText analyse(String text, WordStemmer stemmer, Map<String, Double> speakerFactors) {
         TranscriptText t = new TranscriptText(text);
-        t.scan(stemmer, clauseBreakStems, speakerFactors);
+        t.scan(stemmer, speakerFactors);
         return t;
+    }
+
+    /**
+     * Starts a new clause at each given word (a clause-break phrase such as "but" or "and then" found by the
+     * caller), within the clauses punctuation already made.
+     */
+    void startClausesAt(BitSet breaks) {
+        segmentStart = Arrays.copyOf(clauseStart, size);
+        int previousOriginal = -1;
+        int current = 0;
+        for (int k = 0; k < size; k++) {
+            int original = clauseStart[k];
+            if (original != previousOriginal) {
+                current = original;
+            } else if (breaks.get(k)) {
+                current = k;
+            }
+            previousOriginal = original;
+            clauseStart[k] = current;
+        }
     }
 
     /** The words of a rule phrase or cue, normalised and stemmed the way a transcript's words are. */
     static String[] phraseStems(String phrase, WordStemmer stemmer) {
-        TranscriptText t = analyse(phrase, stemmer, Set.of(), Map.of());
+        TranscriptText t = analyse(phrase, stemmer, Map.of());
         return Arrays.copyOf(t.stems, t.size);
     }
 
@@ -64,7 +86,7 @@ final class TranscriptText {
         return out.toString().toLowerCase(Locale.ROOT);
     }
 
-    private void scan(WordStemmer stemmer, Set<String> clauseBreakStems, Map<String, Double> speakerFactors) {
+    private void scan(WordStemmer stemmer, Map<String, Double> speakerFactors) {
         int n = text.length();
         int i = 0;
         boolean lineStart = true;
@@ -82,11 +104,8 @@ final class TranscriptText {
             char c = text.charAt(i);
             if (isWordChar(c)) {
                 int j = wordEnd(i);
-                String stem = stemmer.stem(normalise(text.substring(i, j)));
-                if (clauseBreakStems.contains(stem)) {
-                    currentClauseStart = size;
-                }
-                add(stem, i, j);
+                String word = normalise(text.substring(i, j));
+                add(word, stemmer.stem(word), i, j);
                 i = j;
                 continue;
             }
@@ -183,10 +202,11 @@ final class TranscriptText {
         currentClauseStart = size;
     }
 
-    private void add(String stem, int start, int end) {
+    private void add(String word, String stem, int start, int end) {
         if (size == stems.length) {
             int capacity = size * 2;
             stems = Arrays.copyOf(stems, capacity);
+            words = Arrays.copyOf(words, capacity);
             starts = Arrays.copyOf(starts, capacity);
             ends = Arrays.copyOf(ends, capacity);
             clauseStart = Arrays.copyOf(clauseStart, capacity);
@@ -195,6 +215,7 @@ final class TranscriptText {
             speakerFactor = Arrays.copyOf(speakerFactor, capacity);
         }
         stems[size] = stem;
+        words[size] = word;
         starts[size] = start;
         ends[size] = end;
         clauseStart[size] = currentClauseStart;

@@ -153,4 +153,52 @@ class IncidentDetectorTest {
         assertThat(result.categories()).containsExactly(IncidentCategory.FALL_INJURY);
         assertThat(result.matchedPhrases()).contains("had a fall", "Found her on the floor");
     }
+    @Test
+    void anExactWordDoesNotMatchItsOtherForms() {
+        // the confusion rule excludes "=confusing" (a thing is confusing) but not "confused" (a person is)
+        assertThat(detect("That quiz was so confusing!").incidentDetected()).isFalse();
+        assertThat(detect("She is very confused this morning").categories())
+                .containsExactly(IncidentCategory.COGNITIVE_CHANGE);
+    }
+
+    @Test
+    void aPastCueCoversItsWholeClauseBeforeOrAfterThePhrase() {
+        assertThat(detect("My husband died of a heart attack years ago.").incidentDetected()).isFalse();
+        assertThat(detect("My mother fell down the stairs when I was a girl").incidentDetected()).isFalse();
+        // punctuation ends it: today's fall is still a fall
+        assertThat(detect("Years ago she broke her hip. Today she fell in the lounge.").categories())
+                .containsExactly(IncidentCategory.FALL_INJURY);
+    }
+
+    @Test
+    void aNewSubjectAfterAndStartsANewClause() {
+        assertThat(detect("She hasn't been eating much and she fell in the bathroom").categories())
+                .containsExactly(IncidentCategory.FALL_INJURY);
+        assertThat(detect("I did not fall and bang my head").incidentDetected()).isFalse();
+    }
+
+    @Test
+    void alternativesAndGapsMatchAnyListedWordWithinFourWords() {
+        assertThat(detect("Resident: someone has taken my wedding ring").categories())
+                .containsExactly(IncidentCategory.SAFEGUARDING);
+        assertThat(detect("Resident: someone has taken my lovely old wedding ring").categories())
+                .as("four words between").containsExactly(IncidentCategory.SAFEGUARDING);
+        assertThat(detect("Resident: someone has taken my very lovely old gold wedding ring").incidentDetected())
+                .as("five words between").isFalse();
+    }
+
+    @Test
+    void aTranscriptOfSixtyFourKilobytesIsScoredWhole() {
+        StringBuilder text = new StringBuilder();
+        while (text.length() < 64 * 1024 - 200) {
+            text.append("Resident: what a lovely day, the tea is nice and the garden looks beautiful.\n");
+        }
+        text.append("Staff: Mrs Lee has just collapsed in the lounge.");
+        DetectionResult result = detect(text.toString());
+        assertThat(result.categories()).containsExactly(IncidentCategory.MEDICAL_EMERGENCY);
+        assertThat(result.matchedPhrases()).containsExactly("collapsed");
+        // one word repeated with no punctuation at all: every word starts candidate phrases with gaps
+        String repeated = "took my tablets ".repeat(64 * 1024 / 16);
+        assertThat(detect(repeated).ruleSetVersion()).isEqualTo(RuleSet.bundled().version());
+    }
 }
