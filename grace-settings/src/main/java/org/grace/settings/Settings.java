@@ -54,6 +54,12 @@ public class Settings {
     public static final int DEFAULT_RATELIMIT_LOGIN_PER_MINUTE = 5;
     /** The issue: API calls per user. A busy staff screen makes a few calls a second at most. */
     public static final int DEFAULT_RATELIMIT_API_PER_MINUTE = 100;
+    /** Transcripts per companion device: one conversation a minute is already a talkative resident. */
+    public static final int DEFAULT_RATELIMIT_INGEST_DEVICE_PER_MINUTE = 60;
+    /** Transcripts per resident from all sources: a stuck device or script must not flood one resident's alerts. */
+    public static final int DEFAULT_RATELIMIT_INGEST_RESIDENT_PER_MINUTE = 30;
+    /** The issue: an incident is recorded at detector confidence 0.6 and above. */
+    public static final double DEFAULT_DETECTION_MIN_CONFIDENCE = 0.6;
     /** The issue: request bodies over 1 MB are refused with 413. */
     public static final int DEFAULT_HTTP_MAX_BODY_BYTES = 1024 * 1024;
     /** The issue: responses over 1 KB are compressed; smaller ones gain less than gzip's header and CPU cost. */
@@ -238,6 +244,34 @@ public class Settings {
                 DEFAULT_RATELIMIT_API_PER_MINUTE);
     }
 
+    public int rateLimitIngestDevicePerMinute() {
+        return perMinuteLimit("grace.ratelimit.ingest-device-per-minute", "GRACE_RATELIMIT_INGEST_DEVICE_PER_MINUTE",
+                DEFAULT_RATELIMIT_INGEST_DEVICE_PER_MINUTE);
+    }
+
+    public int rateLimitIngestResidentPerMinute() {
+        return perMinuteLimit("grace.ratelimit.ingest-resident-per-minute",
+                "GRACE_RATELIMIT_INGEST_RESIDENT_PER_MINUTE", DEFAULT_RATELIMIT_INGEST_RESIDENT_PER_MINUTE);
+    }
+
+    /** The detector confidence from which an incident is recorded: above 0, at most 1. */
+    public double detectionMinConfidence() {
+        String raw = string("grace.detection.min-confidence", "").trim();
+        if (raw.isEmpty()) {
+            return DEFAULT_DETECTION_MIN_CONFIDENCE;
+        }
+        try {
+            double value = Double.parseDouble(raw);
+            if (value > 0 && value <= 1) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new InvalidSettingException("GRACE_DETECTION_MIN_CONFIDENCE must be a number above 0 and at most 1, "
+                + "got '" + raw + "'");
+    }
+
     /**
      * Addresses ({@code 10.0.0.5}) or ranges ({@code 10.0.0.0/8}) of the load balancers whose
      * {@code X-Forwarded-For} is believed; empty: the header is ignored and the peer address is the client.
@@ -325,6 +359,9 @@ public class Settings {
         checks.put("GRACE_AUTH_PBKDF2_ITERATIONS", this::authPbkdf2Iterations);
         checks.put("GRACE_RATELIMIT_LOGIN_PER_MINUTE", this::rateLimitLoginPerMinute);
         checks.put("GRACE_RATELIMIT_API_PER_MINUTE", this::rateLimitApiPerMinute);
+        checks.put("GRACE_RATELIMIT_INGEST_DEVICE_PER_MINUTE", this::rateLimitIngestDevicePerMinute);
+        checks.put("GRACE_RATELIMIT_INGEST_RESIDENT_PER_MINUTE", this::rateLimitIngestResidentPerMinute);
+        checks.put("GRACE_DETECTION_MIN_CONFIDENCE", this::detectionMinConfidence);
         checks.put("GRACE_HTTP_TRUSTED_PROXIES", this::trustedProxies);
         checks.put("GRACE_HTTP_MAX_BODY_BYTES", this::httpMaxBodyBytes);
         checks.put("GRACE_HTTP_GZIP_MIN_BYTES", this::httpGzipMinBytes);

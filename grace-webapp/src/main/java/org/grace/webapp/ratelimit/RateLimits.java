@@ -29,6 +29,8 @@ public class RateLimits {
     public static final String LOGIN_IP = "login-ip";
     public static final String LOGIN_ACCOUNT = "login-account";
     public static final String API_USER = "api-user";
+    public static final String INGEST_DEVICE = "ingest-device";
+    public static final String INGEST_RESIDENT = "ingest-resident";
 
     @Inject
     GraceSettings settings;
@@ -49,6 +51,16 @@ public class RateLimits {
 
     public RateLimitDecision apiCall(String userId) {
         return acquire(API_USER, userId);
+    }
+
+    /** Transcripts posted by one companion device. */
+    public RateLimitDecision ingestFromDevice(long deviceId) {
+        return acquire(INGEST_DEVICE, Long.toString(deviceId));
+    }
+
+    /** Transcripts posted for one resident, by devices and staff together. */
+    public RateLimitDecision ingestForResident(long residentId) {
+        return acquire(INGEST_RESIDENT, Long.toString(residentId));
     }
 
     /** The 429 for a denied decision of these limits, with its headers (the policy's own, as the library writes it). */
@@ -102,6 +114,9 @@ public class RateLimits {
             limiters.put(LOGIN_IP, limiter(builder, LOGIN_IP, settings.rateLimitLoginPerMinute()));
             limiters.put(LOGIN_ACCOUNT, limiter(builder, LOGIN_ACCOUNT, settings.rateLimitLoginPerMinute()));
             limiters.put(API_USER, limiter(builder, API_USER, settings.rateLimitApiPerMinute()));
+            limiters.put(INGEST_DEVICE, limiter(builder, INGEST_DEVICE, settings.rateLimitIngestDevicePerMinute()));
+            limiters.put(INGEST_RESIDENT, limiter(builder, INGEST_RESIDENT,
+                    settings.rateLimitIngestResidentPerMinute()));
         }
         return limiters;
     }
