@@ -188,7 +188,7 @@ public class Reminders {
         }
         if (users.size() > MAX_ASSIGNED_USERS) {
             errors.put("assignedUserIds", "must have at most " + MAX_ASSIGNED_USERS + " users");
-        } else if (users.contains(null)) {
+        } else if (users.stream().anyMatch(java.util.Objects::isNull)) {
             errors.put("assignedUserIds", "must be user ids");
         } else if (!users.isEmpty()) {
             Set<Long> wanted = new LinkedHashSet<>(users);

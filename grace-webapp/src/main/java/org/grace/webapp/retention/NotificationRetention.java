@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.Map;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.grace.core.InstanceId;
@@ -118,8 +119,9 @@ public class NotificationRetention implements JobTypes {
             return n;
         });
         if (deleted != null) {
-            LOG.info(() -> "grace: retention deleted " + deleted + " read notifications older than " + keep
-                    + " (" + occurrence + ")");
+            // One line a day in production; at FINE when there was nothing to delete (tests run it every few seconds).
+            LOG.log(deleted > 0 ? Level.INFO : Level.FINE, () -> "grace: retention deleted " + deleted
+                    + " read notifications older than " + keep + " (" + occurrence + ")");
         }
     }
 

@@ -33,6 +33,11 @@ public final class GraceProcess implements AutoCloseable {
 
     /** Starts an instance with these environment variables and waits until {@code /api/health} answers. */
     public static GraceProcess start(String name, Map<String, String> env) {
+        return start(name, env, Duration.ofSeconds(120));
+    }
+
+    /** As {@link #start(String, Map)}, waiting up to {@code deployTimeout} (boots of several instances on a busy machine). */
+    public static GraceProcess start(String name, Map<String, String> env, Duration deployTimeout) {
         Path root = ProjectLayout.scratch("payara-" + name + "-");
         Path log = root.resolveSibling(root.getFileName() + ".log");
         PayaraInstance instance = PayaraInstance.builder()
@@ -46,7 +51,7 @@ public final class GraceProcess implements AutoCloseable {
                 .start();
         GraceProcess process = new GraceProcess(instance, log);
         try {
-            process.awaitDeployed(Duration.ofSeconds(120));
+            process.awaitDeployed(deployTimeout);
         } catch (RuntimeException e) {
             // A failed start must not leave a Payara Micro behind for the rest of the run (or the machine).
             instance.close();
@@ -130,6 +135,11 @@ public final class GraceProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** {@code kill -9}: the instance dies as in a crash, with no shutdown hook and no lease given back. */
+    public void kill() {
+        instance.kill();
     }
 
     @Override
