@@ -3,17 +3,14 @@ package org.grace.webapp.care;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.function.Supplier;
-import org.grace.core.cache.GraceCache;
-import org.grace.webapp.library.GraceLibrary;
-import org.grace.webapp.redis.RedisGuard;
+import org.grace.webapp.library.ReadThroughCache;
 
 /**
- * The hot reads of the care screens (resident profile, facility list, unread count) through the library's two-level
- * cache, each call bounded by {@link RedisGuard} so a slow Redis costs its deadline once and then PostgreSQL answers.
- * Without Redis there is no cache and the loader runs every time. Writers call {@link #evict} after their transaction
- * commits, which drops the key in Redis and in level 1 on every instance.
+ * The hot reads of the care screens (resident profile, facility list, memberships, unread count) through the
+ * library's two-level cache ({@link ReadThroughCache}: bounded Redis calls, PostgreSQL when Redis is slow or absent),
+ * with the care domain's default lifetime. Writers call {@link #evict} after their transaction commits, which drops
+ * the key in Redis and in level 1 on every instance.
  */
 @ApplicationScoped
 public class CareCache {
@@ -21,12 +18,10 @@ public class CareCache {
     public static final Duration TTL = Duration.ofMinutes(5);
 
     @Inject
-    GraceLibrary library;
-    @Inject
-    RedisGuard guard;
+    ReadThroughCache cache;
 
     public <T> T get(String key, Class<T> type, Supplier<T> loader) {
-        return get(key, type, TTL, loader);
+        return cache.get(key, type, TTL, loader);
     }
 
     /**
@@ -34,21 +29,10 @@ public class CareCache {
      * entry's TTL bounds how long that stale value lives, so counts that change often get a short one.
      */
     public <T> T get(String key, Class<T> type, Duration ttl, Supplier<T> loader) {
-        Optional<GraceCache> cache = library.cache();
-        if (cache.isPresent()) {
-            Optional<T> cached = guard.cacheGet(cache.get(), key, type);
-            if (cached.isPresent()) {
-                return cached.get();
-            }
-        }
-        T loaded = loader.get();
-        if (cache.isPresent() && loaded != null) {
-            guard.cachePut(cache.get(), key, loaded, ttl);
-        }
-        return loaded;
+        return cache.get(key, type, ttl, loader);
     }
 
     public void evict(String key) {
-        library.cache().ifPresent(cache -> guard.cacheDelete(cache, key));
+        cache.evict(key);
     }
 }

@@ -6,7 +6,7 @@ import java.util.List;
 import org.grace.webapp.auth.Caller;
 import org.grace.webapp.auth.GraceJsonWebToken;
 import org.grace.webapp.auth.Roles;
-import org.grace.webapp.web.ApiException;
+import org.grace.webapp.http.ApiException;
 
 /**
  * What the caller may see of the care domain, as SQL. The rules of issue #12:
@@ -76,6 +76,22 @@ public record CareScope(long userId, long organizationId, String role) {
                     + "WHERE fl.user_id = ?))";
         }
         return "(" + org + " AND " + alias + ".facility_id IN (SELECT fs.facility_id FROM facility_staff fs "
+                + "WHERE fs.user_id = ?))";
+    }
+
+    /**
+     * Condition on a staff-side row with {@code organization_id} and {@code facility_id} (devices): the facilities
+     * the caller works in, all for organisation admins, none for family users. Same parameters as the others.
+     */
+    public String facilityRows(String alias, String facilityColumn) {
+        String org = alias + ".organization_id = ?";
+        if (isOrganizationAdmin()) {
+            return "(" + org + ")";
+        }
+        if (isFamily()) {
+            return "(" + org + " AND ? IS NULL)";
+        }
+        return "(" + org + " AND " + alias + "." + facilityColumn + " IN (SELECT fs.facility_id FROM facility_staff fs "
                 + "WHERE fs.user_id = ?))";
     }
 

@@ -23,7 +23,7 @@ import javax.sql.DataSource;
 import org.grace.webapp.auth.Caller;
 import org.grace.webapp.auth.Roles;
 import org.grace.webapp.database.Transactions;
-import org.grace.webapp.web.ApiException;
+import org.grace.webapp.http.ApiException;
 
 /**
  * {@code /api/delivery-channels}: the caller's own choice of out-of-app channels. Every channel is on until its

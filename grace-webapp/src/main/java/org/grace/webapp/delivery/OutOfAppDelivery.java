@@ -18,7 +18,6 @@ import javax.sql.DataSource;
 import org.grace.core.jobs.JobContext;
 import org.grace.core.jobs.JobOptions;
 import org.grace.core.jobs.Jobs;
-import org.grace.core.jobs.JobsBuilder;
 import org.grace.webapp.database.Transactions;
 import org.grace.webapp.library.JobTypes;
 
@@ -53,7 +52,7 @@ public class OutOfAppDelivery implements JobTypes {
     Instance<Notifier> notifiers;
 
     @Override
-    public void registerOn(JobsBuilder builder) {
+    public void registerOn(Jobs.Builder builder) {
         builder.handler(DELIVER, Delivery.class, this::deliver);
     }
 

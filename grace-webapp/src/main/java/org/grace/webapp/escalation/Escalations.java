@@ -17,7 +17,6 @@ import javax.sql.DataSource;
 import org.grace.core.jobs.JobContext;
 import org.grace.core.jobs.JobOptions;
 import org.grace.core.jobs.Jobs;
-import org.grace.core.jobs.JobsBuilder;
 import org.grace.webapp.auth.Roles;
 import org.grace.webapp.care.Sql;
 import org.grace.webapp.database.Transactions;
@@ -77,7 +76,7 @@ public class Escalations implements JobTypes, IncidentFollowUp {
     AlertLog alertLog;
 
     @Override
-    public void registerOn(JobsBuilder builder) {
+    public void registerOn(Jobs.Builder builder) {
         builder.handler(ESCALATE, Step.class, this::escalate);
     }
 

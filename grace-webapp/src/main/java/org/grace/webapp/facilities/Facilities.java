@@ -13,7 +13,7 @@ import org.grace.webapp.care.CareCache;
 import org.grace.webapp.care.CareScope;
 import org.grace.webapp.care.Sql;
 import org.grace.webapp.database.Transactions;
-import org.grace.webapp.web.ApiException;
+import org.grace.webapp.http.ApiException;
 
 /**
  * Facilities and their staff. The facility list of an organisation and each user's memberships are read on almost

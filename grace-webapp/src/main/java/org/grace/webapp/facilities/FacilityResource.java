@@ -21,7 +21,7 @@ import java.util.List;
 import org.grace.webapp.auth.Roles;
 import org.grace.webapp.care.CareScope;
 import org.grace.webapp.care.Checks;
-import org.grace.webapp.web.ApiException;
+import org.grace.webapp.http.ApiException;
 
 /**
  * {@code /api/facilities}: staff see their facilities (organisation admins all of them); organisation admins create,

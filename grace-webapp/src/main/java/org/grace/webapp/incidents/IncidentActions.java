@@ -16,7 +16,7 @@ import org.grace.webapp.database.Transactions;
 import org.grace.webapp.notifications.AlertLog;
 import org.grace.webapp.notifications.CareEvents;
 import org.grace.webapp.notifications.Notifications;
-import org.grace.webapp.web.ApiException;
+import org.grace.webapp.http.ApiException;
 
 /**
  * What staff do with an incident: acknowledge, resolve, reopen. Each is one transaction that changes the incident,

@@ -5,14 +5,16 @@ import java.util.Set;
 
 /**
  * The words of the incident API: severities in triage order, statuses, and the categories (the detector's
- * {@code IncidentCategory} wire names, which the API validates a report by hand against).
+ * {@code IncidentCategory} wire names, so a report by hand and a detection use one vocabulary).
  */
 public final class IncidentVocabulary {
     public static final List<String> SEVERITY_ORDER = List.of("low", "medium", "high", "critical");
     public static final Set<String> SEVERITIES = Set.copyOf(SEVERITY_ORDER);
     public static final Set<String> STATUSES = Set.of("open", "acknowledged", "resolved");
-    public static final Set<String> CATEGORIES = Set.of("fall_injury", "medical_emergency", "behaviour",
-            "emotional_distress", "cognitive_change", "medication_error", "safeguarding");
+    public static final Set<String> CATEGORIES = java.util.Arrays.stream(
+            org.grace.webapp.incidents.detection.IncidentCategory.values())
+            .map(org.grace.webapp.incidents.detection.IncidentCategory::wireName)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     private IncidentVocabulary() {
     }

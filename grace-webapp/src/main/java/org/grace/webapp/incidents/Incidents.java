@@ -14,7 +14,7 @@ import org.grace.webapp.care.CareScope;
 import org.grace.webapp.care.Sql;
 import org.grace.webapp.database.Transactions;
 import org.grace.webapp.notifications.AlertLog;
-import org.grace.webapp.web.ApiException;
+import org.grace.webapp.http.ApiException;
 
 /**
  * Reading incidents within the caller's scope ({@link CareScope}): the filtered list with keyset pages (newest first,

@@ -1,6 +1,6 @@
 package org.grace.webapp.library;
 
-import org.grace.core.jobs.JobsBuilder;
+import org.grace.core.jobs.Jobs;
 
 /**
  * The job types of one feature of the application: its handlers and recurring schedules. Every CDI bean that
@@ -12,5 +12,5 @@ import org.grace.core.jobs.JobsBuilder;
  * enqueue follow-up work, since they are only called once the job system exists.
  */
 public interface JobTypes {
-    void registerOn(JobsBuilder jobs);
+    void registerOn(Jobs.Builder jobs);
 }

@@ -17,7 +17,7 @@ import java.util.Map;
 import org.grace.webapp.auth.Roles;
 import org.grace.webapp.care.CareScope;
 import org.grace.webapp.care.Checks;
-import org.grace.webapp.web.ApiException;
+import org.grace.webapp.http.ApiException;
 
 /** {@code /api/notifications}: the caller's own notifications, for every role. */
 @Path("/notifications")

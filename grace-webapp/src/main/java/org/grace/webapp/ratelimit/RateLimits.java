@@ -2,6 +2,7 @@ package org.grace.webapp.ratelimit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Map;
 import java.util.Optional;
 import org.grace.core.ratelimit.FallbackPolicy;
 import org.grace.core.ratelimit.Limit;
@@ -9,12 +10,11 @@ import org.grace.core.ratelimit.RateLimitDecision;
 import org.grace.core.ratelimit.RateLimitListener;
 import org.grace.core.ratelimit.RateLimitPolicy;
 import org.grace.core.ratelimit.RateLimiter;
-import org.grace.core.ratelimit.RateLimiters;
-import org.grace.webapp.config.GraceSettings;
-import org.grace.webapp.library.GraceLibrary;
+import org.grace.webapp.http.ApiException;
 import org.grace.webapp.metrics.GraceMetrics;
 import org.grace.webapp.redis.RedisConnection;
 import org.grace.webapp.redis.RedisGuard;
+import org.grace.webapp.settings.GraceSettings;
 import org.redisson.api.RedissonClient;
 
 /**
@@ -29,6 +29,8 @@ public class RateLimits {
     public static final String LOGIN_IP = "login-ip";
     public static final String LOGIN_ACCOUNT = "login-account";
     public static final String API_USER = "api-user";
+    public static final String INGEST_DEVICE = "ingest-device";
+    public static final String INGEST_RESIDENT = "ingest-resident";
 
     @Inject
     GraceSettings settings;
@@ -38,12 +40,12 @@ public class RateLimits {
     RedisGuard guard;
     @Inject
     GraceMetrics metrics;
-    @Inject
-    GraceLibrary library;
 
     private Pair loginIp;
     private Pair loginAccount;
     private Pair apiUser;
+    private Pair ingestDevice;
+    private Pair ingestResident;
 
     /** A shared limiter and its in-memory twin with this instance's share, for when Redis is slow. */
     private record Pair(RateLimiter shared, RateLimiter local) {
@@ -61,9 +63,27 @@ public class RateLimits {
         return acquire(built().apiUser, userId);
     }
 
+    /** Transcripts posted by one companion device. */
+    public RateLimitDecision ingestFromDevice(long deviceId) {
+        return acquire(built().ingestDevice, Long.toString(deviceId));
+    }
+
+    /** Transcripts posted for one resident, by devices and staff together. */
+    public RateLimitDecision ingestForResident(long residentId) {
+        return acquire(built().ingestResident, Long.toString(residentId));
+    }
+
+    /** The 429 for a denied decision, with its headers. */
+    public static ApiException tooManyRequests(RateLimitDecision d) {
+        return new ApiException(429, "too many requests; retry in " + d.retryAfterSeconds() + " s", Map.of(),
+                Map.of("Retry-After", Long.toString(d.retryAfterSeconds()),
+                        "RateLimit", d.rateLimitHeader(),
+                        "RateLimit-Policy", "\"" + d.limitName() + "\";q=" + d.limit()));
+    }
+
     private RateLimitDecision acquire(Pair pair, String key) {
         RateLimitDecision decision = pair.shared == pair.local ? pair.local.tryAcquire(key)
-                : guard.acquire(pair.shared, pair.local, key);
+                : guard.call("ratelimit", () -> pair.shared.tryAcquireAsync(key), () -> pair.local.tryAcquire(key));
         if (!decision.allowed()) {
             metrics.rateLimitDenied(pair.shared.policy().name());
         }
@@ -90,20 +110,24 @@ public class RateLimits {
                 }
             };
             Optional<RedissonClient> client = redis.client();
-            RateLimiters.Builder shared = RateLimiters.builder().fallback(FallbackPolicy.local(instances))
+            RateLimiter.Builder shared = RateLimiter.builder().fallback(FallbackPolicy.local(instances))
                     .listener(listener);
             client.ifPresent(shared::redis);
-            library.availability().ifPresent(shared::availability);
-            RateLimiters.Builder local = RateLimiters.builder();
+            redis.availability().ifPresent(shared::availability);
+            RateLimiter.Builder local = RateLimiter.builder();
             loginIp = pair(shared, local, LOGIN_IP, settings.rateLimitLoginPerMinute(), instances, client.isPresent());
             loginAccount = pair(shared, local, LOGIN_ACCOUNT, settings.rateLimitLoginPerMinute(), instances,
                     client.isPresent());
             apiUser = pair(shared, local, API_USER, settings.rateLimitApiPerMinute(), instances, client.isPresent());
+            ingestDevice = pair(shared, local, INGEST_DEVICE, settings.rateLimitIngestDevicePerMinute(), instances,
+                    client.isPresent());
+            ingestResident = pair(shared, local, INGEST_RESIDENT, settings.rateLimitIngestResidentPerMinute(),
+                    instances, client.isPresent());
         }
         return this;
     }
 
-    private static Pair pair(RateLimiters.Builder shared, RateLimiters.Builder local, String name, int perMinute,
+    private static Pair pair(RateLimiter.Builder shared, RateLimiter.Builder local, String name, int perMinute,
                              int instances, boolean redis) {
         RateLimiter sharedLimiter = shared.policy(RateLimitPolicy.of(name, Limit.perMinute(perMinute))).build();
         if (!redis) {

@@ -19,7 +19,6 @@ import org.grace.core.InstanceId;
 import org.grace.core.jobs.JobContext;
 import org.grace.core.jobs.JobOptions;
 import org.grace.core.jobs.Jobs;
-import org.grace.core.jobs.JobsBuilder;
 import org.grace.webapp.auth.Roles;
 import org.grace.webapp.care.Sql;
 import org.grace.webapp.database.Transactions;
@@ -82,7 +81,7 @@ public class ReminderOccurrences implements JobTypes {
     InstanceId instanceId;
 
     @Override
-    public void registerOn(JobsBuilder builder) {
+    public void registerOn(Jobs.Builder builder) {
         builder.handler(DUE, Due.class, this::deliver).handler(MISSED, Missed.class, this::missed);
     }
 

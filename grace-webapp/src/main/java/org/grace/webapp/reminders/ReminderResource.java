@@ -22,7 +22,7 @@ import java.util.Map;
 import org.grace.webapp.auth.Roles;
 import org.grace.webapp.care.CareScope;
 import org.grace.webapp.care.Checks;
-import org.grace.webapp.web.ApiException;
+import org.grace.webapp.http.ApiException;
 
 /**
  * {@code /api/residents/{residentId}/reminders}: a resident's care reminders. Staff who may see the resident read

@@ -25,7 +25,7 @@ import org.grace.webapp.care.Sql;
 import org.grace.webapp.database.Transactions;
 import org.grace.webapp.residents.Resident;
 import org.grace.webapp.residents.Residents;
-import org.grace.webapp.web.ApiException;
+import org.grace.webapp.http.ApiException;
 
 /**
  * Care reminders of residents: validation, storage, and the start of each reminder's chain of occurrence jobs

@@ -23,7 +23,7 @@ import java.util.Set;
 import org.grace.webapp.auth.Roles;
 import org.grace.webapp.care.CareScope;
 import org.grace.webapp.care.Checks;
-import org.grace.webapp.web.ApiException;
+import org.grace.webapp.http.ApiException;
 
 /**
  * {@code /api/residents} and their family links. Staff see the residents of their facilities, organisation admins

@@ -17,7 +17,7 @@ import org.grace.webapp.care.CareScope;
 import org.grace.webapp.care.Sql;
 import org.grace.webapp.database.Transactions;
 import org.grace.webapp.facilities.Facilities;
-import org.grace.webapp.web.ApiException;
+import org.grace.webapp.http.ApiException;
 
 /**
  * Residents and their family links. The profile ({@code resident:<id>}) and a family user's linked residents

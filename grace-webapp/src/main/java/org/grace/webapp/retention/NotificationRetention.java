@@ -14,10 +14,10 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.grace.core.InstanceId;
 import org.grace.core.jobs.JobContext;
-import org.grace.core.jobs.JobsBuilder;
+import org.grace.core.jobs.Jobs;
 import org.grace.core.jobs.Schedule;
-import org.grace.webapp.config.GraceSettings;
-import org.grace.webapp.config.InvalidSettingException;
+import org.grace.webapp.settings.GraceSettings;
+import org.grace.webapp.settings.InvalidSettingException;
 import org.grace.webapp.database.Transactions;
 import org.grace.webapp.library.JobTypes;
 
@@ -81,7 +81,7 @@ public class NotificationRetention implements JobTypes {
     }
 
     @Override
-    public void registerOn(JobsBuilder jobs) {
+    public void registerOn(Jobs.Builder jobs) {
         jobs.handler(JOB, Map.class, (payload, ctx) -> run(ctx))
                 .recurring(JOB, schedule(), JOB, Map.of());
     }

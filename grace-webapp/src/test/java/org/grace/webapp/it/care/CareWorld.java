@@ -1,0 +1,201 @@
+package org.grace.webapp.it.care;
+
+import static org.grace.webapp.it.care.CareClient.expect;
+import static org.grace.webapp.it.care.CareClient.json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.grace.testsupport.PostgresServer;
+import org.grace.testsupport.RedisServer;
+import org.grace.webapp.it.GraceProcess;
+
+/**
+ * The world of the care tests: three Grace instances on one PostgreSQL and one Redis, and two organisations built
+ * through the API.
+ *
+ * <pre>
+ * Rose Court (organisation A)                          Oak House (organisation B)
+ *   admin                (organization_admin)            bAdmin (organization_admin), bManager in Oak Ward
+ *   Willow Wing: director, manager, staff; residents 0..9 (resident 0 linked to family), a device per resident
+ *   Birch Wing:  manager2, staff2; residents 10..11
+ * </pre>
+ * Instances run with generous rate limits (the tests call fast from one address) except where a test says.
+ */
+final class CareWorld implements AutoCloseable {
+    static final String PASSWORD = "correct horse battery staple";
+    static final int WILLOW_RESIDENTS = 10;
+
+    final PostgresServer postgres;
+    final RedisServer redis;
+    final List<GraceProcess> instances = new ArrayList<>();
+    final Map<String, CareClient> users = new LinkedHashMap<>();
+    final Map<String, Long> userIds = new LinkedHashMap<>();
+    long willow;
+    long birch;
+    long oakWard;
+    final List<Long> willowResidents = new ArrayList<>();
+    final List<Long> birchResidents = new ArrayList<>();
+    long oakResident;
+    /** Device credential per Willow resident, bound to that resident. */
+    final Map<Long, String> deviceCredentials = new LinkedHashMap<>();
+    final Map<Long, Long> deviceIds = new LinkedHashMap<>();
+
+    private CareWorld(PostgresServer postgres, RedisServer redis) {
+        this.postgres = postgres;
+        this.redis = redis;
+    }
+
+    static CareWorld start(int instanceCount) throws Exception {
+        CareWorld w = new CareWorld(PostgresServer.start(), RedisServer.start());
+        try {
+            KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+            rsa.initialize(2048);
+            KeyPair signing = rsa.generateKeyPair();
+            Map<String, String> env = new HashMap<>();
+            env.put("GRACE_DB_URL", w.postgres.jdbcUrl());
+            env.put("GRACE_DB_USER", w.postgres.user());
+            env.put("GRACE_REDIS_URL", w.redis.url());
+            env.put("GRACE_INSTANCES", Integer.toString(instanceCount));
+            env.put("GRACE_DB_POOL_SIZE", "12");
+            env.put("GRACE_AUTH_SIGNING_KEY", "-----BEGIN PRIVATE KEY-----\n"
+                    + Base64.getMimeEncoder().encodeToString(signing.getPrivate().getEncoded())
+                    + "\n-----END PRIVATE KEY-----\n");
+            env.put("GRACE_AUTH_SIGNING_KEY_ID", "care-it");
+            env.put("GRACE_AUTH_ACCESS_TTL", "60m");
+            env.put("GRACE_AUTH_PBKDF2_ITERATIONS", "10000");
+            env.put("GRACE_RATELIMIT_LOGIN_PER_MINUTE", "1000");
+            env.put("GRACE_RATELIMIT_API_PER_MINUTE", "100000");
+            env.put("GRACE_RATELIMIT_INGEST_DEVICE_PER_MINUTE", "1000");
+            env.put("GRACE_RATELIMIT_INGEST_RESIDENT_PER_MINUTE", "200");
+            // A healthy Redis answer on two loaded cores sometimes takes over 50 ms (see MultiInstanceIT).
+            env.put("GRACE_REDIS_CALL_TIMEOUT", "250ms");
+            for (int i = 0; i < instanceCount; i++) {
+                // One after the other: boots at once on two busy cores have exceeded GraceProcess's limit.
+                w.instances.add(GraceProcess.start("care-" + (char) ('a' + i), env));
+            }
+            w.build();
+            return w;
+        } catch (Exception | AssertionError e) {
+            w.close();
+            throw e;
+        }
+    }
+
+    GraceProcess instance(int n) {
+        return instances.get(Math.floorMod(n, instances.size()));
+    }
+
+    CareClient user(String name) {
+        return users.get(name);
+    }
+
+    long userId(String name) {
+        return userIds.get(name);
+    }
+
+    DataSource db() {
+        return postgres.dataSource();
+    }
+
+    private void build() throws Exception {
+        GraceProcess a = instance(0);
+        GraceProcess b = instance(1);
+        GraceProcess c = instance(2);
+        JsonNode setup = expect(new CareClient("anonymous", null).post(a, "/api/setup", json("organizationName",
+                "Rose Court", "email", "admin@rose.example", "displayName", "Ada Admin", "password", PASSWORD)), 201);
+        userIds.put("admin", setup.path("user").path("id").asLong());
+        CareClient admin = CareClient.signIn(b, "admin@rose.example", PASSWORD);
+        users.put("admin", admin);
+        for (String[] u : new String[][] {{"director", "facility_director"}, {"manager", "care_manager"},
+                {"staff", "care_staff"}, {"manager2", "care_manager"}, {"staff2", "care_staff"},
+                {"family", "family"}, {"admin2", "organization_admin"}}) {
+            JsonNode created = expect(admin.post(c, "/api/users", json("email", u[0] + "@rose.example",
+                    "displayName", "Rose " + u[0], "role", u[1], "password", PASSWORD)), 201);
+            userIds.put(u[0], created.path("id").asLong());
+        }
+        willow = expect(admin.post(a, "/api/facilities", json("name", "Willow Wing", "timeZone", "Europe/London")),
+                201).path("id").asLong();
+        birch = expect(admin.post(b, "/api/facilities", json("name", "Birch Wing")), 201).path("id").asLong();
+        for (String member : List.of("director", "manager", "staff")) {
+            expect(admin.send(c, "PUT", "/api/facilities/" + willow + "/staff/" + userId(member), null), 204);
+        }
+        for (String member : List.of("manager2", "staff2")) {
+            expect(admin.send(a, "PUT", "/api/facilities/" + birch + "/staff/" + userId(member), null), 204);
+        }
+        for (int i = 0; i < WILLOW_RESIDENTS; i++) {
+            willowResidents.add(expect(admin.post(instance(i), "/api/residents", json("facilityId", willow,
+                    "fullName", "Willow Resident " + i, "preferredName", "W" + i, "room", "W" + (100 + i),
+                    "dateOfBirth", "1940-0" + (1 + i % 9) + "-15")), 201).path("id").asLong());
+        }
+        for (int i = 0; i < 2; i++) {
+            birchResidents.add(expect(admin.post(instance(i), "/api/residents", json("facilityId", birch,
+                    "fullName", "Birch Resident " + i)), 201).path("id").asLong());
+        }
+        expect(admin.post(b, "/api/residents/" + willowResidents.get(0) + "/family", json("userId",
+                userId("family"), "relationship", "daughter")), 201);
+        for (long resident : willowResidents) {
+            JsonNode device = expect(admin.post(c, "/api/devices", json("facilityId", willow, "residentId", resident,
+                    "name", "Tablet of " + resident)), 201);
+            deviceCredentials.put(resident, device.path("credential").asText());
+            deviceIds.put(resident, device.path("device").path("id").asLong());
+        }
+
+        // Organisation B, created in the database (set-up is closed), its admin with the same password hash.
+        try (Connection conn = db().getConnection()) {
+            long org;
+            try (PreparedStatement ps = conn.prepareStatement("INSERT INTO organizations (name) VALUES ('Oak House') "
+                    + "RETURNING id"); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                org = rs.getLong(1);
+            }
+            try (PreparedStatement ps = conn.prepareStatement("INSERT INTO users (organization_id, email, display_name,"
+                    + " role, password_hash) SELECT ?, 'admin@oak.example', 'Oak Admin', 'organization_admin', "
+                    + "password_hash FROM users WHERE id = ? RETURNING id")) {
+                ps.setLong(1, org);
+                ps.setLong(2, userId("admin"));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    userIds.put("bAdmin", rs.getLong(1));
+                }
+            }
+        }
+        CareClient bAdmin = CareClient.signIn(c, "admin@oak.example", PASSWORD);
+        users.put("bAdmin", bAdmin);
+        userIds.put("bManager", expect(bAdmin.post(a, "/api/users", json("email", "manager@oak.example",
+                "displayName", "Oak Manager", "role", "care_manager", "password", PASSWORD)), 201).path("id").asLong());
+        oakWard = expect(bAdmin.post(b, "/api/facilities", json("name", "Oak Ward")), 201).path("id").asLong();
+        expect(bAdmin.send(c, "PUT", "/api/facilities/" + oakWard + "/staff/" + userId("bManager"), null), 204);
+        oakResident = expect(bAdmin.post(a, "/api/residents", json("facilityId", oakWard, "fullName", "Oak Resident")),
+                201).path("id").asLong();
+
+        int n = 0;
+        for (String name : List.of("director", "manager", "staff", "manager2", "staff2", "family", "admin2")) {
+            users.put(name, CareClient.signIn(instance(n++), name + "@rose.example", PASSWORD));
+        }
+        users.put("bManager", CareClient.signIn(instance(n), "manager@oak.example", PASSWORD));
+    }
+
+    @Override
+    public void close() {
+        for (GraceProcess p : instances) {
+            try {
+                p.close();
+            } catch (RuntimeException e) {
+                // keep closing the rest
+            }
+        }
+        redis.close();
+        postgres.close();
+    }
+}
