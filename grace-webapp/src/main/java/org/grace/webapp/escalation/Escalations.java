@@ -81,11 +81,11 @@ public class Escalations implements JobTypes, IncidentFollowUp {
     }
 
     /**
-     * To be called by whoever records an incident, on its connection and inside its transaction, after the
-     * incident's alert notifications are written: for {@code high} and {@code critical} it schedules escalation step
-     * 1 at detection + {@code GRACE_ESCALATION_AFTER}; for {@code critical} it also queues the alert's e-mail to each
-     * recipient of its {@code incident_alert} notifications. Both exist only if that transaction commits. Nothing
-     * for {@code low} and {@code medium}; calling it twice for the same incident schedules nothing more.
+     * Called by whoever records an incident ({@code IncidentAlerts}, through {@link IncidentFollowUp}), on its
+     * connection and inside its transaction: for {@code high} and {@code critical} it schedules escalation step 1 at
+     * detection + {@code GRACE_ESCALATION_AFTER}; for {@code critical} it also queues the alert's e-mail to each
+     * recipient of the alert ({@link IncidentRecipients#ofAlert}). Both exist only if that transaction commits.
+     * Nothing for {@code low} and {@code medium}; calling it twice for the same incident queues nothing more.
      */
     @Override
     public void incidentRecorded(Connection c, long incidentId) throws SQLException {
@@ -99,9 +99,8 @@ public class Escalations implements JobTypes, IncidentFollowUp {
         }
         scheduleStep(c, incidentId, 1, incident.detectedAt());
         if ("critical".equals(incident.severity())) {
-            List<Long> recipients = Sql.list(c, "SELECT user_id FROM notifications WHERE incident_id = ? "
-                    + "AND type = ? ORDER BY user_id", List.of(incidentId, NewNotification.INCIDENT_ALERT),
-                    rs -> rs.getLong(1));
+            List<Long> recipients = IncidentRecipients.ofAlert(c, incident.organizationId(), incident.facilityId(),
+                    incident.severity());
             delivery.enqueue(c, incident.organizationId(), recipients,
                     "Critical: " + incident.resident() + " needs help now",
                     body(incident, incidentId, "A critical incident was detected.", null),
