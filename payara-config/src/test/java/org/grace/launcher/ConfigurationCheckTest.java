@@ -42,4 +42,15 @@ class ConfigurationCheckTest {
         assertThat(ConfigurationCheck.problems(Map.of("GRACE_REDIS_URL", "redis://user:hunter2@cache:6379/99")))
                 .singleElement().asString().doesNotContain("hunter2").contains("database '99'");
     }
+
+    @Test
+    void everySettingOfTheApplicationIsCheckedWithItsOwnRules() {
+        assertThat(ConfigurationCheck.problems(Map.of("GRACE_RATELIMIT_API_PER_MINUTE", "100000000")))
+                .singleElement().asString()
+                .startsWith("GRACE_RATELIMIT_API_PER_MINUTE is 100000000, more than the rate limiter accepts: ");
+        assertThat(ConfigurationCheck.problems(Map.of("GRACE_AUTH_ACCESS_TTL", "15", "GRACE_INSTANCES", "0")))
+                .containsExactly("GRACE_INSTANCES must be at least 1, got 0",
+                        "GRACE_AUTH_ACCESS_TTL is not a positive duration: '15' (write e.g. 500ms, 30s, 5m or PT30S)");
+        assertThat(ConfigurationCheck.problems(Map.of())).as("no GRACE_DB_URL: the embedded database").isEmpty();
+    }
 }

@@ -23,6 +23,14 @@ class LauncherBadConfigurationIT {
                 + "scheme 'memcached'; expected redis, rediss or redis-sentinel");
     }
 
+    @Test
+    void aRateLimitBeyondWhatTheLimiterAcceptsStopsStartUpWithOneLine() {
+        String output = run("GRACE_RATELIMIT_API_PER_MINUTE", "100000000");
+        assertThat(output.strip().lines()).singleElement().asString()
+                .startsWith("grace: configuration error: GRACE_RATELIMIT_API_PER_MINUTE is 100000000, more than the "
+                        + "rate limiter accepts: ");
+    }
+
     private static String run(String variable, String value) {
         try (ChildJvm launcher = ChildJvm.builder(GraceLauncher.class).env(variable, value)
                 .args("--war", "does-not-matter.war").start()) {

@@ -8,7 +8,6 @@ import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,8 +16,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,15 +23,12 @@ import org.grace.core.InstanceId;
 
 /**
  * The {@link Jobs} implementation: a {@link QueueWorker} per configured queue, one {@link NotificationListener},
- * and two maintenance threads for lease renewal (heartbeat and timeouts), the reaper of expired leases, recurring
- * schedules and retention cleanup.
+ * and {@link JobsMaintenance} (lease renewal and timeouts, the reaper of expired leases, recurring schedules and
+ * retention cleanup); enqueueing, and the graceful shutdown that gives back what did not run.
  */
 final class DefaultJobs implements Jobs {
     private static final System.Logger LOG = System.getLogger(DefaultJobs.class.getName());
     private static final int MAX_ERROR_LENGTH = 4_000;
-    private static final long SCHEDULE_CHECK_MILLIS = 1_000;
-    private static final long RETENTION_CHECK_MILLIS = 60_000;
-    private static final int RETENTION_BATCH = 1_000;
 
     private static final int NEW = 0;
     private static final int STARTED = 1;
@@ -50,9 +44,8 @@ final class DefaultJobs implements Jobs {
     private final Map<String, String> recurringPayloads;
     private final AtomicInteger state = new AtomicInteger(NEW);
     private final AtomicBoolean databaseUp = new AtomicBoolean(true);
-    private volatile boolean schedulesRegistered;
     private NotificationListener notificationListener;
-    private ScheduledExecutorService maintenance;
+    private JobsMaintenance maintenance;
 
     DefaultJobs(JobsConfig config) {
         this.config = config;
@@ -84,26 +77,8 @@ final class DefaultJobs implements Jobs {
                     () -> workers.values().forEach(w -> w.wake(QueueWorker.WORK)));
             notificationListener.start("grace-jobs-listener");
         }
-        AtomicInteger n = new AtomicInteger();
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(2, r -> {
-            Thread t = new Thread(r, "grace-jobs-maintenance-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        executor.setRemoveOnCancelPolicy(true);
-        maintenance = executor;
-        long lease = config.leaseDuration().toMillis();
-        long heartbeat = Math.max(50, lease / 3);
-        long reap = Math.max(50, Math.min(config.pollInterval().toMillis(), lease / 2));
-        executor.scheduleWithFixedDelay(guard("lease renewal", this::renewLeases), heartbeat, heartbeat,
-                TimeUnit.MILLISECONDS);
-        executor.scheduleWithFixedDelay(guard("reaping expired leases", this::reapExpiredLeases), reap, reap,
-                TimeUnit.MILLISECONDS);
-        executor.scheduleWithFixedDelay(guard("recurring schedules", this::fireSchedules), 0, SCHEDULE_CHECK_MILLIS,
-                TimeUnit.MILLISECONDS);
-        long retention = Math.max(1_000, Math.min(RETENTION_CHECK_MILLIS, config.retention().toMillis()));
-        executor.scheduleWithFixedDelay(guard("retention cleanup", this::deleteExpired), retention, retention,
-                TimeUnit.MILLISECONDS);
+        maintenance = new JobsMaintenance(this, config, store, active, recurringPayloads);
+        maintenance.start();
         LOG.log(Level.INFO, "grace jobs: instance {0} started, queues {1}, lease {2}, poll {3}",
                 config.instanceId(), config.queues(), config.leaseDuration(), config.pollInterval());
         return this;
@@ -200,12 +175,16 @@ final class DefaultJobs implements Jobs {
         }
         release(unfinished, "still running after the shutdown grace of " + config.shutdownGrace());
         workers.values().forEach(w -> w.executor.shutdownNow());
-        maintenance.shutdownNow();
+        maintenance.stop();
         state.set(CLOSED);
         LOG.log(Level.INFO, "grace jobs: instance {0} stopped", config.instanceId());
     }
 
-    // ---- used by the workers ----
+    // ---- used by the workers and the maintenance ----
+
+    boolean isStarted() {
+        return state.get() == STARTED;
+    }
 
     int batchSize() {
         return config.batchSize();
@@ -318,106 +297,6 @@ final class DefaultJobs implements Jobs {
         QueueWorker w = workers.get(queue);
         if (w != null) {
             w.wake(QueueWorker.WORK);
-        }
-    }
-
-    private Runnable guard(String what, ThrowingTask task) {
-        return () -> {
-            try {
-                task.run();
-            } catch (SQLException | RuntimeException e) {
-                databaseDown(what, e);
-            }
-        };
-    }
-
-    private interface ThrowingTask {
-        void run() throws SQLException;
-    }
-
-    private void renewLeases() throws SQLException {
-        long now = config.clock().millis();
-        long timeout = config.timeout().toMillis();
-        List<JobStore.Lease> toRenew = new ArrayList<>();
-        for (JobRun run : active.values()) {
-            if (run.isLeaseLost()) {
-                continue;
-            }
-            long started = run.startedMillis;
-            if (started > 0 && now - started > timeout) {
-                if (run.loseLease()) {
-                    LOG.log(Level.WARNING, "grace jobs: {0} exceeded its timeout of {1}; interrupting it and "
-                            + "letting its lease expire", run, config.timeout());
-                    safely(() -> config.listener().onLeaseLost(run));
-                }
-                run.interrupt();
-                continue;
-            }
-            toRenew.add(run.lease);
-        }
-        if (toRenew.isEmpty()) {
-            return;
-        }
-        Set<Long> held = store.renew(toRenew);
-        databaseUp();
-        for (JobStore.Lease lease : toRenew) {
-            if (!held.contains(lease.id())) {
-                JobRun run = active.get(lease.id());
-                if (run != null && run.lease.equals(lease) && run.loseLease()) {
-                    LOG.log(Level.WARNING, "grace jobs: {0} lost its lease (expired and taken over)", run);
-                    safely(() -> config.listener().onLeaseLost(run));
-                }
-            }
-        }
-    }
-
-    private void reapExpiredLeases() throws SQLException {
-        if (state.get() != STARTED) {
-            return;
-        }
-        int reaped = store.reapExpiredLeases();
-        databaseUp();
-        if (reaped > 0) {
-            LOG.log(Level.INFO, "grace jobs: put back {0} job(s) whose lease expired", reaped);
-        }
-    }
-
-    private void fireSchedules() throws SQLException {
-        if (state.get() != STARTED) {
-            return;
-        }
-        if (!schedulesRegistered) {
-            registerSchedules();
-            schedulesRegistered = true;
-        }
-        store.fireDueSchedules();
-        databaseUp();
-    }
-
-    private void registerSchedules() throws SQLException {
-        if (config.recurring().isEmpty()) {
-            return;
-        }
-        try (Connection c = store.connection()) {
-            var now = store.databaseNow(c);
-            for (JobsConfig.RecurringJob r : config.recurring()) {
-                String json = recurringPayloads.get(r.name());
-                int maxAttempts = r.options().maxAttempts() != null ? r.options().maxAttempts() : config.maxAttempts();
-                store.upsertSchedule(c, r.name(), r.schedule().toString(), r.type(), r.options().queue(), json,
-                        r.options().priority(), maxAttempts, r.schedule().next(now));
-            }
-        }
-    }
-
-    private void deleteExpired() throws SQLException {
-        if (state.get() != STARTED) {
-            return;
-        }
-        long retention = config.retention().toMillis();
-        for (int i = 0; i < 50; i++) {
-            if (store.deleteFinished(retention, RETENTION_BATCH) < RETENTION_BATCH) {
-                break;
-            }
         }
     }
 

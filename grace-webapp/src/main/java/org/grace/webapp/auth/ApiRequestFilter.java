@@ -75,7 +75,7 @@ public class ApiRequestFilter implements ContainerRequestFilter, ContainerRespon
         if (decision != null) {
             context.setProperty(DECISION_PROPERTY, decision);
             if (!decision.allowed()) {
-                throw RateLimits.tooManyRequests(decision);
+                throw limits.tooManyRequests(decision);
             }
         }
     }

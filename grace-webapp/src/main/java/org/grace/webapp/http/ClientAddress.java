@@ -4,7 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
-import org.grace.webapp.settings.AddressRange;
+import org.grace.settings.AddressRange;
 import org.grace.webapp.settings.GraceSettings;
 
 /**

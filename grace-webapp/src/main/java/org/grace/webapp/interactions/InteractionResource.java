@@ -194,9 +194,9 @@ public class InteractionResource {
         return text;
     }
 
-    private static void refuseIfDenied(RateLimitDecision decision) {
+    private void refuseIfDenied(RateLimitDecision decision) {
         if (!decision.allowed()) {
-            throw RateLimits.tooManyRequests(decision);
+            throw limits.tooManyRequests(decision);
         }
     }
 }

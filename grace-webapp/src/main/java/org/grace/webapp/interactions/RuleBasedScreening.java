@@ -5,26 +5,25 @@ import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.Config;
-import org.grace.webapp.settings.InvalidSettingException;
 import org.grace.webapp.incidents.Finding;
 import org.grace.webapp.incidents.detection.CategoryFinding;
 import org.grace.webapp.incidents.detection.DetectionResult;
 import org.grace.webapp.incidents.detection.IncidentCategory;
 import org.grace.webapp.incidents.detection.IncidentDetector;
 import org.grace.webapp.incidents.detection.RuleSet;
+import org.grace.webapp.settings.GraceSettings;
 
 /**
  * The detection job's screening with the rule-based detector and the bundled rules, recording an incident at
- * {@code GRACE_DETECTION_MIN_CONFIDENCE} (default {@value IncidentDetector#DEFAULT_MIN_CONFIDENCE}) and above. The
- * detector is built once per instance, at first use; it is immutable and safe for the job threads to share.
+ * {@code GRACE_DETECTION_MIN_CONFIDENCE} (default 0.6) and above. The detector is built once per instance, at first
+ * use; it is immutable and safe for the job threads to share.
  */
 @ApplicationScoped
 public class RuleBasedScreening implements TranscriptScreening {
     private static final Logger LOG = Logger.getLogger(RuleBasedScreening.class.getName());
 
     @Inject
-    Config config;
+    GraceSettings settings;
 
     private volatile IncidentDetector detector;
 
@@ -59,7 +58,7 @@ public class RuleBasedScreening implements TranscriptScreening {
         if (d == null) {
             synchronized (this) {
                 if (detector == null) {
-                    double min = minConfidence();
+                    double min = settings.detectionMinConfidence();
                     detector = IncidentDetector.create(RuleSet.bundled(), min);
                     LOG.info(() -> "grace: incident detection with rules " + detector.ruleSet().version()
                             + ", recording at confidence " + min + " and above");
@@ -68,23 +67,5 @@ public class RuleBasedScreening implements TranscriptScreening {
             }
         }
         return d;
-    }
-
-    private double minConfidence() {
-        Optional<String> raw = config.getOptionalValue("grace.detection.min-confidence", String.class)
-                .filter(s -> !s.isBlank());
-        if (raw.isEmpty()) {
-            return IncidentDetector.DEFAULT_MIN_CONFIDENCE;
-        }
-        try {
-            double value = Double.parseDouble(raw.get().trim());
-            if (value > 0 && value <= 1) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // below
-        }
-        throw new InvalidSettingException("GRACE_DETECTION_MIN_CONFIDENCE must be a number above 0 and at most 1, got '"
-                + raw.get() + "'");
     }
 }

@@ -2,6 +2,8 @@ package org.grace.webapp.ratelimit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.grace.core.ratelimit.FallbackPolicy;
@@ -46,6 +48,7 @@ public class RateLimits {
     private Pair apiUser;
     private Pair ingestDevice;
     private Pair ingestResident;
+    private final Map<String, Pair> byName = new HashMap<>();
 
     /** A shared limiter and its in-memory twin with this instance's share, for when Redis is slow. */
     private record Pair(RateLimiter shared, RateLimiter local) {
@@ -73,12 +76,17 @@ public class RateLimits {
         return acquire(built().ingestResident, Long.toString(residentId));
     }
 
-    /** The 429 for a denied decision, with its headers. */
-    public static ApiException tooManyRequests(RateLimitDecision d) {
+    /** The 429 for a denied decision of these limits, with its headers (the policy's own, as the library writes it). */
+    public ApiException tooManyRequests(RateLimitDecision d) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Retry-After", Long.toString(d.retryAfterSeconds()));
+        headers.put("RateLimit", d.rateLimitHeader());
+        Pair limits = built().byName.get(d.limitName());
+        if (limits != null) {
+            headers.put("RateLimit-Policy", limits.shared.policy().policyHeader());
+        }
         return new ApiException(429, "too many requests; retry in " + d.retryAfterSeconds() + " s", Map.of(),
-                Map.of("Retry-After", Long.toString(d.retryAfterSeconds()),
-                        "RateLimit", d.rateLimitHeader(),
-                        "RateLimit-Policy", "\"" + d.limitName() + "\";q=" + d.limit()));
+                headers);
     }
 
     private RateLimitDecision acquire(Pair pair, String key) {
@@ -123,6 +131,9 @@ public class RateLimits {
                     client.isPresent());
             ingestResident = pair(shared, local, INGEST_RESIDENT, settings.rateLimitIngestResidentPerMinute(),
                     instances, client.isPresent());
+            for (Pair p : new Pair[] {loginIp, loginAccount, apiUser, ingestDevice, ingestResident}) {
+                byName.put(p.shared.policy().name(), p);
+            }
         }
         return this;
     }

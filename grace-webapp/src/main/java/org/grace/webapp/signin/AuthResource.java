@@ -92,7 +92,7 @@ public class AuthResource {
         RateLimitDecision perAccount = limits.loginForAccount(body.email());
         if (!perAccount.allowed()) {
             metrics.login("rate-limited");
-            throw RateLimits.tooManyRequests(perAccount);
+            throw limits.tooManyRequests(perAccount);
         }
         metrics.passwordCheck();
         Optional<User> user = users.byEmail(body.email());

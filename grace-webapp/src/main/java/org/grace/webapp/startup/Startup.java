@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
+import org.grace.settings.InvalidSettingException;
 import org.grace.webapp.auth.DenialListInRedis;
 import org.grace.webapp.auth.SigningKeys;
 import org.grace.webapp.database.Database;
@@ -18,7 +19,6 @@ import org.grace.webapp.metrics.GraceMetrics;
 import org.grace.webapp.redis.RedisConnection;
 import org.grace.webapp.redis.RedisGuard;
 import org.grace.webapp.settings.GraceSettings;
-import org.grace.webapp.settings.InvalidSettingException;
 import org.grace.webapp.users.Profiles;
 
 /**

@@ -37,8 +37,8 @@ public final class GraceProcess implements AutoCloseable {
         return start(name, env, Duration.ofSeconds(120));
     }
 
-    /** As {@link #start(String, Map)}, waiting up to {@code deployTimeout} (boots of several instances on a busy machine). */
-    public static GraceProcess start(String name, Map<String, String> env, Duration deployTimeout) {
+    /** The same with a longer wait for the deployment: boots on a loaded shared machine have taken over two minutes. */
+    public static GraceProcess start(String name, Map<String, String> env, Duration bootTimeout) {
         Path root = ProjectLayout.scratch("payara-" + name + "-");
         Path log = root.resolveSibling(root.getFileName() + ".log");
         PayaraInstance instance = PayaraInstance.builder()
@@ -52,7 +52,7 @@ public final class GraceProcess implements AutoCloseable {
                 .start();
         GraceProcess process = new GraceProcess(instance, log);
         try {
-            process.awaitDeployed(deployTimeout);
+            process.awaitDeployed(bootTimeout);
         } catch (RuntimeException e) {
             // A failed start must not leave a Payara Micro behind for the rest of the run (or the machine).
             instance.close();

@@ -564,6 +564,47 @@ class CareWorkflowsIT {
         }
     }
 
+    @Test
+    @Order(8)
+    void runningTheDetectionJobAgainForAnInteractionWritesNoSecondIncidentOrAlert() throws Exception {
+        long resident = world.willowResidents.get(9);
+        CareClient device = new CareClient("device", world.deviceCredentials.get(resident));
+        long interaction = expect(device.post(world.instance(2), "/api/residents/" + resident + "/interactions",
+                json("text", "resident: She is choking on her food and turning blue")), 202).path("interactionId")
+                .asLong();
+        awaitZero("SELECT count(*) FROM interactions WHERE id = ? AND detected_at IS NULL", interaction);
+        long notifications = count("SELECT count(*) FROM notifications n JOIN incidents i ON i.id = n.incident_id "
+                + "WHERE i.interaction_id = ?", interaction);
+        assertThat(count("SELECT count(*) FROM incidents WHERE interaction_id = ?", interaction)).isEqualTo(1);
+        assertThat(notifications).isEqualTo(5);
+        // Three more executions of the same work, as a retry or a lost lease would cause, picked up by any instance.
+        try (Connection c = world.db().getConnection(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO grace_jobs (type, payload, max_attempts) VALUES ('detect-incidents', "
+                        + "jsonb_build_object('interactionId', ?::bigint), 1)")) {
+            for (int i = 0; i < 3; i++) {
+                ps.setLong(1, interaction);
+                ps.executeUpdate();
+            }
+        }
+        awaitZero("SELECT count(*) FROM grace_jobs WHERE type = 'detect-incidents' AND status IN ('pending', "
+                + "'running') AND (payload ->> 'interactionId')::bigint = ?", interaction);
+        assertThat(count("SELECT count(*) FROM grace_jobs WHERE type = 'detect-incidents' AND status = 'completed' "
+                + "AND (payload ->> 'interactionId')::bigint = ?", interaction)).isEqualTo(4);
+        assertThat(count("SELECT count(*) FROM incidents WHERE interaction_id = ?", interaction)).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM notifications n JOIN incidents i ON i.id = n.incident_id "
+                + "WHERE i.interaction_id = ?", interaction)).isEqualTo(notifications);
+        assertThat(count("SELECT count(*) FROM alert_log a JOIN incidents i ON i.id = a.incident_id "
+                + "WHERE i.interaction_id = ? AND a.kind = 'alert_sent'", interaction)).isEqualTo(1);
+    }
+
+    static void awaitZero(String sql, Object... params) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (count(sql, params) > 0) {
+            assertThat(System.nanoTime()).as("waited 60 s for: " + sql).isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+
     /** The notification ids of a user, newest first. */
     static List<Long> notificationsOf(String user) {
         JsonNode page = GraceProcess.json(world.user(user).get(world.instance(0), "/api/notifications"));

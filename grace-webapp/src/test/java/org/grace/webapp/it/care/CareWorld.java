@@ -82,7 +82,7 @@ final class CareWorld implements AutoCloseable {
             env.put("GRACE_REDIS_CALL_TIMEOUT", "250ms");
             for (int i = 0; i < instanceCount; i++) {
                 // One after the other: boots at once on two busy cores have exceeded GraceProcess's limit.
-                w.instances.add(GraceProcess.start("care-" + (char) ('a' + i), env));
+                w.instances.add(GraceProcess.start("care-" + (char) ('a' + i), env, java.time.Duration.ofMinutes(5)));
             }
             w.build();
             return w;

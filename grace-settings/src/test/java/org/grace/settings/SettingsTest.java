@@ -1,33 +1,24 @@
-package org.grace.webapp.settings;
+package org.grace.settings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import org.eclipse.microprofile.config.Config;
 import org.junit.jupiter.api.Test;
 
 /** How each setting is read and what a bad one says; the launcher and the WAR show the same one line. */
-class GraceSettingsTest {
+class SettingsTest {
     private static final String DB = "jdbc:postgresql://db.example:5432/grace";
 
     /** Settings from these properties (MicroProfile Config names), as the container would hand them over. */
-    static GraceSettings settings(Map<String, String> properties) {
-        Config config = (Config) Proxy.newProxyInstance(Config.class.getClassLoader(), new Class<?>[] {Config.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("getOptionalValue")) {
-                        return Optional.ofNullable(properties.get((String) args[0]));
-                    }
-                    throw new UnsupportedOperationException(method.getName());
-                });
-        return new GraceSettings(config);
+    static Settings settings(Map<String, String> properties) {
+        return new Settings(property -> Optional.ofNullable(properties.get(property)));
     }
 
-    private static GraceSettings with(String... pairs) {
+    private static Settings with(String... pairs) {
         Map<String, String> properties = new HashMap<>(Map.of("grace.db.url", DB));
         for (int i = 0; i < pairs.length; i += 2) {
             properties.put(pairs[i], pairs[i + 1]);
@@ -37,7 +28,7 @@ class GraceSettingsTest {
 
     @Test
     void theDefaultsWorkForOneInstanceOnOneMachine() {
-        GraceSettings s = with();
+        Settings s = with();
         s.validate();
         assertThat(s.dbUrl().host()).isEqualTo("db.example");
         assertThat(s.dbUser()).isEqualTo("postgres");
@@ -146,10 +137,51 @@ class GraceSettingsTest {
         bad.put("GRACE_HTTP_GZIP_MIN_BYTES", new String[] {"grace.http.gzip-min-bytes", "-5"});
         bad.put("GRACE_JOBS_WORKER", new String[] {"grace.jobs.worker", "perhaps"});
         bad.put("GRACE_REDIS_CALL_TIMEOUT", new String[] {"grace.redis.call-timeout", "50"});
+        assertThat(bad.keySet()).as("every setting that validate() reads").hasSize(22);
         bad.forEach((variable, setting) -> assertThatThrownBy(() -> with(setting[0], setting[1]).validate())
                 .as(variable)
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageStartingWith(variable + " ")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n")));
+    }
+
+    @Test
+    void aRateLimitBeyondWhatTheLimiterAcceptsStopsStartUpNotTheFirstSignIn() {
+        assertThatThrownBy(() -> with("grace.ratelimit.api-per-minute", "100000000").validate())
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("GRACE_RATELIMIT_API_PER_MINUTE is 100000000, more than the rate limiter "
+                        + "accepts: ")
+                .hasMessageContaining("at most");
+        assertThatThrownBy(() -> with("grace.ratelimit.login-per-minute", "2000000000").rateLimitLoginPerMinute())
+                .hasMessageStartingWith("GRACE_RATELIMIT_LOGIN_PER_MINUTE is 2000000000, more than the rate limiter");
+        assertThat(with("grace.ratelimit.api-per-minute", "6000").rateLimitApiPerMinute()).isEqualTo(6000);
+    }
+
+    @Test
+    void poolTimeoutsBelowWhatThePoolAcceptsAreRefusedRatherThanChangedQuietly() {
+        assertThatThrownBy(() -> with("grace.db.pool.connection-timeout", "100ms").dbConnectionTimeout())
+                .hasMessage("GRACE_DB_POOL_CONNECTION_TIMEOUT must be at least 250 ms (the connection pool's shortest "
+                        + "wait), got 100 ms");
+        assertThatThrownBy(() -> with("grace.db.pool.idle-timeout", "5s").dbIdleTimeout())
+                .hasMessageStartingWith("GRACE_DB_POOL_IDLE_TIMEOUT must be at least 10000 ms");
+        assertThat(with("grace.db.pool.connection-timeout", "250ms").dbConnectionTimeout())
+                .isEqualTo(Duration.ofMillis(250));
+    }
+
+    @Test
+    void problemsListsEveryBadSettingOnceInTheEnvironmentsTerms() {
+        Settings s = new Settings(Settings.Source.environment(Map.of(
+                "GRACE_DB_URL", DB,
+                "GRACE_AUTH_ACCESS_TTL", "15",
+                "GRACE_RATELIMIT_API_PER_MINUTE", "100000000",
+                "GRACE_INSTANCES", "3")));
+        assertThat(s.problems()).hasSize(2)
+                .anySatisfy(p -> assertThat(p).startsWith("GRACE_AUTH_ACCESS_TTL "))
+                .anySatisfy(p -> assertThat(p).startsWith("GRACE_RATELIMIT_API_PER_MINUTE "));
+        assertThat(s.instances()).isEqualTo(3);
+        assertThat(Settings.environmentName("grace.auth.access-ttl")).isEqualTo("GRACE_AUTH_ACCESS_TTL");
+        assertThat(new Settings(Settings.Source.environment(Map.of())).problems())
+                .containsExactly("GRACE_DB_URL is not set; expected jdbc:postgresql://host:port/database (the run "
+                        + "command starts an embedded PostgreSQL)");
     }
 }

@@ -1,4 +1,4 @@
-package org.grace.webapp.settings;
+package org.grace.settings;
 
 /** A setting that cannot be used; the message is one line naming the environment variable and the problem. */
 public class InvalidSettingException extends RuntimeException {

@@ -1,4 +1,4 @@
-package org.grace.webapp.settings;
+package org.grace.settings;
 
 import java.math.BigInteger;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package org.grace.webapp.settings;
+package org.grace.settings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
