@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.logging.Logger;
+import org.grace.settings.InvalidSettingException;
 import org.grace.webapp.settings.GraceSettings;
-import org.grace.webapp.settings.InvalidSettingException;
 
 /**
  * The e-mail channel's settings ({@code GRACE_MAIL_*}, read through MicroProfile Config like every other setting).

@@ -6,8 +6,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.logging.Logger;
+import org.grace.settings.InvalidSettingException;
 import org.grace.webapp.settings.GraceSettings;
-import org.grace.webapp.settings.InvalidSettingException;
 
 /** The escalation policy's timing, from MicroProfile Config; a bad value stops the deployment with one line. */
 @ApplicationScoped

@@ -16,8 +16,8 @@ import org.grace.core.InstanceId;
 import org.grace.core.jobs.JobContext;
 import org.grace.core.jobs.Jobs;
 import org.grace.core.jobs.Schedule;
+import org.grace.settings.InvalidSettingException;
 import org.grace.webapp.settings.GraceSettings;
-import org.grace.webapp.settings.InvalidSettingException;
 import org.grace.webapp.database.Transactions;
 import org.grace.webapp.library.JobTypes;
 

@@ -261,8 +261,9 @@ class CareDeliveryIT {
 
         // Three times of day a few seconds ahead (facility time, Europe/London), so three occurrences come due now.
         LocalTime now = LocalTime.now(LONDON).truncatedTo(ChronoUnit.SECONDS);
-        List<String> times = List.of(now.plusSeconds(8).toString(), now.plusSeconds(12).toString(),
-                now.plusSeconds(16).toString());
+        java.time.format.DateTimeFormatter hms = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss");
+        List<String> times = List.of(hms.format(now.plusSeconds(8)), hms.format(now.plusSeconds(12)),
+                hms.format(now.plusSeconds(16)));
         HttpResponse<String> created = send(c, "POST", "/api/residents/" + residentId + "/reminders", "manager",
                 Map.of("kind", "medication", "text", "Donepezil 10 mg with water", "assignedRole", "care_staff",
                         "schedule", Map.of("times", times)));
