@@ -38,6 +38,8 @@ public class IncidentAlerts {
     @Inject
     DataSource dataSource;
     @Inject
+    jakarta.enterprise.inject.Instance<IncidentFollowUp> followUps;
+    @Inject
     NotificationWriter notificationWriter;
     @Inject
     AlertLog alertLog;
@@ -71,7 +73,7 @@ public class IncidentAlerts {
             if (incidentId.isEmpty()) {
                 return Optional.<Recorded>empty();
             }
-            return Optional.of(alert(c, p, incidentId.get(), finding));
+            return Optional.of(alert(c, p, followedUp(c, incidentId.get()), finding));
         });
         recorded.ifPresent(r -> committed(r, "detected", null));
         return recorded;
@@ -92,7 +94,7 @@ public class IncidentAlerts {
             alertLog.append(c, organizationId, incidentId, residentId, AlertLog.INCIDENT_REPORTED, reporterUserId,
                     Map.of("severity", finding.severity(), "categories", finding.categories()),
                     "incident:" + incidentId + ":reported");
-            return alert(c, p, incidentId, finding);
+            return alert(c, p, followedUp(c, incidentId), finding);
         });
         committed(recorded, "reported", reporterUserId);
         return recorded;
@@ -110,7 +112,19 @@ public class IncidentAlerts {
                 rs -> rs.getLong(1));
     }
 
+    /**
+     * Escalation and out-of-app delivery ({@link IncidentFollowUp}) on the incident's transaction, before its
+     * notifications, which come last (NotificationWriter's lock is held from the first one to the commit).
+     */
+    private long followedUp(Connection c, long incidentId) throws SQLException {
+        for (IncidentFollowUp followUp : followUps) {
+            followUp.incidentRecorded(c, incidentId);
+        }
+        return incidentId;
+    }
+
     /** The alert of a new incident, on its transaction; notifications last (see NotificationWriter's lock). */
+
     private Recorded alert(Connection c, Place p, long incidentId, Finding f) throws SQLException {
         List<Long> recipients = IncidentRecipients.ofAlert(c, p.organizationId(), p.facilityId(), f.severity());
         if (recipients.isEmpty()) {

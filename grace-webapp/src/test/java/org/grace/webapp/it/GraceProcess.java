@@ -131,8 +131,10 @@ public final class GraceProcess implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
-            if (tail().contains("Exception while deploying")) {
-                throw new IllegalStateException("deployment failed; log: " + log + "\n" + tail());
+            String tail = tail();
+            // The second: a CDI deployment failure, after which Payara Micro stays up with nothing deployed.
+            if (tail.contains("Exception while deploying") || tail.contains("Exception during lifecycle processing")) {
+                throw new IllegalStateException("deployment failed; log: " + log + "\n" + tail);
             }
             sleep(250);
         }
