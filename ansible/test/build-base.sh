@@ -54,6 +54,15 @@ rm -f "$work/usr/sbin/policy-rc.d"
 mkdir -p "$work/etc/systemd/system/multi-user.target.wants"
 ln -sf /lib/systemd/system/ssh.service "$work/etc/systemd/system/multi-user.target.wants/ssh.service"
 
+# Debian's systemctl (docker-systemctl-replacement) reads a template unit for "status" but cannot start or enable
+# an instance of it: give each PostgreSQL cluster's instance (postgresql@15-main) a unit file of its own, the
+# template with the instance filled in, which is what systemd itself would run.
+for conf in "$work"/etc/postgresql/*/*/postgresql.conf; do
+  instance="$(basename "$(dirname "$(dirname "$conf")")")-$(basename "$(dirname "$conf")")"
+  sed -e "s/%i/$instance/g; s/%I/$instance/g" "$work/lib/systemd/system/postgresql@.service" \
+    >"$work/etc/systemd/system/postgresql@$instance.service"
+done
+
 # The key the controller uses to reach every host as root.
 rm -f "$base.key" "$base.key.pub"
 ssh-keygen -q -t ed25519 -N '' -C grace-fleet -f "$base.key"

@@ -28,6 +28,20 @@ mount -t tmpfs -o mode=755,nosuid,nodev run "$root/run"
 mount -t tmpfs -o mode=1777,nosuid,nodev tmp "$root/tmp"
 # /run/systemd/system is how tools (Ansible's service_mgr fact among them) recognise a systemd host.
 mkdir -p "$root/run/systemd/system" "$root/run/sshd" "$root/run/lock"
+# Debian's systemctl does not create the RuntimeDirectory= of a unit (systemd does, at each start): make them at
+# boot, owned as systemd would (the unit's User= and Group=), so that redis and sentinel can write their pidfiles.
+for unit in "$root"/lib/systemd/system/*.service "$root"/etc/systemd/system/*.service; do
+  [ -f "$unit" ] || continue
+  dirs="$(sed -n 's/^RuntimeDirectory=//p' "$unit" | tail -1)"
+  [ -n "$dirs" ] || continue
+  user="$(sed -n 's/^User=//p' "$unit" | tail -1)"; group="$(sed -n 's/^Group=//p' "$unit" | tail -1)"
+  mode="$(sed -n 's/^RuntimeDirectoryMode=//p' "$unit" | tail -1)"
+  for d in $dirs; do
+    mkdir -p "$root/run/$d"
+    chmod "${mode:-0755}" "$root/run/$d"
+    [ -n "$user" ] && chroot "$root" chown "$user${group:+:$group}" "/run/$d"
+  done
+done
 hostname "$name"
 cd "$root"
 exec chroot "$root" /usr/bin/systemctl init

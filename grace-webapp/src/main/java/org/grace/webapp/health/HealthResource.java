@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalDouble;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.grace.core.InstanceId;
 import org.grace.webapp.config.GraceSettings;
 import org.grace.webapp.database.Database;
@@ -33,6 +34,10 @@ public class HealthResource {
     GraceSettings settings;
     @Inject
     InstanceId instanceId;
+    /** The release this instance runs, as its deploy names it (GRACE_VERSION): deploys check it on every node. */
+    @Inject
+    @ConfigProperty(name = "grace.version", defaultValue = "unknown")
+    String version;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
@@ -53,6 +58,7 @@ public class HealthResource {
         body.put("databaseLatencyMs", db.isPresent() ? round(db.getAsDouble()) : null);
         body.put("redisLatencyMs", redisLatency.isPresent() ? round(redisLatency.getAsDouble()) : null);
         body.put("instance", instanceId.value());
+        body.put("version", version);
         CacheControl noStore = new CacheControl();
         noStore.setNoStore(true);
         return Response.status(healthy ? 200 : 503).entity(body).cacheControl(noStore).build();
