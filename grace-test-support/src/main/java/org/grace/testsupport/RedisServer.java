@@ -1,11 +1,6 @@
 package org.grace.testsupport;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +18,7 @@ public final class RedisServer implements AutoCloseable {
     private final Path dir;
     private final List<String> extraArgs;
     private Process process;
+    private boolean paused;
 
     private RedisServer(int port, List<String> extraArgs) {
         this.executable = DebianPackages.ensure("redis-server", "redis-server");
@@ -67,6 +63,9 @@ public final class RedisServer implements AutoCloseable {
     /** Stops the server the polite way (SIGTERM) and waits for it. */
     public synchronized void stop() {
         if (process != null) {
+            if (paused && process.isAlive()) {
+                resume(); // a stopped process would not act on SIGTERM until continued
+            }
             process.destroy();
             waitForExit();
         }
@@ -78,11 +77,21 @@ public final class RedisServer implements AutoCloseable {
      */
     public synchronized void pause() {
         signal("-STOP");
+        paused = true;
     }
 
     /** Lets a {@link #pause() paused} server go on (SIGCONT). */
     public synchronized void resume() {
         signal("-CONT");
+        paused = false;
+    }
+
+    /** Resumes a paused server and starts a stopped one: what {@link RedisExtension} does after each test. */
+    synchronized void bringBack() {
+        if (isRunning() && paused) {
+            resume();
+        }
+        restart();
     }
 
     private void signal(String signal) {
@@ -107,31 +116,14 @@ public final class RedisServer implements AutoCloseable {
         if (process != null) {
             process.destroyForcibly();
             waitForExit();
+            paused = false;
         }
     }
 
     /** Sends one command in RESP and returns the raw first reply line, e.g. {@code +PONG}. */
     public String command(String... words) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            socket.setSoTimeout(2000);
-            StringBuilder request = new StringBuilder("*").append(words.length).append("\r\n");
-            for (String word : words) {
-                request.append('$').append(word.getBytes(StandardCharsets.UTF_8).length).append("\r\n")
-                        .append(word).append("\r\n");
-            }
-            OutputStream out = socket.getOutputStream();
-            out.write(request.toString().getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            StringBuilder line = new StringBuilder();
-            int c;
-            while ((c = in.read()) != -1 && c != '\n') {
-                if (c != '\r') {
-                    line.append((char) c);
-                }
-            }
-            return line.toString();
+        try {
+            return Resp.exchange(port, Resp::line, words);
         } catch (IOException e) {
             return "-IO " + e.getMessage();
         }
@@ -139,29 +131,7 @@ public final class RedisServer implements AutoCloseable {
 
     /** The text of {@code INFO section} (e.g. {@code commandstats}), or empty if the server does not answer. */
     public String info(String section) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            socket.setSoTimeout(2000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("*2\r\n$4\r\nINFO\r\n$" + section.length() + "\r\n" + section + "\r\n")
-                    .getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            StringBuilder header = new StringBuilder();
-            int c;
-            while ((c = in.read()) != -1 && c != '\n') {
-                if (c != '\r') {
-                    header.append((char) c);
-                }
-            }
-            if (header.length() == 0 || header.charAt(0) != '$') {
-                return "";
-            }
-            byte[] body = in.readNBytes(Integer.parseInt(header.substring(1)));
-            return new String(body, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        }
+        return Resp.callQuietly(port, "INFO", section) instanceof String text && !text.startsWith("-") ? text : "";
     }
 
     /** How many times Redis has executed {@code command} since it started, from {@code INFO commandstats}. */
@@ -181,6 +151,7 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private void startProcess() {
+        paused = false;
         List<String> cmd = new ArrayList<>(List.of(executable, "--port", Integer.toString(port),
                 "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no",
                 "--dir", dir.toString(), "--logfile", dir.resolve("redis.log").toString()));
@@ -199,7 +170,7 @@ public final class RedisServer implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException("redis-server exited at start on port " + port + "; see " + dir);
             }
-            sleep(20);
+            Polling.sleep(20);
         }
         process.destroyForcibly();
         throw new IllegalStateException("redis-server did not answer PING on port " + port + " within 15 s");
@@ -212,15 +183,6 @@ public final class RedisServer implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }

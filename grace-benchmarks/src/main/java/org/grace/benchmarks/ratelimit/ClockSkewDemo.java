@@ -13,7 +13,6 @@ import org.grace.core.ratelimit.FallbackPolicy;
 import org.grace.core.ratelimit.Limit;
 import org.grace.core.ratelimit.RateLimitPolicy;
 import org.grace.core.ratelimit.RateLimiter;
-import org.grace.core.ratelimit.RateLimiters;
 import org.grace.core.redis.RedisClients;
 import org.grace.core.redis.RedisUrl;
 import org.grace.testsupport.RedisServer;
@@ -66,7 +65,7 @@ public final class ClockSkewDemo {
                 ProxyManager<String> proxies = Bucket4jRedisson
                         .casBasedBuilder(((Redisson) client).getCommandExecutor()).clientClock(clock).build();
                 bucket4j.add(key -> proxies.builder().build(key, () -> configuration).tryConsume(1));
-                RateLimiter limiter = RateLimiters.builder().redis(client).fallback(FallbackPolicy.failClosed())
+                RateLimiter limiter = RateLimiter.builder().redis(client).fallback(FallbackPolicy.failClosed())
                         .clock(Clock.offset(Clock.systemUTC(), Duration.ofMillis(skew)))
                         .policy(RateLimitPolicy.of("skew-demo", Limit.perSecond(LIMIT))).build();
                 grace.add(key -> limiter.tryAcquire(key).allowed());

@@ -10,7 +10,6 @@ import org.grace.core.ratelimit.FallbackPolicy;
 import org.grace.core.ratelimit.Limit;
 import org.grace.core.ratelimit.RateLimitPolicy;
 import org.grace.core.ratelimit.RateLimiter;
-import org.grace.core.ratelimit.RateLimiters;
 import org.grace.core.redis.RedisClients;
 import org.grace.core.redis.RedisUrl;
 import org.grace.testsupport.RedisServer;
@@ -55,7 +54,7 @@ public final class LuaGcProbe {
                     return {1, 0, 999, 1000, 0}
                     """);
             RateLimiter parked = limiter(client, "probe-parked", Duration.ZERO);
-            RateLimiter spinning = limiter(client, "probe-spin", RateLimiters.DEFAULT_SPIN_WAIT);
+            RateLimiter spinning = limiter(client, "probe-spin", RateLimiter.DEFAULT_SPIN_WAIT);
             System.out.println("| Contender | p50 (us) | p99 (us) | class medians: lowest / middle / highest (us) |");
             System.out.println("|---|---:|---:|---|");
             probe("PING", calls, i -> "PONG".equals(executor.get(
@@ -73,7 +72,7 @@ public final class LuaGcProbe {
     }
 
     private static RateLimiter limiter(RedissonClient client, String name, Duration spin) {
-        return RateLimiters.builder().redis(client).fallback(FallbackPolicy.failClosed()).spinWait(spin)
+        return RateLimiter.builder().redis(client).fallback(FallbackPolicy.failClosed()).spinWait(spin)
                 .policy(RateLimitPolicy.of(name, Limit.perSecond(100_000))).build();
     }
 

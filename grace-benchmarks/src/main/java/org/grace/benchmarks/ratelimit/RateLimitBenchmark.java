@@ -20,7 +20,6 @@ import org.grace.core.ratelimit.Limit;
 import org.grace.core.ratelimit.RateLimitDecision;
 import org.grace.core.ratelimit.RateLimitPolicy;
 import org.grace.core.ratelimit.RateLimiter;
-import org.grace.core.ratelimit.RateLimiters;
 import org.grace.core.redis.RedisClients;
 import org.grace.core.redis.RedisUrl;
 import org.grace.testsupport.RedisServer;
@@ -293,7 +292,7 @@ public final class RateLimitBenchmark {
     private static Contender grace(RedissonClient client, AtomicLong fallbacks, boolean rememberDenials, String name) {
         // Fail-closed so that a fallback could never pass for a fast admission; fallbacks are counted and shown.
         // Each variant has its own policy name, so their keys in Redis are apart.
-        RateLimiters.Builder builder = RateLimiters.builder().redis(client).fallback(FallbackPolicy.failClosed())
+        RateLimiter.Builder builder = RateLimiter.builder().redis(client).fallback(FallbackPolicy.failClosed())
                 .rememberDenials(rememberDenials);
         if (!rememberDenials) {
             builder.batching(Integer.MAX_VALUE, 1).spinWait(Duration.ZERO);

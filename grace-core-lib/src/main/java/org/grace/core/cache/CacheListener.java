@@ -33,6 +33,15 @@ public interface CacheListener {
     /** Switched to the in-memory fallback ({@code onRedis == false}) or back to Redis. */
     default void onFallback(boolean onRedis) { }
 
+    /**
+     * Redis did not answer a call within the call timeout, and the call was answered without it: {@code operation}
+     * "get" as a miss (so a {@code getOrLoad} ran its loader), "load" the loaded value kept here only, "put",
+     * "delete" or "invalidate-tag" applied to level 1 (the write still reaches Redis if it arrives; if it fails, it
+     * is replayed when Redis returns). A Redis known to be down is not asked, so it shows in {@link #onFallback}
+     * instead.
+     */
+    default void onCallTimeout(String operation, String key) { }
+
     /** Bytes stored under {@code key} did not decode; they counted as a miss and were deleted. */
     default void onUndecodable(String key) { }
 }

@@ -13,9 +13,11 @@ package org.grace.core.cache;
  * @param invalidationsReceived invalidation messages from other instances
  * @param localClears times level 1 was emptied (Redis down, back, resubscribed)
  * @param undecodable stored values that no longer decoded (deleted)
+ * @param callTimeouts calls Redis did not answer within the call timeout, answered without it (see
+ *                     {@link GraceCache.Builder#callTimeout})
  * @param onRedis whether the cache is on Redis now (false: in-memory fallback)
  */
 public record CacheStats(long localHits, long redisHits, long misses, long loads, long loadFailures, long loadNanos,
                          long invalidationsSent, long invalidationsReceived, long localClears, long undecodable,
-                         boolean onRedis) {
+                         long callTimeouts, boolean onRedis) {
 }

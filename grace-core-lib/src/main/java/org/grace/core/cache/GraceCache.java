@@ -47,6 +47,13 @@ import org.redisson.api.RedissonClient;
  * Redis returns they are deleted there and announced to the other instances (a Redis that kept its data must not
  * serve what this instance overwrote meanwhile). One log line per transition; back on Redis automatically.
  *
+ * <h2>Redis slow</h2>
+ * A call waits for Redis at most the call timeout ({@link Builder#callTimeout}, {@link #DEFAULT_CALL_TIMEOUT}), then
+ * is answered without it: a read from level 1 or as a miss (so {@code getOrLoad} runs its loader), a write to level
+ * 1. {@link CacheListener#onCallTimeout} hears each such answer and {@link CacheStats#callTimeouts()} counts them; a
+ * Redis known to be down is not asked at all ({@link CacheStats#onRedis()}, {@link CacheListener#onFallback}). A
+ * write that timed out still reaches Redis if it arrives, and is replayed like an outage's if it fails.
+ *
  * <p>Exceptions that do reach the caller: {@link IllegalArgumentException} for bad input (null or blank key,
  * non-positive TTL, a value the codec cannot write, naming its type), and whatever a loader throws.
  */
@@ -64,6 +71,15 @@ public interface GraceCache extends AutoCloseable {
     String DEFAULT_NAMESPACE = "grace";
     /** Longest key accepted: Redis allows 512 MB, but a key over 1 KB is a bug (a value used as a key). */
     int MAX_KEY_LENGTH = 1024;
+    /**
+     * Longest a call waits for Redis before it is answered without it: {@code RedisClients}' command timeout, so by
+     * default a caller waits no longer than one failing command would make it (without the deadline a command that
+     * gets no answer is retried once: about two seconds). Set it shorter where a request's latency matters more than
+     * a Redis hit; the web application uses 50 ms.
+     */
+    Duration DEFAULT_CALL_TIMEOUT = Duration.ofMillis(500);
+    /** Longest call timeout a builder takes: a caller that can wait a minute has no need of a deadline. */
+    Duration MAX_CALL_TIMEOUT = Duration.ofMinutes(1);
 
     /** The value for {@code key} as {@code type}, from level 1, else level 2; empty on a miss. */
     <T> Optional<T> get(String key, Class<T> type);
@@ -130,6 +146,7 @@ public interface GraceCache extends AutoCloseable {
         CacheCodec codec;
         CacheListener listener = CacheListener.NONE;
         Duration probeInterval = RedisAvailability.DEFAULT_PROBE_INTERVAL;
+        Duration callTimeout = DEFAULT_CALL_TIMEOUT;
         RedisAvailability availability;
 
         Builder() {
@@ -195,6 +212,20 @@ public interface GraceCache extends AutoCloseable {
         /** How often Redis is probed while believed down. */
         public Builder probeInterval(Duration probeInterval) {
             this.probeInterval = positive(probeInterval, "probe interval");
+            return this;
+        }
+
+        /**
+         * How long a call waits for Redis before it is answered without it (see "Redis slow" above);
+         * {@link #DEFAULT_CALL_TIMEOUT} unless set, at most {@link #MAX_CALL_TIMEOUT}.
+         */
+        public Builder callTimeout(Duration callTimeout) {
+            positive(callTimeout, "call timeout");
+            if (callTimeout.compareTo(MAX_CALL_TIMEOUT) > 0) {
+                throw new IllegalArgumentException("call timeout must be at most " + MAX_CALL_TIMEOUT + ", got "
+                        + callTimeout);
+            }
+            this.callTimeout = callTimeout;
             return this;
         }
 

@@ -14,20 +14,20 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.grace.core.InstanceId;
+import org.grace.core.redis.ChannelSubscription;
 import org.grace.core.redis.RedisAvailability;
-import org.redisson.api.RTopic;
+import org.grace.core.redis.RedisClients;
+import org.grace.core.redis.RedisProbe;
 import org.redisson.api.RedissonClient;
-import org.redisson.client.codec.ByteArrayCodec;
 import org.redisson.client.codec.StringCodec;
 
 /**
  * {@link EventBus} over one Redisson {@link RTopic} per topic, subscribed while this instance has at least one
  * handler for it. Messages are JSON envelopes {@code {"sender": id, "event": {...}}}, decoded once per handler type.
- * A subscription that fails (Redis down at the time) is retried every second until it holds; after that, Redisson
- * resubscribes by itself on reconnect.
+ * Each topic's channel is a {@link ChannelSubscription}, the cache's kind: a subscription that fails (Redis down at
+ * the time) is retried every second until it holds; after that, Redisson resubscribes by itself on reconnect.
  */
 final class RedisEventBus implements EventBus {
     private static final System.Logger LOG = System.getLogger(EventBus.class.getName());
@@ -58,8 +58,9 @@ final class RedisEventBus implements EventBus {
         this.availability = b.availability != null ? b.availability
                 : new RedisAvailability("events", b.clock, b.probeInterval);
         this.background = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "grace-events-probe"));
-        long probeMillis = Math.max(50, b.probeInterval.toMillis());
-        background.scheduleWithFixedDelay(this::probe, probeMillis, probeMillis, TimeUnit.MILLISECONDS);
+        // Publishers do not wait for Redis beyond the client's own timeout, so neither does the probe.
+        RedisProbe.schedule(background, redis, channelPrefix + "probe", availability, b.probeInterval,
+                RedisClients.DEFAULT_COMMAND_TIMEOUT);
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -120,19 +121,7 @@ final class RedisEventBus implements EventBus {
             return false;
         }
         synchronized (state) {
-            return state.listenerId != null;
-        }
-    }
-
-    private void probe() {
-        if (closed || availability.isAvailable() || !availability.shouldTryRedis()) {
-            return;
-        }
-        try {
-            redis.getBucket(channelPrefix + "probe", ByteArrayCodec.INSTANCE).isExists();
-            availability.recordSuccess();
-        } catch (RuntimeException e) {
-            // still down
+            return state.subscription != null && state.subscription.isSubscribed();
         }
     }
 
@@ -165,39 +154,29 @@ final class RedisEventBus implements EventBus {
     /** This instance's handlers for one topic and its Redis subscription. */
     private final class TopicState {
         final String topic;
-        final RTopic rtopic;
         final List<Handler<?>> handlers = new CopyOnWriteArrayList<>();
-        Integer listenerId;
+        /** While this instance has handlers for the topic; null otherwise. */
+        ChannelSubscription subscription;
 
         TopicState(String topic) {
             this.topic = topic;
-            this.rtopic = redis.getTopic(channelPrefix + topic, StringCodec.INSTANCE);
         }
 
         synchronized void ensureSubscribed() {
-            if (listenerId != null || handlers.isEmpty() || closed) {
+            if (subscription != null || handlers.isEmpty() || closed) {
                 return;
             }
-            try {
-                listenerId = rtopic.addListener(String.class, (ch, message) -> deliver(message));
-            } catch (RuntimeException e) {
-                availability.recordFailure(e);
-                LOG.log(Level.INFO, "grace events: subscribing to {0} failed ({1}); retrying every second, events on "
-                        + "it are not heard here until then", topic, e.getClass().getSimpleName());
-                background.schedule(this::ensureSubscribed, 1, TimeUnit.SECONDS);
-            }
+            // Events are at most once: a resubscription after lost messages needs no reaction.
+            subscription = new ChannelSubscription("events", redis, channelPrefix + topic, availability, background,
+                    this::deliver, null);
+            subscription.open();
         }
 
         synchronized void unsubscribe() {
-            if (listenerId == null) {
-                return;
+            if (subscription != null) {
+                subscription.close();
+                subscription = null;
             }
-            try {
-                rtopic.removeListener(listenerId);
-            } catch (RuntimeException e) {
-                LOG.log(Level.DEBUG, "grace events: unsubscribing from {0} failed: {1}", topic, e.toString());
-            }
-            listenerId = null;
         }
 
         void deliver(String message) {

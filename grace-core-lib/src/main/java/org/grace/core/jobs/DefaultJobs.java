@@ -41,7 +41,7 @@ final class DefaultJobs implements Jobs {
     private static final int CLOSING = 2;
     private static final int CLOSED = 3;
 
-    private final JobsBuilder.JobsConfig config;
+    private final JobsConfig config;
     private final JobStore store;
     private final RetryBackoff backoff;
     private final Map<String, QueueWorker> workers = new LinkedHashMap<>();
@@ -54,14 +54,14 @@ final class DefaultJobs implements Jobs {
     private NotificationListener notificationListener;
     private ScheduledExecutorService maintenance;
 
-    DefaultJobs(JobsBuilder.JobsConfig config) {
+    DefaultJobs(JobsConfig config) {
         this.config = config;
         this.store = new JobStore(config.dataSource(), config.instanceId().value(), config.leaseDuration().toMillis());
         this.backoff = new RetryBackoff(config.retryDelay(), config.maxRetryDelay(), config.random());
         this.admin = new DefaultJobsAdmin(store);
         // A recurring payload that cannot be serialised is a configuration error: say so at build(), not every second.
         this.recurringPayloads = new LinkedHashMap<>();
-        for (JobsBuilder.RecurringJob r : config.recurring()) {
+        for (JobsConfig.RecurringJob r : config.recurring()) {
             recurringPayloads.put(r.name(), serialise(r.type(), r.payload()));
         }
     }
@@ -231,7 +231,7 @@ final class DefaultJobs implements Jobs {
         return config.retention().isZero();
     }
 
-    JobsBuilder.HandlerRegistration<?> handler(String type) {
+    JobsConfig.HandlerRegistration<?> handler(String type) {
         return config.handlers().get(type);
     }
 
@@ -281,7 +281,7 @@ final class DefaultJobs implements Jobs {
     // ---- internals ----
 
     private String serialise(String type, Object payload) {
-        JobsBuilder.requireName(type, "job type");
+        JobsConfig.requireName(type, "job type");
         String json;
         try {
             json = config.mapper().writeValueAsString(payload);
@@ -290,7 +290,7 @@ final class DefaultJobs implements Jobs {
                     + (payload == null ? "null" : payload.getClass().getName()) + ") cannot be serialised to JSON: "
                     + e.getOriginalMessage(), e);
         }
-        JobsBuilder.HandlerRegistration<?> registration = config.handlers().get(type);
+        JobsConfig.HandlerRegistration<?> registration = config.handlers().get(type);
         if (registration != null) {
             // Fail here, in the caller's hands, rather than in a worker after the transaction committed.
             try {
@@ -400,7 +400,7 @@ final class DefaultJobs implements Jobs {
         }
         try (Connection c = store.connection()) {
             var now = store.databaseNow(c);
-            for (JobsBuilder.RecurringJob r : config.recurring()) {
+            for (JobsConfig.RecurringJob r : config.recurring()) {
                 String json = recurringPayloads.get(r.name());
                 int maxAttempts = r.options().maxAttempts() != null ? r.options().maxAttempts() : config.maxAttempts();
                 store.upsertSchedule(c, r.name(), r.schedule().toString(), r.type(), r.options().queue(), json,

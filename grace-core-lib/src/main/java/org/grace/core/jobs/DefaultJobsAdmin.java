@@ -32,7 +32,7 @@ final class DefaultJobsAdmin implements JobsAdmin {
 
     @Override
     public Optional<Duration> oldestPendingAge(String queue) {
-        JobsBuilder.requireName(queue, "queue");
+        JobsConfig.requireName(queue, "queue");
         return query("measuring the oldest pending job", """
                 SELECT (EXTRACT(EPOCH FROM (now() - min(run_at))) * 1000)::bigint FROM grace_jobs
                  WHERE status = 'pending' AND queue = ? AND run_at <= now()""",
@@ -105,7 +105,7 @@ final class DefaultJobsAdmin implements JobsAdmin {
 
     @Override
     public boolean removeSchedule(String name) {
-        JobsBuilder.requireName(name, "schedule name");
+        JobsConfig.requireName(name, "schedule name");
         return query("removing schedule " + name, "DELETE FROM grace_job_schedules WHERE name = ? RETURNING name",
                 ps -> ps.setString(1, name), ResultSet::next);
     }

@@ -133,7 +133,7 @@ public final class JobOptions {
         }
 
         public Builder queue(String queue) {
-            this.queue = JobsBuilder.requireName(queue, "queue");
+            this.queue = JobsConfig.requireName(queue, "queue");
             return this;
         }
 

@@ -184,7 +184,7 @@ final class QueueWorker implements Runnable {
         boolean permanent = false;
         try {
             jobs.safely(() -> jobs.listener().onStarted(run));
-            JobsBuilder.HandlerRegistration<?> registration = jobs.handler(run.type());
+            JobsConfig.HandlerRegistration<?> registration = jobs.handler(run.type());
             if (registration == null) {
                 permanent = true;
                 error = new IllegalStateException("no handler registered for job type '" + run.type()
@@ -238,7 +238,7 @@ final class QueueWorker implements Runnable {
     }
 
     @SuppressWarnings("unchecked")
-    private static <T> void invoke(JobsBuilder.HandlerRegistration<T> registration, Object payload, JobRun run)
+    private static <T> void invoke(JobsConfig.HandlerRegistration<T> registration, Object payload, JobRun run)
             throws Exception {
         registration.handler().handle((T) payload, run);
     }

@@ -18,6 +18,14 @@ public interface RateLimitListener {
     default void denied(String policy, RateLimitDecision decision, long latencyNanos) {
     }
 
+    /**
+     * Redis did not answer within the call timeout and {@code fallbackDecision} (also reported to {@link #allowed} or
+     * {@link #denied}) is the fallback's instead. A slow Redis shows here; a Redis known to be down does not (its
+     * decisions go to the fallback at once, see {@link #fallbackChanged}).
+     */
+    default void callTimedOut(String policy, RateLimitDecision fallbackDecision) {
+    }
+
     /** The limiter switched to its fallback ({@code true}) or back to Redis ({@code false}). */
     default void fallbackChanged(String policy, boolean onFallback) {
     }

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.grace.core.redis.RedisAvailability;
@@ -24,6 +26,12 @@ import org.redisson.client.RedisNoScriptException;
  * <p>Any failure of the call (timeout, refused connection, a Redis in trouble) is reported to the shared
  * {@link RedisAvailability} and answered by the {@link FallbackPolicy}; while Redis is believed down only the
  * availability's periodic probe goes to Redis, so callers do not queue behind a dead connection.
+ *
+ * <p>The call timeout: each decision's future is completed by whichever comes first, Redis's reply or the deadline
+ * (then with the fallback's decision). The loser's completion is ignored, so a caller gets one answer and the
+ * listener hears one decision. A decision still queued for a batch when its deadline passed is not sent at all. A
+ * missed deadline counts as a failure of Redis ({@link RedisAvailability#recordTimeout}), and only a reply within
+ * the deadline brings the limiter back: a Redis slower than its callers may wait is as good as down to them.
  */
 final class RedisRateLimiter implements RateLimiter {
     private static final System.Logger LOG = System.getLogger(RedisRateLimiter.class.getName());
@@ -41,6 +49,8 @@ final class RedisRateLimiter implements RateLimiter {
     private final DenialMemory denials;
     private final DecisionBatcher<Pending> batcher;
     private final ReplyWait replyWait;
+    private final Duration callTimeout;
+    private final long callTimeoutNanos;
     private final AtomicBoolean listenerFailureLogged = new AtomicBoolean();
     /** Ticker time of the last switch back to Redis, {@link #NEVER} before the first. */
     private volatile long backOnRedisAt = NEVER;
@@ -57,7 +67,7 @@ final class RedisRateLimiter implements RateLimiter {
     RedisRateLimiter(RateLimitPolicy policy, RScript script, String keyPrefix, RedisAvailability availability,
                      FallbackPolicy fallback, LocalRateLimiter local, RateLimitListener listener,
                      LongSupplier nanoTicker, DenialMemory denials, int batchesInFlight, int maxBatch,
-                     ReplyWait replyWait) {
+                     ReplyWait replyWait, Duration callTimeout) {
         this.policy = policy;
         this.script = script;
         // The state's layout is in the name: a policy given other kinds of limits starts on fresh keys.
@@ -71,6 +81,8 @@ final class RedisRateLimiter implements RateLimiter {
         this.denials = denials;
         this.batcher = new DecisionBatcher<>(batchesInFlight, maxBatch, this::send);
         this.replyWait = replyWait;
+        this.callTimeout = callTimeout;
+        this.callTimeoutNanos = callTimeout.toNanos();
         availability.onTransition(up -> {
             // The local counts are kept: they refill with time like any bucket, so a second outage soon after the
             // first continues where it left off instead of granting a fresh share (and callers racing the switch
@@ -107,15 +119,41 @@ final class RedisRateLimiter implements RateLimiter {
         CompletableFuture<RateLimitDecision> result = new CompletableFuture<>();
         boolean alone = submit(key, permits, start, result);
         try {
-            return replyWait.await(result, alone);
+            return replyWait.await(result, alone, callTimeoutNanos);
         } catch (InterruptedException e) {
             // The caller was interrupted, Redis did not fail: decide locally without declaring an outage. The
             // decision already sent still counts on Redis, as a request that was cut off after it arrived.
             Thread.currentThread().interrupt();
-            return report(fallback(key, permits), start);
+            return answerLocally(result, key, permits, start, false);
+        } catch (TimeoutException e) {
+            return answerLocally(result, key, permits, start, true);
         } catch (ExecutionException e) {
             throw new IllegalStateException("a rate-limit decision failed unexpectedly", e.getCause());
         }
+    }
+
+    /**
+     * The fallback's decision for a caller that stops waiting for Redis, unless Redis's reply won the race to
+     * {@code result}; the one that lands in {@code result} is the answer.
+     */
+    private RateLimitDecision answerLocally(CompletableFuture<RateLimitDecision> result, String key, long permits,
+                                            long start, boolean timedOut) {
+        if (result.isDone()) {
+            return result.join();
+        }
+        RateLimitDecision local = fallback(key, permits);
+        if (!result.complete(local)) {
+            return result.join();
+        }
+        if (timedOut) {
+            availability.recordTimeout(callTimeout);
+            try {
+                listener.callTimedOut(policy.name(), local);
+            } catch (RuntimeException e) {
+                logListenerFailure(e);
+            }
+        }
+        return report(local, start);
     }
 
     @Override
@@ -132,7 +170,15 @@ final class RedisRateLimiter implements RateLimiter {
         }
         CompletableFuture<RateLimitDecision> result = new CompletableFuture<>();
         submit(key, permits, start, result);
-        return result;
+        if (result.isDone()) {
+            return result;
+        }
+        // Completed at the deadline on the JDK's delay thread, whose timer is cancelled when the reply comes first.
+        CompletableFuture<RateLimitDecision> deadline = new CompletableFuture<>();
+        result.whenComplete((decision, error) -> deadline.complete(null));
+        deadline.completeOnTimeout(null, callTimeoutNanos, TimeUnit.NANOSECONDS);
+        return deadline.thenApply(ignored -> result.isDone() ? result.join()
+                : answerLocally(result, key, permits, start, true));
     }
 
     /** Queues a decision for Redis; a probe if Redis is believed down. Returns whether it went out alone. */
@@ -146,10 +192,17 @@ final class RedisRateLimiter implements RateLimiter {
     }
 
     /** The batcher's sender: one script call for {@code batch}; answers every decision in it, whatever happens. */
-    private void send(List<Pending> batch) {
+    private void send(List<Pending> sent) {
+        // Decisions whose deadline passed while they waited for a slot have their answer: do not count them twice.
+        List<Pending> batch = sent.stream().anyMatch(p -> p.result.isDone())
+                ? sent.stream().filter(p -> !p.result.isDone()).toList() : sent;
+        if (batch.isEmpty()) {
+            batcher.finished();
+            return;
+        }
         if (!availability.isAvailable() && batch.stream().noneMatch(Pending::probe)) {
             // Redis was found down while these waited for a slot: do not queue them behind a dead connection.
-            batch.forEach(p -> p.result.complete(report(fallback(p.key, p.permits), p.start)));
+            batch.forEach(p -> complete(p, fallback(p.key, p.permits)));
             batcher.finished();
             return;
         }
@@ -193,10 +246,22 @@ final class RedisRateLimiter implements RateLimiter {
             for (int i = 0; i < batch.size(); i++) {
                 Pending p = batch.get(i);
                 RateLimitDecision decision = decide(reply, 5 * i, error, p);
-                p.result.complete(report(remember(p.key, p.permits, decision, p.start), p.start));
+                if (decision != null) {
+                    complete(p, remember(p.key, p.permits, decision, p.start));
+                } else if (!p.result.isDone()) {
+                    // Not for a caller its deadline answered: that would take a second local permit for one request.
+                    complete(p, fallback(p.key, p.permits));
+                }
             }
         } finally {
             batcher.finished();
+        }
+    }
+
+    /** Answers {@code p} unless its deadline answered it first; the listener hears only the answer given. */
+    private void complete(Pending p, RateLimitDecision decision) {
+        if (p.result.complete(decision)) {
+            report(decision, p.start);
         }
     }
 
@@ -211,12 +276,15 @@ final class RedisRateLimiter implements RateLimiter {
         return decision;
     }
 
-    /** Never throws: a throw here would leave callers waiting forever. */
+    /** Redis's decision, or null when the call failed (the failure recorded); never throws: callers would hang. */
     private RateLimitDecision decide(List<Object> reply, int offset, Throwable error, Pending p) {
         if (error == null) {
             try {
                 RateLimitDecision decision = fromReply(reply, offset);
-                availability.recordSuccess();
+                if (!p.result.isDone()) {
+                    // A reply after its caller's deadline does not bring a Redis that slow back (see the header).
+                    availability.recordSuccess();
+                }
                 return decision;
             } catch (RuntimeException e) {
                 error = new IllegalStateException("unexpected script reply " + reply, e);
@@ -233,7 +301,7 @@ final class RedisRateLimiter implements RateLimiter {
             // The availability also shrugs off connections that broke with the outage and are not yet replaced.
             availability.recordFailure(error);
         }
-        return fallback(p.key, p.permits);
+        return null;
     }
 
     private static boolean isInterrupt(Throwable error) {

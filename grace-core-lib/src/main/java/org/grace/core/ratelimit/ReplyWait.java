@@ -2,6 +2,8 @@ package org.grace.core.ratelimit;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -50,18 +52,26 @@ final class ReplyWait {
     /**
      * The reply, waiting for it as described above.
      *
-     * @param alone whether the decision went to Redis on its own while nothing else of this limiter was in flight
+     * @param alone        whether the decision went to Redis on its own while nothing else of this limiter was in
+     *                     flight
+     * @param timeoutNanos the longest wait, spinning included
+     * @throws TimeoutException when the reply has not come within {@code timeoutNanos}
      */
-    <T> T await(CompletableFuture<T> reply, boolean alone) throws InterruptedException, ExecutionException {
-        if (!alone || spinNanos == 0 || reply.isDone()) {
-            return reply.get();
-        }
+    <T> T await(CompletableFuture<T> reply, boolean alone, long timeoutNanos)
+            throws InterruptedException, ExecutionException, TimeoutException {
         long start = System.nanoTime();
+        if (!alone || spinNanos == 0 || reply.isDone()) {
+            return reply.get(timeoutNanos, TimeUnit.NANOSECONDS);
+        }
         if (spinPays && claimSpinner()) {
             try {
                 while (!reply.isDone()) {
-                    if (System.nanoTime() - start > spinNanos) {
+                    long spun = System.nanoTime() - start;
+                    if (spun > spinNanos) {
                         spinPays = false;
+                        break;
+                    }
+                    if (spun > timeoutNanos) {
                         break;
                     }
                     Thread.yield();
@@ -69,9 +79,9 @@ final class ReplyWait {
             } finally {
                 spinners.decrementAndGet();
             }
-            return reply.get();
+            return reply.get(Math.max(0, timeoutNanos - (System.nanoTime() - start)), TimeUnit.NANOSECONDS);
         }
-        T value = reply.get();
+        T value = reply.get(timeoutNanos, TimeUnit.NANOSECONDS);
         if (!spinPays && System.nanoTime() - start <= spinNanos) {
             spinPays = true;
         }

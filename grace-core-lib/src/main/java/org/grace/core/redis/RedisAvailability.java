@@ -105,6 +105,24 @@ public final class RedisAvailability {
         return true;
     }
 
+    /**
+     * A call got no answer within the caller's deadline of {@code callTimeout}: a failure like any other, so the
+     * feature's callers go to its fallback at once until a probe answers in time, rather than each waiting out its
+     * deadline. (A Redis that answers, but slower than the deadline, is treated as down.)
+     */
+    public void recordTimeout(Duration callTimeout) {
+        if (available.get()) {
+            recordFailure(new NoTimelyAnswer(callTimeout));
+        }
+    }
+
+    /** The cause a {@link #recordTimeout} logs. */
+    private static final class NoTimelyAnswer extends RuntimeException {
+        NoTimelyAnswer(Duration callTimeout) {
+            super("no answer within the call timeout of " + callTimeout.toMillis() + " ms", null, false, false);
+        }
+    }
+
     /** The call failed because its connection was closed before the write: the command never reached Redis. */
     private static boolean isClosedConnection(Throwable error) {
         return anyCause(error, t -> t instanceof java.nio.channels.ClosedChannelException);
@@ -129,7 +147,8 @@ public final class RedisAvailability {
         return Instant.ofEpochMilli(nextProbeAt.get());
     }
 
-    static String describe(Throwable t) {
+    /** One line naming the root cause of {@code t}: its class and the first line of its message. */
+    public static String describe(Throwable t) {
         if (t == null) {
             return "unknown";
         }

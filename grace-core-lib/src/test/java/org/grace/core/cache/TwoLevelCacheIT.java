@@ -21,8 +21,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.grace.core.InstanceId;
 import org.grace.core.redis.RedisClients;
 import org.grace.core.redis.RedisUrl;
+import org.grace.core.redis.ClientName;
+import org.grace.core.redis.WithRedisson;
+import org.grace.testsupport.Fresh;
 import org.grace.testsupport.RedisServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,7 @@ import org.redisson.api.RedissonClient;
  * for two instances where the claim is about coherence mechanics; the claims about separate processes are in
  * {@link CacheAcrossProcessesIT}.
  */
+@WithRedisson
 class TwoLevelCacheIT {
     private static RedisServer redis;
     private static RedissonClient clientA;
@@ -42,17 +45,11 @@ class TwoLevelCacheIT {
     private String ns;
 
     @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.start();
-        clientA = RedisClients.create(RedisUrl.parse(redis.url()), "it-a");
-        clientB = RedisClients.create(RedisUrl.parse(redis.url()), "it-b");
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        clientA.shutdown();
-        clientB.shutdown();
-        redis.stop();
+    static void connect(RedisServer server, @ClientName("it-a") RedissonClient a,
+            @ClientName("it-b") RedissonClient b) {
+        redis = server;
+        clientA = a;
+        clientB = b;
     }
 
     @org.junit.jupiter.api.BeforeEach
@@ -297,18 +294,10 @@ class TwoLevelCacheIT {
     }
 
     @Test
-    void whileRedisIsDownTheCacheServesLevel1AndLoadsThroughWithoutThrowing() {
+    void whileRedisIsDownTheCacheServesLevel1AndLoadsThroughWithoutThrowing(
+            @Fresh RedisServer own, @Fresh @ClientName("it-down") RedissonClient client) {
         // Its own Redis and client: killing the shared one would leave dead connections for the other tests.
-        try (RedisServer own = RedisServer.start()) {
-            RedissonClient client = RedisClients.create(RedisUrl.parse(own.url()), "it-down");
-            try {
-                servesLevel1WhileDown(own, cache(client, "a", Duration.ofMinutes(1)));
-            } finally {
-                caches.forEach(GraceCache::close);
-                caches.clear();
-                client.shutdown();
-            }
-        }
+        servesLevel1WhileDown(own, cache(client, "a", Duration.ofMinutes(1)));
     }
 
     private void servesLevel1WhileDown(RedisServer redis, GraceCache a) {
@@ -347,59 +336,50 @@ class TwoLevelCacheIT {
     }
 
     @Test
-    void closingAfterARedisRestartLeavesNoSubscriptionBehind() {
-        try (RedisServer own = RedisServer.start()) {
-            RedissonClient client = RedisClients.create(RedisUrl.parse(own.url()), "it-restart-close");
-            try {
-                GraceCache a = cache(client, "a", Duration.ofMinutes(1));
-                // The only channel on this Redis is the cache's invalidation channel.
-                assertThat(own.command("PUBSUB", "CHANNELS")).isEqualTo("*1");
-                own.kill();
-                own.restart();
-                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
-                    a.put("k", "v"); // a call that finds Redis back
-                    return a.stats().onRedis() && own.command("PUBSUB", "CHANNELS").equals("*1");
-                });
-                a.close();
-                await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
-                        .until(() -> own.command("PUBSUB", "CHANNELS").equals("*0"));
-            } finally {
-                caches.forEach(GraceCache::close);
-                caches.clear();
-                client.shutdown();
-            }
-        }
+    void closingAfterARedisRestartLeavesNoSubscriptionBehind(
+            @Fresh RedisServer own, @Fresh @ClientName("it-restart-close") RedissonClient client) {
+        GraceCache a = cache(client, "a", Duration.ofMinutes(1));
+        // The only channel on this Redis is the cache's invalidation channel.
+        assertThat(own.command("PUBSUB", "CHANNELS")).isEqualTo("*1");
+        own.kill();
+        own.restart();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            a.put("k", "v"); // a call that finds Redis back
+            return a.stats().onRedis() && own.command("PUBSUB", "CHANNELS").equals("*1");
+        });
+        a.close();
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                .until(() -> own.command("PUBSUB", "CHANNELS").equals("*0"));
     }
 
     @Test
-    void anInstanceStartedWhileRedisIsDownWorksOnItsFallbackAndJoinsWhenRedisComes() {
-        try (RedisServer own = RedisServer.start()) {
-            own.stop();
-            RedissonClient late = RedisClients.create(RedisUrl.parse(own.url()), "it-late");
-            RedissonClient other = RedisClients.create(RedisUrl.parse(own.url()), "it-other");
-            try {
-                long start = System.nanoTime();
-                GraceCache a = cache(late, "late", Duration.ofMinutes(1));
-                System.out.printf("build() with Redis down took %d ms%n", (System.nanoTime() - start) / 1_000_000);
-                assertThat(a.stats().onRedis()).isFalse();
-                assertThat(a.getOrLoad("k", String.class, Duration.ofMinutes(1), () -> "loaded")).isEqualTo("loaded");
+    void anInstanceStartedWhileRedisIsDownWorksOnItsFallbackAndJoinsWhenRedisComes(@Fresh RedisServer own) {
+        own.stop();
+        // Built by hand, not injected: the clients must be created while this Redis is down.
+        RedissonClient late = RedisClients.create(RedisUrl.parse(own.url()), "it-late");
+        RedissonClient other = RedisClients.create(RedisUrl.parse(own.url()), "it-other");
+        try {
+            long start = System.nanoTime();
+            GraceCache a = cache(late, "late", Duration.ofMinutes(1));
+            System.out.printf("build() with Redis down took %d ms%n", (System.nanoTime() - start) / 1_000_000);
+            assertThat(a.stats().onRedis()).isFalse();
+            assertThat(a.getOrLoad("k", String.class, Duration.ofMinutes(1), () -> "loaded")).isEqualTo("loaded");
 
-                own.restart();
-                await().atMost(Duration.ofSeconds(10)).until(() -> a.stats().onRedis());
-                GraceCache b = cache(other, "other", Duration.ofMinutes(1));
-                a.put("shared", "v1");
-                assertThat(a.get("shared", String.class)).contains("v1");
-                // The subscription that failed at start was retried: B's update reaches A's level 1.
-                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
-                    b.put("shared", "v2");
-                    return a.get("shared", String.class).equals(Optional.of("v2"));
-                });
-            } finally {
-                caches.forEach(GraceCache::close);
-                caches.clear();
-                late.shutdown();
-                other.shutdown();
-            }
+            own.restart();
+            await().atMost(Duration.ofSeconds(10)).until(() -> a.stats().onRedis());
+            GraceCache b = cache(other, "other", Duration.ofMinutes(1));
+            a.put("shared", "v1");
+            assertThat(a.get("shared", String.class)).contains("v1");
+            // The subscription that failed at start was retried: B's update reaches A's level 1.
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                b.put("shared", "v2");
+                return a.get("shared", String.class).equals(Optional.of("v2"));
+            });
+        } finally {
+            caches.forEach(GraceCache::close);
+            caches.clear();
+            late.shutdown();
+            other.shutdown();
         }
     }
 

@@ -26,18 +26,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.grace.core.InstanceId;
-import org.grace.testsupport.PostgresServer;
-import org.junit.jupiter.api.AfterAll;
+import org.grace.testsupport.Fresh;
+import org.grace.testsupport.PostgresDatabase;
+import org.grace.testsupport.WithPostgres;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Behaviour of one or two instances in this JVM against a real PostgreSQL; each test gets a fresh database. */
+@WithPostgres
 class JobsBehaviourIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final AtomicInteger DATABASES = new AtomicInteger();
-    private static PostgresServer postgres;
 
     private HikariDataSource ds;
     private final List<Jobs> opened = new ArrayList<>();
@@ -45,19 +44,9 @@ class JobsBehaviourIT {
     public record Reminder(long userId, String text) {
     }
 
-    @BeforeAll
-    static void startPostgres() {
-        postgres = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        postgres.close();
-    }
-
     @BeforeEach
-    void freshDatabase() {
-        ds = TestDatabase.pool(TestDatabase.freshDatabase(postgres, "behaviour" + DATABASES.incrementAndGet()), 24);
+    void freshDatabase(@Fresh PostgresDatabase db) {
+        ds = TestDatabase.pool(TestDatabase.withJobsSchema(db), 24);
     }
 
     @AfterEach
@@ -67,11 +56,11 @@ class JobsBehaviourIT {
         ds.close();
     }
 
-    private JobsBuilder builder(String instance) {
+    private Jobs.Builder builder(String instance) {
         return Jobs.builder(ds).instanceId(InstanceId.of(instance));
     }
 
-    private Jobs open(JobsBuilder builder) {
+    private Jobs open(Jobs.Builder builder) {
         Jobs jobs = builder.build();
         opened.add(jobs);
         return jobs;
@@ -235,7 +224,7 @@ class JobsBehaviourIT {
         assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
         Duration waited = Duration.ofNanos(System.nanoTime() - t0);
         assertThat(waited).isGreaterThanOrEqualTo(Duration.ofMillis(990))
-                .isLessThan(JobsBuilder.DEFAULT_POLL_INTERVAL.minusMillis(500));
+                .isLessThan(Jobs.DEFAULT_POLL_INTERVAL.minusMillis(500));
     }
 
     @Test
@@ -336,7 +325,7 @@ class JobsBehaviourIT {
     void aJobRunningLongerThanItsLeaseKeepsItThroughRenewalAndRunsOnce() {
         List<String> runs = new CopyOnWriteArrayList<>();
         for (String instance : List.of("A", "B")) {
-            JobsBuilder b = builder(instance).leaseDuration(Duration.ofMillis(600)).pollInterval(Duration.ofMillis(100))
+            Jobs.Builder b = builder(instance).leaseDuration(Duration.ofMillis(600)).pollInterval(Duration.ofMillis(100))
                     .handler("long", Long.class, (millis, ctx) -> {
                         runs.add(instance);
                         Thread.sleep(millis);
@@ -464,8 +453,8 @@ class JobsBehaviourIT {
     }
 
     @Test
-    void migrateIsIdempotentAndSafeWhenInstancesStartAtTheSameTime() throws Exception {
-        String url = postgres.createDatabase("migrate" + DATABASES.incrementAndGet());
+    void migrateIsIdempotentAndSafeWhenInstancesStartAtTheSameTime(@Fresh PostgresDatabase empty) throws Exception {
+        String url = empty.jdbcUrl();
         int instances = 8;
         try (HikariDataSource fresh = TestDatabase.pool(url, instances)) {
             CyclicBarrier barrier = new CyclicBarrier(instances);

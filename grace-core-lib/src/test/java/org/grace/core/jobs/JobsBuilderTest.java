@@ -15,7 +15,7 @@ class JobsBuilderTest {
 
     @Test
     void rejectsBadSettingsNamingTheSetting() {
-        JobsBuilder b = Jobs.builder(unused);
+        Jobs.Builder b = Jobs.builder(unused);
         assertThatThrownBy(() -> b.batchSize(0)).hasMessageContaining("batchSize");
         assertThatThrownBy(() -> b.queue("default", 0)).hasMessageContaining("concurrency of queue 'default'");
         assertThatThrownBy(() -> b.queue(" ", 1)).hasMessageContaining("queue");
@@ -31,7 +31,7 @@ class JobsBuilderTest {
 
     @Test
     void rejectsASecondHandlerForOneTypeAndASecondScheduleOfOneName() {
-        JobsBuilder b = Jobs.builder(unused).handler("t", String.class, (p, ctx) -> { });
+        Jobs.Builder b = Jobs.builder(unused).handler("t", String.class, (p, ctx) -> { });
         assertThatThrownBy(() -> b.handler("t", String.class, (p, ctx) -> { }))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'t' is already registered");
         b.recurring("r", Schedule.every(Duration.ofMinutes(1)), "t", "x");

@@ -8,41 +8,25 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.grace.testsupport.ChildJvm;
-import org.grace.testsupport.PostgresServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.grace.testsupport.PostgresDatabase;
+import org.grace.testsupport.WithPostgres;
 import org.junit.jupiter.api.Test;
 
 /**
  * Modelled on db-scheduler's cluster test: three worker processes share one table of 10,000 jobs; every job must
  * be executed exactly once and none may be left pending or running.
  */
+@WithPostgres
 class JobsClusterIT {
     private static final int JOBS = 10_000;
-    private static PostgresServer postgres;
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        postgres.close();
-    }
 
     @Test
-    void threeWorkerProcessesCompleteTenThousandJobsExactlyOnce() {
-        String url = TestDatabase.freshDatabase(postgres, "cluster");
+    void threeWorkerProcessesCompleteTenThousandJobsExactlyOnce(PostgresDatabase db) {
+        String url = TestDatabase.withJobsSchema(db);
         List<ChildJvm> workers = new ArrayList<>();
         try (HikariDataSource ds = TestDatabase.pool(url, 4)) {
-            for (int i = 1; i <= 3; i++) {
-                workers.add(ChildJvm.builder(JobWorkerMain.class).name("cluster-worker-" + i)
-                        .args(url, "worker-" + i, "4", "30000", "1000", "0").start());
-            }
-            for (ChildJvm w : workers) {
-                w.awaitLine("READY", Duration.ofSeconds(60));
-            }
+            JobWorkers.startReady(workers, url, "cluster-", List.of("worker-1", "worker-2", "worker-3"),
+                    "30000", "1000", "0");
             long t0 = System.nanoTime();
             TestDatabase.enqueueRecordJobs(ds, 0, JOBS);
 

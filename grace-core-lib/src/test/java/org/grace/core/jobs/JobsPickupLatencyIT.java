@@ -10,9 +10,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.grace.core.InstanceId;
-import org.grace.testsupport.PostgresServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.grace.testsupport.PostgresDatabase;
+import org.grace.testsupport.WithPostgres;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,25 +19,15 @@ import org.junit.jupiter.api.Test;
  * (each after the previous one started). The poll interval stays at its 5 s default, so only the NOTIFY sent at
  * the enqueue's commit can make pickup fast.
  */
+@WithPostgres
 class JobsPickupLatencyIT {
     private static final int WARM_UP = 20;
     private static final int SAMPLES = 100;
-    private static PostgresServer postgres;
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        postgres.close();
-    }
 
     @Test
-    void pickupLatencyOnAnIdleSystemIsAtMostTwentyMillisecondsAtTheMedian() throws Exception {
+    void pickupLatencyOnAnIdleSystemIsAtMostTwentyMillisecondsAtTheMedian(PostgresDatabase db) throws Exception {
         // The first jobs may beat the listener's LISTEN (it wakes the workers once when it connects): warm-up.
-        String url = TestDatabase.freshDatabase(postgres, "latency");
+        String url = TestDatabase.withJobsSchema(db);
         Map<Long, CompletableFuture<Long>> started = new ConcurrentHashMap<>();
         try (HikariDataSource ds = TestDatabase.pool(url, 12);
              Jobs jobs = Jobs.builder(ds)
@@ -49,7 +38,7 @@ class JobsPickupLatencyIT {
                                      .complete(System.nanoTime()))
                      .build()
                      .start()) {
-            assertThat(JobsBuilder.DEFAULT_POLL_INTERVAL).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+            assertThat(Jobs.DEFAULT_POLL_INTERVAL).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
             long[] micros = new long[SAMPLES];
             for (int i = 0; i < WARM_UP + SAMPLES; i++) {
                 long t0 = System.nanoTime();

@@ -8,51 +8,34 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.grace.testsupport.ChildJvm;
-import org.grace.testsupport.PostgresServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.grace.testsupport.PostgresDatabase;
+import org.grace.testsupport.WithPostgres;
 import org.junit.jupiter.api.Test;
 
 /**
  * PostgreSQL is stopped and started again while two worker processes are busy: they carry on without a restart
  * of their own, jobs enqueued after the restart are picked up, and no job is lost.
  */
+@WithPostgres
 class JobsPostgresRestartIT {
     private static final int BEFORE = 3_000;
     private static final int AFTER = 500;
-    private static PostgresServer postgres;
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        postgres.close();
-    }
 
     @Test
-    void workersCarryOnAfterAPostgresRestartAndNothingIsLost() throws Exception {
-        String url = TestDatabase.freshDatabase(postgres, "restart");
+    void workersCarryOnAfterAPostgresRestartAndNothingIsLost(PostgresDatabase db) throws Exception {
+        String url = TestDatabase.withJobsSchema(db);
         List<ChildJvm> workers = new ArrayList<>();
         try (HikariDataSource ds = TestDatabase.pool(url, 4)) {
-            for (int i = 1; i <= 2; i++) {
-                workers.add(ChildJvm.builder(JobWorkerMain.class).name("restart-worker-" + i)
-                        .args(url, "worker-" + i, "4", "2000", "500", "3").start());
-            }
-            for (ChildJvm w : workers) {
-                w.awaitLine("READY", Duration.ofSeconds(60));
-            }
+            JobWorkers.startReady(workers, url, "restart-", List.of("worker-1", "worker-2"), "2000", "500", "3");
             List<Long> pids = workers.stream().map(ChildJvm::pid).toList();
             TestDatabase.enqueueRecordJobs(ds, 0, BEFORE);
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
                     .until(() -> TestDatabase.count(ds, "SELECT count(*) FROM executions") >= 300);
 
-            postgres.stop();
+            db.server().stop();
             long beforeStop = System.nanoTime();
             Thread.sleep(2_000); // an outage, not an assertion
-            postgres.restart();
+            db.server().restart();
             System.out.printf("restart: PostgreSQL was down for %.1f s%n", (System.nanoTime() - beforeStop) / 1e9);
 
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions()

@@ -8,43 +8,27 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.grace.testsupport.ChildJvm;
-import org.grace.testsupport.PostgresServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.grace.testsupport.PostgresDatabase;
+import org.grace.testsupport.WithPostgres;
 import org.junit.jupiter.api.Test;
 
 /**
  * A worker process is killed with {@code kill -9} while it holds jobs: once their 2 s lease expires, the surviving
  * processes run them; no job is lost and none stays running.
  */
+@WithPostgres
 class JobsWorkerCrashIT {
     private static final int JOBS = 300;
     private static final String LEASE_MILLIS = "2000";
-    private static PostgresServer postgres;
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        postgres.close();
-    }
 
     @Test
-    void jobsOfAKilledWorkerAreCompletedByTheOthersAfterTheLeaseExpires() {
-        String url = TestDatabase.freshDatabase(postgres, "crash");
+    void jobsOfAKilledWorkerAreCompletedByTheOthersAfterTheLeaseExpires(PostgresDatabase db) {
+        String url = TestDatabase.withJobsSchema(db);
         List<ChildJvm> workers = new ArrayList<>();
         try (HikariDataSource ds = TestDatabase.pool(url, 4)) {
             // 300 jobs of 100 ms on 3 x 4 threads: about 2.5 s of work, so the victim is caught mid-run.
-            for (String name : List.of("victim", "survivor-1", "survivor-2")) {
-                workers.add(ChildJvm.builder(JobWorkerMain.class).name("crash-" + name)
-                        .args(url, name, "4", LEASE_MILLIS, "500", "100").start());
-            }
-            for (ChildJvm w : workers) {
-                w.awaitLine("READY", Duration.ofSeconds(60));
-            }
+            JobWorkers.startReady(workers, url, "crash-", List.of("victim", "survivor-1", "survivor-2"),
+                    LEASE_MILLIS, "500", "100");
             TestDatabase.enqueueRecordJobs(ds, 0, JOBS);
 
             // Mid-job: the victim has finished some jobs and holds leases on others.

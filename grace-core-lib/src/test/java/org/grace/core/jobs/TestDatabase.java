@@ -7,7 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import javax.sql.DataSource;
-import org.grace.testsupport.PostgresServer;
+import org.grace.testsupport.PostgresDatabase;
 
 /** Small JDBC helpers shared by the job ITs and the worker process they start. */
 final class TestDatabase {
@@ -27,9 +27,9 @@ final class TestDatabase {
         return new HikariDataSource(config);
     }
 
-    /** Creates a fresh database with the job schema and the executions table the test handlers write to. */
-    static String freshDatabase(PostgresServer postgres, String name) {
-        String url = postgres.createDatabase(name);
+    /** Adds the job schema and the executions table the test handlers write to; returns the database's URL. */
+    static String withJobsSchema(PostgresDatabase database) {
+        String url = database.jdbcUrl();
         try (HikariDataSource ds = pool(url, 2)) {
             JobsSchema.migrate(ds);
             execute(ds, """

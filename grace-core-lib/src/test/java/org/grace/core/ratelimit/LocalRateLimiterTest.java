@@ -14,7 +14,7 @@ class LocalRateLimiterTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T10:00:00.123456Z"));
 
     private RateLimiter limiter(Limit... limits) {
-        return RateLimiters.builder().clock(clock).policy(RateLimitPolicy.of("test", limits)).build();
+        return RateLimiter.builder().clock(clock).policy(RateLimitPolicy.of("test", limits)).build();
     }
 
     @Test
@@ -168,7 +168,7 @@ class LocalRateLimiterTest {
     void listenerHearsEveryDecisionWithItsLatency() {
         List<String> heard = new ArrayList<>();
         long[] ticks = {0};
-        RateLimiter limiter = RateLimiters.builder().clock(clock).nanoTicker(() -> ticks[0] += 7)
+        RateLimiter limiter = RateLimiter.builder().clock(clock).nanoTicker(() -> ticks[0] += 7)
                 .listener(new RateLimitListener() {
                     @Override
                     public void allowed(String policy, RateLimitDecision d, long latencyNanos) {

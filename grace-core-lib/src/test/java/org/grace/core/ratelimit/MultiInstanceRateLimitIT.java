@@ -11,17 +11,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.grace.core.redis.RedisClients;
-import org.grace.core.redis.RedisUrl;
+import org.grace.core.redis.ClientName;
+import org.grace.core.redis.WithRedisson;
 import org.grace.testsupport.ChildJvm;
 import org.grace.testsupport.ProjectLayout;
 import org.grace.testsupport.RedisServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
 
 /** Three JVM processes, one Redis: the limit holds across instances, whatever their clocks say. */
+@WithRedisson
 class MultiInstanceRateLimitIT {
     private static final Pattern RESULT = Pattern.compile(
             "RESULT (\\S+) allowed=(\\d+) denied=(\\d+) fallback=(\\d+) errors=(\\d+)");
@@ -30,19 +30,9 @@ class MultiInstanceRateLimitIT {
     private static RedissonClient client;
 
     @BeforeAll
-    static void start() {
-        redis = RedisServer.start();
-        client = RedisClients.create(RedisUrl.parse(redis.url()), "multi-instance-it");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (client != null) {
-            client.shutdown();
-        }
-        if (redis != null) {
-            redis.stop();
-        }
+    static void connect(RedisServer server, @ClientName("multi-instance-it") RedissonClient redisson) {
+        redis = server;
+        client = redisson;
     }
 
     @Test

@@ -35,7 +35,7 @@ public final class RateLimitHammer {
         for (int i = 5; i < args.length; i++) {
             String[] spec = args[i].split(":");
             Clock clock = spec[0].endsWith("-skewed") ? Clock.offset(Clock.systemUTC(), skew) : Clock.systemUTC();
-            limiters.add(RateLimiters.builder().redis(client).clock(clock).fallback(FallbackPolicy.failClosed())
+            limiters.add(RateLimiter.builder().redis(client).clock(clock).fallback(FallbackPolicy.failClosed())
                     .policy(RateLimitPolicy.of(spec[0], Limit.tokenBucket(Long.parseLong(spec[1]),
                             Duration.ofMillis(Long.parseLong(spec[2]))))).build());
         }

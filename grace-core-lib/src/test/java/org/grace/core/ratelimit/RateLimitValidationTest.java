@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /** Bad input fails at build or call time with a message naming the problem; headers render as the draft says. */
 class RateLimitValidationTest {
-    private final RateLimiter limiter = RateLimiters.builder()
+    private final RateLimiter limiter = RateLimiter.builder()
             .policy(RateLimitPolicy.of("api", Limit.perSecond(10))).build();
 
     @Test
@@ -50,7 +50,7 @@ class RateLimitValidationTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("policy name");
         assertThatThrownBy(() -> RateLimitPolicy.of("dup", Limit.perSecond(1).named("x"), Limit.perHour(9).named("x")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("two limits named 'x'");
-        assertThatThrownBy(() -> RateLimiters.builder().build())
+        assertThatThrownBy(() -> RateLimiter.builder().build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("policy");
     }
 
@@ -88,7 +88,7 @@ class RateLimitValidationTest {
 
     @Test
     void builderSettingsOutOfRangeAreRejected() {
-        RateLimiters.Builder builder = RateLimiters.builder();
+        RateLimiter.Builder builder = RateLimiter.builder();
         assertThatThrownBy(() -> builder.spinWait(Duration.ofNanos(-1))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("spin wait must be between 0 and 1000 µs");
         assertThatThrownBy(() -> builder.spinWait(Duration.ofMillis(2))).isInstanceOf(IllegalArgumentException.class)
@@ -97,7 +97,14 @@ class RateLimitValidationTest {
                 .hasMessageContaining("script calls in flight");
         assertThatThrownBy(() -> builder.batching(2, 1001)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("decisions per script call");
-        builder.spinWait(Duration.ZERO).spinWait(RateLimiters.MAX_SPIN_WAIT);
+        assertThatThrownBy(() -> builder.callTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("call timeout must be more than 0");
+        assertThatThrownBy(() -> builder.callTimeout(Duration.ofMinutes(2)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most PT1M");
+        assertThatThrownBy(() -> builder.callTimeout(null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("call timeout");
+        builder.spinWait(Duration.ZERO).spinWait(RateLimiter.MAX_SPIN_WAIT);
+        builder.callTimeout(Duration.ofMillis(1)).callTimeout(RateLimiter.MAX_CALL_TIMEOUT);
     }
 
     @Test

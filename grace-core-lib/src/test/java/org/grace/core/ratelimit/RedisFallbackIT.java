@@ -8,13 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import org.grace.core.redis.RedisClients;
-import org.grace.core.redis.RedisUrl;
+import org.grace.core.redis.ClientName;
+import org.grace.core.redis.WithRedisson;
 import org.grace.testsupport.RedisServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
@@ -23,6 +23,7 @@ import org.redisson.api.RedissonClient;
  * Redis killed in the middle of a run: under every fallback policy callers keep getting decisions and never an
  * exception; Redis restarted: decisions come from Redis again within 5 s. Redis frozen: one timeout, then fallbacks.
  */
+@WithRedisson
 class RedisFallbackIT {
     private static final Duration BACK_WITHIN = Duration.ofSeconds(5);
 
@@ -30,19 +31,9 @@ class RedisFallbackIT {
     private static RedissonClient client;
 
     @BeforeAll
-    static void start() {
-        redis = RedisServer.start();
-        client = RedisClients.create(RedisUrl.parse(redis.url()), "ratelimit-fallback-it");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (client != null) {
-            client.shutdown();
-        }
-        if (redis != null) {
-            redis.stop();
-        }
+    static void connect(RedisServer server, @ClientName("ratelimit-fallback-it") RedissonClient redisson) {
+        redis = server;
+        client = redisson;
     }
 
     @Test
@@ -71,7 +62,7 @@ class RedisFallbackIT {
     void aFrozenRedisCostsCallersOneTimeoutThenFallbacksUntilItAnswersAgain() throws Exception {
         // A frozen Redis keeps its connections open and answers nothing: calls on the wire wait for Redisson's
         // timeout, and callers queued behind them must not wait longer than that before getting a fallback.
-        RateLimiter limiter = RateLimiters.builder().redis(client).fallback(FallbackPolicy.local(3))
+        RateLimiter limiter = RateLimiter.builder().redis(client).fallback(FallbackPolicy.local(3))
                 .rememberDenials(false).policy(RateLimitPolicy.of("frozen", Limit.perSecond(1000))).build();
         assertThat(limiter.tryAcquire("warm").source()).isEqualTo(RateLimitDecision.Source.REDIS);
         int threads = 8;
@@ -140,11 +131,71 @@ class RedisFallbackIT {
         assertThat(fastWhileFrozen.get()).isGreaterThan(whileFrozen.get() / 2);
     }
 
+    @Test
+    void pastItsCallTimeoutADecisionComesFromTheFallbackAndSaysSo() throws Exception {
+        // Without a deadline a frozen Redis holds the first calls for Redisson's timeout and one retry (about 2 s, see
+        // above); with one, the first is answered by the fallback once its deadline has passed, and the rest at once.
+        Duration callTimeout = Duration.ofMillis(100);
+        List<RateLimitDecision> timedOut = new CopyOnWriteArrayList<>();
+        RateLimiter limiter = RateLimiter.builder().redis(client).fallback(FallbackPolicy.local(3))
+                .rememberDenials(false).callTimeout(callTimeout)
+                .listener(new RateLimitListener() {
+                    @Override
+                    public void callTimedOut(String policy, RateLimitDecision fallbackDecision) {
+                        timedOut.add(fallbackDecision);
+                    }
+                })
+                .policy(RateLimitPolicy.of("deadline", Limit.perSecond(1000))).build();
+        // The first call sends the script's source (NOSCRIPT), and on a busy machine may itself miss 100 ms.
+        org.awaitility.Awaitility.await().atMost(BACK_WITHIN).pollInterval(Duration.ofMillis(50))
+                .until(() -> limiter.tryAcquire("warm").source() == RateLimitDecision.Source.REDIS);
+        timedOut.clear();
+        List<RateLimitDecision> frozenDecisions = new java.util.ArrayList<>();
+        long slowest = 0;
+        long fastest = Long.MAX_VALUE;
+        redis.pause();
+        try {
+            for (int i = 0; i < 4; i++) {
+                long start = System.nanoTime();
+                frozenDecisions.add(i % 2 == 0 ? limiter.tryAcquire("k")
+                        : limiter.tryAcquireAsync("k").toCompletableFuture().get(10, TimeUnit.SECONDS));
+                long took = System.nanoTime() - start;
+                slowest = Math.max(slowest, took);
+                fastest = Math.min(fastest, took);
+            }
+        } finally {
+            redis.resume();
+        }
+        System.out.printf("call timeout %d ms, Redis frozen: calls took %d-%d ms, %d heard as timed out%n",
+                callTimeout.toMillis(), fastest / 1_000_000, slowest / 1_000_000, timedOut.size());
+        assertThat(frozenDecisions).allSatisfy(d -> {
+            assertThat(d.isFallback()).isTrue();
+            assertThat(d.source()).isEqualTo(RateLimitDecision.Source.LOCAL);
+            assertThat(d.allowed()).isTrue();
+        });
+        // The first call waited for Redis until its deadline, not longer (Redisson itself gives up only at ~2 s); the
+        // missed deadline sent the limiter to its fallback, so the next calls did not wait at all.
+        assertThat(timedOut).isNotEmpty().hasSizeLessThan(frozenDecisions.size());
+        assertThat(frozenDecisions).contains(timedOut.get(0));
+        assertThat(Duration.ofNanos(slowest)).isGreaterThanOrEqualTo(callTimeout).isLessThan(Duration.ofMillis(1000));
+        assertThat(Duration.ofNanos(fastest)).isLessThan(callTimeout);
+
+        long resumedAt = System.nanoTime();
+        RateLimitDecision after = limiter.tryAcquire("k");
+        while (after.source() != RateLimitDecision.Source.REDIS
+                && System.nanoTime() - resumedAt < BACK_WITHIN.toNanos()) {
+            Thread.sleep(20);
+            after = limiter.tryAcquire("k");
+        }
+        assertThat(after.source()).as("back on Redis within " + BACK_WITHIN).isEqualTo(RateLimitDecision.Source.REDIS);
+        assertThat(after.isFallback()).isFalse();
+    }
+
     private Outage runThroughOutage(String name, FallbackPolicy fallback) throws Exception {
         List<Boolean> transitions = new CopyOnWriteArrayList<>();
         // Every call must reach Redis or the fallback under test: with denials remembered, the hot key's denials
         // would be answered from memory through the outage (rightly: Redis had denied them), hiding the fallback.
-        RateLimiter limiter = RateLimiters.builder().redis(client).fallback(fallback).rememberDenials(false)
+        RateLimiter limiter = RateLimiter.builder().redis(client).fallback(fallback).rememberDenials(false)
                 .listener(new RateLimitListener() {
                     @Override
                     public void fallbackChanged(String policy, boolean onFallback) {

@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.time.Duration;
-import org.grace.core.redis.RedisClients;
-import org.grace.core.redis.RedisUrl;
+import org.grace.core.redis.ClientName;
+import org.grace.core.redis.WithRedisson;
 import org.grace.testsupport.RedisServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
@@ -18,26 +17,17 @@ import org.redisson.client.codec.ByteArrayCodec;
 import org.redisson.client.protocol.Time;
 
 /** The limiter against a real Redis that this test starts. */
+@WithRedisson
 class RedisRateLimiterIT {
     private static RedisServer redis;
     private static RedissonClient client;
-    private static RateLimiters.Builder limiters;
+    private static RateLimiter.Builder limiters;
 
     @BeforeAll
-    static void start() {
-        redis = RedisServer.start();
-        client = RedisClients.create(RedisUrl.parse(redis.url()), "ratelimit-it");
-        limiters = RateLimiters.builder().redis(client).fallback(FallbackPolicy.failClosed());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (client != null) {
-            client.shutdown();
-        }
-        if (redis != null) {
-            redis.stop();
-        }
+    static void connect(RedisServer server, @ClientName("ratelimit-it") RedissonClient redisson) {
+        redis = server;
+        client = redisson;
+        limiters = RateLimiter.builder().redis(client).fallback(FallbackPolicy.failClosed());
     }
 
     static long redisMicros(RedissonClient client) {
@@ -57,7 +47,7 @@ class RedisRateLimiterIT {
         assertThat(first.allowed()).isTrue();
         assertThat(first.remaining()).isEqualTo(9);
         // The state's layout (one token bucket) is part of the key's name.
-        String key = RateLimiters.DEFAULT_KEY_PREFIX + "expiry:t:user-1";
+        String key = RateLimiter.DEFAULT_KEY_PREFIX + "expiry:t:user-1";
         // One permit taken of ten per minute: full again in 6 s; the key lives at least one more second, and at
         // most twice that: the script picks the first of 2, 4, 8, ... s (and 61 s, the longest) that is enough.
         long ttl = client.getKeys().remainTimeToLive(key);
@@ -102,7 +92,7 @@ class RedisRateLimiterIT {
     void aDenialWritesNothingToRedis() {
         RateLimiter limiter = limiters.policy(RateLimitPolicy.of("atomic", Limit.perHour(4).named("small"),
                 Limit.slidingWindow(6, Duration.ofHours(1)).named("window"))).build();
-        String key = RateLimiters.DEFAULT_KEY_PREFIX + "atomic:tw:k";
+        String key = RateLimiter.DEFAULT_KEY_PREFIX + "atomic:tw:k";
         assertThat(limiter.tryAcquire("k", 3).allowed()).isTrue();
         byte[] before = client.<byte[]>getBucket(key, ByteArrayCodec.INSTANCE).get();
         // One token bucket and one sliding window: four doubles.
@@ -139,7 +129,7 @@ class RedisRateLimiterIT {
 
     private static void assertSameDecisions(RateLimitPolicy policy, long... permits) {
         RateLimiter onRedis = limiters.policy(policy).build();
-        RateLimiter inMemory = RateLimiters.builder().policy(policy).build();
+        RateLimiter inMemory = RateLimiter.builder().policy(policy).build();
         for (int i = 0; i < permits.length; i++) {
             RateLimitDecision r = onRedis.tryAcquire("k", permits[i]);
             RateLimitDecision m = inMemory.tryAcquire("k", permits[i]);
@@ -156,7 +146,7 @@ class RedisRateLimiterIT {
 
     @Test
     void anInterruptedCallerDoesNotDeclareRedisDown() {
-        RateLimiter limiter = RateLimiters.builder().redis(client).fallback(FallbackPolicy.failClosed())
+        RateLimiter limiter = RateLimiter.builder().redis(client).fallback(FallbackPolicy.failClosed())
                 .policy(RateLimitPolicy.of("interrupt", Limit.perSecond(100))).build();
         Thread.currentThread().interrupt();
         RateLimitDecision during = limiter.tryAcquire("k");
@@ -170,7 +160,7 @@ class RedisRateLimiterIT {
     void concurrentCallersShareScriptCallsAndEveryDecisionStaysExact() throws Exception {
         // Every decision goes to Redis (no memory of denials): 32 callers, 4 keys, 1-3 permits each, per hour so that
         // nothing refills during the test. Exactly the capacity is admitted per key, in permits.
-        RateLimiter limiter = RateLimiters.builder().redis(client).fallback(FallbackPolicy.failClosed())
+        RateLimiter limiter = RateLimiter.builder().redis(client).fallback(FallbackPolicy.failClosed())
                 .rememberDenials(false).policy(RateLimitPolicy.of("batched", Limit.perHour(300))).build();
         int threads = 32;
         int callsEach = 60;
@@ -286,7 +276,7 @@ class RedisRateLimiterIT {
     @Test
     void anInjectedClockDoesNotMoveRedisDecisions() {
         // A clock an hour ahead would have refilled the bucket if the limiter read it.
-        RateLimiter limiter = RateLimiters.builder().redis(client)
+        RateLimiter limiter = RateLimiter.builder().redis(client)
                 .clock(Clock.offset(Clock.systemUTC(), Duration.ofHours(1)))
                 .policy(RateLimitPolicy.of("clock", Limit.perHour(2))).build();
         RateLimiter straight = limiters.policy(RateLimitPolicy.of("clock", Limit.perHour(2))).build();
@@ -299,7 +289,7 @@ class RedisRateLimiterIT {
     @Test
     void aDenialIsRememberedUntilItsRetryAfterSoAnAttackCostsRedisOneCallPerRetry() throws Exception {
         RateLimiter limiter = limiters.policy(RateLimitPolicy.of("remember", Limit.perSecond(2))).build();
-        RateLimiter forgetful = RateLimiters.builder().redis(client).fallback(FallbackPolicy.failClosed())
+        RateLimiter forgetful = RateLimiter.builder().redis(client).fallback(FallbackPolicy.failClosed())
                 .rememberDenials(false).policy(RateLimitPolicy.of("remember", Limit.perSecond(2))).build();
         limiter.tryAcquire("warm-up"); // loads the policy's script (EVALSHA, NOSCRIPT, EVAL) before counting
         long before = scriptCalls();

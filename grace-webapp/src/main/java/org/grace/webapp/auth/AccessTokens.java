@@ -20,7 +20,7 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
-import org.grace.webapp.config.GraceSettings;
+import org.grace.webapp.settings.GraceSettings;
 
 /**
  * Issues and verifies the RS256 access tokens. Verification trusts nothing in the token before the signature is

@@ -2,7 +2,7 @@ package org.grace.webapp.auth;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.core.SecurityContext;
-import org.grace.webapp.web.ApiException;
+import org.grace.webapp.http.ApiException;
 
 /** The signed-in caller of a request, as the verified token says. */
 public final class Caller {

@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.grace.webapp.database.DataAccessException;
+import org.grace.webapp.http.ApiErrorMapper;
 
 /**
  * Grace's sign-in check for every API request, as a Jakarta Security mechanism because Payara's MP-JWT does not
@@ -34,7 +35,7 @@ public class GraceAuthenticationMechanism implements HttpAuthenticationMechanism
     /** Present when the token came from the cookie: state changes then need the CSRF header. */
     public static final String VIA_COOKIE_ATTRIBUTE = "grace.tokenViaCookie";
     /** Why a presented token was refused; the 401 message. */
-    public static final String REJECTED_ATTRIBUTE = "grace.tokenRejected";
+    public static final String REJECTED_ATTRIBUTE = ApiErrorMapper.REFUSED_CREDENTIAL_ATTRIBUTE;
 
     @Inject
     AccessTokens tokens;

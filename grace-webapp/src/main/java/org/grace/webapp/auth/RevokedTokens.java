@@ -9,15 +9,14 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.grace.webapp.database.DataAccessException;
-import org.grace.webapp.redis.RedisConnection;
-import org.grace.webapp.redis.RedisGuard;
 
 /**
- * Access tokens denied by logout until they expire, by {@code jti}. Every request asks Redis (a key lookup behind
- * {@link RedisGuard}); logout writes to Redis and to PostgreSQL, and while Redis cannot answer the check uses a
- * copy of the PostgreSQL list at most a second old, so a logout holds through a Redis outage (a logout on another
+ * Access tokens denied by logout until they expire, by {@code jti}. Every request asks Redis (one bounded round
+ * trip to {@link DenialListInRedis}); logout writes to Redis and to PostgreSQL, and while Redis cannot answer the
+ * check uses a copy of the PostgreSQL list at most a second old, so a logout holds through a Redis outage (a logout on another
  * instance takes effect here within that second). Without Redis configured, every check asks PostgreSQL.
  * A denial that Redis did not take is kept here and written again at the first Redis answer after its return;
  * until then (seconds) another instance asking Redis could still accept that token.
@@ -28,11 +27,9 @@ import org.grace.webapp.redis.RedisGuard;
  */
 @ApplicationScoped
 public class RevokedTokens {
-    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(RevokedTokens.class.getName());
+    private static final Logger LOG = Logger.getLogger(RevokedTokens.class.getName());
     @Inject
-    RedisGuard guard;
-    @Inject
-    RedisConnection redis;
+    DenialListInRedis inRedis;
     @Inject
     DataSource dataSource;
 
@@ -53,7 +50,7 @@ public class RevokedTokens {
         } catch (SQLException e) {
             throw new DataAccessException(e);
         }
-        if (redis.client().isPresent() && !guard.revokeNow(jti, ttl)) {
+        if (inRedis.configured() && !inRedis.storeNow(jti, ttl)) {
             notInRedis.put(jti, expiresAt);
         }
         snapshot = null; // this instance's own logout counts at once
@@ -62,7 +59,7 @@ public class RevokedTokens {
     private void pushPending() {
         for (var e : notInRedis.entrySet()) {
             Duration ttl = Duration.between(Instant.now(), e.getValue()).plusSeconds(60);
-            if (ttl.isNegative() || ttl.isZero() || guard.revoke(e.getKey(), ttl)) {
+            if (ttl.isNegative() || ttl.isZero() || inRedis.store(e.getKey(), ttl)) {
                 notInRedis.remove(e.getKey());
             } else {
                 return;
@@ -71,15 +68,15 @@ public class RevokedTokens {
     }
 
     public boolean isRevoked(String jti) {
-        if (redis.client().isPresent()) {
-            Integer inRedis = guard.isRevoked(jti);
-            if (inRedis != null && inRedis < 0) {
+        if (inRedis.configured()) {
+            Integer answer = inRedis.check(jti);
+            if (answer != null && answer < 0) {
                 reloadInBackground(); // Redis answers but lost the list (restart, flush): rebuild it
-            } else if (inRedis != null) {
+            } else if (answer != null) {
                 if (!notInRedis.isEmpty()) {
                     pushPending();
                 }
-                return inRedis == 1 || notInRedis.containsKey(jti);
+                return answer == 1 || notInRedis.containsKey(jti);
             } else {
                 // Redis unreachable: a copy of the list from PostgreSQL, at most a second old, instead of a query
                 // per request. A logout on another instance is honoured here within that second.
@@ -154,7 +151,7 @@ public class RevokedTokens {
                         denied.put(rs.getString(1), rs.getTimestamp(2).toInstant());
                     }
                 }
-                guard.reload(denied);
+                inRedis.reload(denied);
                 LOG.info("grace: token denial list loaded into Redis (" + denied.size() + " entries)");
             } catch (Exception e) {
                 LOG.warning("grace: token denial list not loaded into Redis yet: " + e.getMessage());

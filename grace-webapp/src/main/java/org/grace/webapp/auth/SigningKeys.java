@@ -17,8 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
-import org.grace.webapp.config.GraceSettings;
-import org.grace.webapp.config.InvalidSettingException;
+import org.grace.webapp.settings.GraceSettings;
+import org.grace.webapp.settings.InvalidSettingException;
 
 /**
  * The RSA keys of the access tokens. One private key signs ({@code GRACE_AUTH_SIGNING_KEY}, PEM PKCS#8); its public

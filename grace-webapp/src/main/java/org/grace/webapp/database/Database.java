@@ -20,8 +20,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.eclipse.microprofile.metrics.Tag;
+import org.grace.webapp.metrics.GraceMetrics;
+import org.grace.webapp.settings.GraceSettings;
 import org.postgresql.ds.PGSimpleDataSource;
-import org.grace.webapp.config.GraceSettings;
 
 /**
  * The instance's PostgreSQL connection pool (HikariCP), sized and timed as the scaling guide says, and the one
@@ -121,6 +123,14 @@ public class Database {
         }
         return new PoolStats(bean.getActiveConnections(), bean.getIdleConnections(),
                 bean.getThreadsAwaitingConnection(), settings.dbPoolSize());
+    }
+
+    /** Registers the pool gauges, {@code grace_db_pool_connections{state=active|idle|waiting|max}}, read from HikariCP. */
+    public void registerGauges(GraceMetrics metrics) {
+        metrics.gauge(GraceMetrics.DB_POOL, () -> stats().active(), new Tag("state", "active"));
+        metrics.gauge(GraceMetrics.DB_POOL, () -> stats().idle(), new Tag("state", "idle"));
+        metrics.gauge(GraceMetrics.DB_POOL, () -> stats().waiting(), new Tag("state", "waiting"));
+        metrics.gauge(GraceMetrics.DB_POOL, () -> stats().max(), new Tag("state", "max"));
     }
 
     /** The pool's effective sizing and timeouts, as configured. */

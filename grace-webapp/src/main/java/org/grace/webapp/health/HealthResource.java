@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.grace.core.InstanceId;
-import org.grace.webapp.config.GraceSettings;
 import org.grace.webapp.database.Database;
 import org.grace.webapp.redis.RedisConnection;
+import org.grace.webapp.settings.GraceSettings;
 
 /**
  * {@code GET /api/health}, the load balancer's probe, in the scaling guide's shape. The database decides: 200 when it

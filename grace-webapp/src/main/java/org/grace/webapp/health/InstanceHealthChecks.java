@@ -7,9 +7,9 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
-import org.grace.webapp.config.GraceSettings;
 import org.grace.webapp.database.Database;
 import org.grace.webapp.database.SchemaMigrations;
+import org.grace.webapp.settings.GraceSettings;
 
 /**
  * MicroProfile Health for orchestrators: {@code /health/live} says the process can serve (restart it if not);

@@ -2,14 +2,13 @@ package org.grace.webapp.library;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -18,33 +17,35 @@ import org.grace.core.InstanceId;
 import org.grace.core.cache.CacheListener;
 import org.grace.core.cache.GraceCache;
 import org.grace.core.events.EventBus;
+import org.grace.core.jobs.JobStatus;
 import org.grace.core.jobs.Jobs;
+import org.grace.core.jobs.JobsAdmin;
 import org.grace.core.jobs.JobsSchema;
-import org.grace.core.jobs.Schedule;
 import org.grace.core.redis.RedisAvailability;
-import org.grace.webapp.auth.RefreshTokens;
-import org.grace.webapp.auth.RevokedTokens;
-import org.grace.webapp.config.GraceSettings;
 import org.grace.webapp.metrics.GraceMetrics;
 import org.grace.webapp.redis.RedisConnection;
+import org.grace.webapp.settings.GraceSettings;
 import org.redisson.api.RedissonClient;
 
 /**
  * grace-core-lib inside the container: builds the two-level cache, the event bus and the job system once, from
  * MicroProfile Config and the instance's one Redisson client and connection pool, and closes them when the
  * application stops (jobs first, so running jobs finish while the rest still works). The rate limiters are built
- * by {@link org.grace.webapp.ratelimit.RateLimits} from the same settings.
+ * by the rate-limit adapter ({@code RateLimits}) from the same settings.
  *
  * <p>The cache and the event bus need Redis: without {@code GRACE_REDIS_URL} they are absent and callers read
- * PostgreSQL directly (one instance needs no coherence). They share one {@link RedisAvailability}, so an outage is
- * one pair of log lines. The job system needs only PostgreSQL and is always there; workers run unless
+ * PostgreSQL directly (one instance needs no coherence). They share the Redis connection's
+ * {@link RedisAvailability}, so an outage is one pair of log lines. Request code reads the cache through
+ * {@link ReadThroughCache}; the event bus ({@link #events()}) is for the domain areas that tell other instances
+ * about changes (the care areas publish their notifications on it). The job system needs only PostgreSQL and is
+ * always there; each domain area registers its job types through {@link JobTypes}; workers run unless
  * {@code GRACE_JOBS_WORKER=false}.
  */
 @ApplicationScoped
 public class GraceLibrary {
     private static final Logger LOG = Logger.getLogger(GraceLibrary.class.getName());
-    /** Job type of the recurring clean-up of expired refresh tokens and denied access tokens. */
-    public static final String PURGE_EXPIRED_TOKENS = "purge-expired-tokens";
+    /** Scrapes every few seconds from several Prometheus servers must not each cost a query. */
+    static final long QUEUE_DEPTH_CACHE_NANOS = 5_000_000_000L;
 
     @Inject
     GraceSettings settings;
@@ -57,23 +58,16 @@ public class GraceLibrary {
     @Inject
     GraceMetrics metrics;
     @Inject
-    RefreshTokens refreshTokens;
-    @Inject
-    RevokedTokens revokedTokens;
+    Instance<JobTypes> featureJobTypes;
 
     private boolean built;
-    private RedisAvailability availability;
     private GraceCache cache;
     private EventBus events;
     private Jobs jobs;
     private boolean closed;
     private Thread shutdownHook;
-
-    /** The Redis availability tracker every library feature of this instance shares; empty without Redis. */
-    public synchronized Optional<RedisAvailability> availability() {
-        build();
-        return Optional.ofNullable(availability);
-    }
+    private long queueDepth = -1;
+    private long queueDepthAt;
 
     public synchronized Optional<GraceCache> cache() {
         build();
@@ -95,17 +89,11 @@ public class GraceLibrary {
     public synchronized Jobs jobs() {
         if (jobs == null) {
             JobsSchema.migrate(dataSource);
-            jobs = Jobs.builder(dataSource)
-                    .instanceId(instanceId)
-                    .handler(PURGE_EXPIRED_TOKENS, Map.class, (payload, ctx) -> {
-                        int refresh = refreshTokens.purgeExpired();
-                        int denied = revokedTokens.purgeExpired();
-                        LOG.fine(() -> "grace: purged " + refresh + " refresh tokens and " + denied
-                                + " denied tokens");
-                    })
-                    .recurring(PURGE_EXPIRED_TOKENS, Schedule.every(Duration.ofHours(1)), PURGE_EXPIRED_TOKENS,
-                            Map.of())
-                    .build();
+            Jobs.Builder builder = Jobs.builder(dataSource).instanceId(instanceId);
+            for (JobTypes feature : featureJobTypes) {
+                feature.registerOn(builder);
+            }
+            jobs = builder.build();
             if (settings.jobsWorker()) {
                 jobs.start();
             }
@@ -114,9 +102,29 @@ public class GraceLibrary {
         return jobs;
     }
 
-    /** The job system if it is built already (metrics must not build it from a scrape). */
-    public synchronized Optional<Jobs> jobsIfBuilt() {
-        return Optional.ofNullable(jobs);
+    /**
+     * Registers the job queue depth gauge ({@code grace_jobs_queue_depth}): pending jobs of all queues, from
+     * PostgreSQL, so every instance reports the fleet's figure; cached for a few seconds so frequent scrapes do not
+     * turn into queries; -1 until the job system has started (a scrape never builds it).
+     */
+    public void registerGauges() {
+        metrics.gauge(GraceMetrics.JOBS_QUEUE_DEPTH, this::queueDepth);
+    }
+
+    synchronized long queueDepth() {
+        long now = System.nanoTime();
+        if (jobs == null || queueDepth >= 0 && now - queueDepthAt < QUEUE_DEPTH_CACHE_NANOS) {
+            return queueDepth;
+        }
+        try {
+            queueDepth = jobs.admin().counts().stream()
+                    .filter(c -> c.status() == JobStatus.PENDING)
+                    .mapToLong(JobsAdmin.StatusCount::count).sum();
+            queueDepthAt = now;
+        } catch (RuntimeException e) {
+            // database down: keep the last figure; health says why
+        }
+        return queueDepth;
     }
 
     private void build() {
@@ -125,12 +133,12 @@ public class GraceLibrary {
         }
         built = true;
         Optional<RedissonClient> client = redis.client();
-        if (client.isPresent()) {
-            availability = new RedisAvailability("grace");
+        Optional<RedisAvailability> availability = redis.availability();
+        if (client.isPresent() && availability.isPresent()) {
             cache = GraceCache.builder()
                     .redis(client.get())
                     .instanceId(instanceId)
-                    .availability(availability)
+                    .availability(availability.get())
                     .listener(new CacheListener() {
                         @Override
                         public void onLocalHit(String key) {
@@ -148,7 +156,8 @@ public class GraceLibrary {
                         }
                     })
                     .build();
-            events = EventBus.builder().redis(client.get()).instanceId(instanceId).availability(availability).build();
+            events = EventBus.builder().redis(client.get()).instanceId(instanceId).availability(availability.get())
+                    .build();
         }
         LOG.info(() -> "grace: cache and events " + (cache != null ? "on Redis" : "off (no GRACE_REDIS_URL)"));
     }
@@ -220,7 +229,6 @@ public class GraceLibrary {
             return true;
         } catch (Exception | LinkageError e) {
             report(Level.WARNING, "grace: closing the library's " + part + " failed: " + e);
-            System.err.println("grace: closing the library's " + part + " failed: " + e);
             return false;
         }
     }

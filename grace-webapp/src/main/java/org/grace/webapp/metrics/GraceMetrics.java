@@ -2,6 +2,7 @@ package org.grace.webapp.metrics;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.metrics.Histogram;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
@@ -94,8 +95,9 @@ public class GraceMetrics {
         redisLatency();
     }
 
-    public MetricRegistry registry() {
-        return registry;
+    /** A value read at scrape time (pool connections, queue depth), registered once by the adapter that knows it. */
+    public <T extends Number> void gauge(String name, Supplier<T> value, Tag... tags) {
+        registry.gauge(name, value, tags);
     }
 
     private synchronized Histogram httpDuration() {

@@ -2,6 +2,7 @@ package org.grace.webapp.ratelimit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Map;
 import java.util.Optional;
 import org.grace.core.ratelimit.FallbackPolicy;
 import org.grace.core.ratelimit.Limit;
@@ -9,12 +10,11 @@ import org.grace.core.ratelimit.RateLimitDecision;
 import org.grace.core.ratelimit.RateLimitListener;
 import org.grace.core.ratelimit.RateLimitPolicy;
 import org.grace.core.ratelimit.RateLimiter;
-import org.grace.core.ratelimit.RateLimiters;
-import org.grace.webapp.config.GraceSettings;
-import org.grace.webapp.library.GraceLibrary;
+import org.grace.webapp.http.ApiException;
 import org.grace.webapp.metrics.GraceMetrics;
 import org.grace.webapp.redis.RedisConnection;
 import org.grace.webapp.redis.RedisGuard;
+import org.grace.webapp.settings.GraceSettings;
 import org.redisson.api.RedissonClient;
 
 /**
@@ -38,8 +38,6 @@ public class RateLimits {
     RedisGuard guard;
     @Inject
     GraceMetrics metrics;
-    @Inject
-    GraceLibrary library;
 
     private Pair loginIp;
     private Pair loginAccount;
@@ -61,9 +59,17 @@ public class RateLimits {
         return acquire(built().apiUser, userId);
     }
 
+    /** The 429 for a denied decision, with its headers. */
+    public static ApiException tooManyRequests(RateLimitDecision d) {
+        return new ApiException(429, "too many requests; retry in " + d.retryAfterSeconds() + " s", Map.of(),
+                Map.of("Retry-After", Long.toString(d.retryAfterSeconds()),
+                        "RateLimit", d.rateLimitHeader(),
+                        "RateLimit-Policy", "\"" + d.limitName() + "\";q=" + d.limit()));
+    }
+
     private RateLimitDecision acquire(Pair pair, String key) {
         RateLimitDecision decision = pair.shared == pair.local ? pair.local.tryAcquire(key)
-                : guard.acquire(pair.shared, pair.local, key);
+                : guard.call("ratelimit", () -> pair.shared.tryAcquireAsync(key), () -> pair.local.tryAcquire(key));
         if (!decision.allowed()) {
             metrics.rateLimitDenied(pair.shared.policy().name());
         }
@@ -90,11 +96,11 @@ public class RateLimits {
                 }
             };
             Optional<RedissonClient> client = redis.client();
-            RateLimiters.Builder shared = RateLimiters.builder().fallback(FallbackPolicy.local(instances))
+            RateLimiter.Builder shared = RateLimiter.builder().fallback(FallbackPolicy.local(instances))
                     .listener(listener);
             client.ifPresent(shared::redis);
-            library.availability().ifPresent(shared::availability);
-            RateLimiters.Builder local = RateLimiters.builder();
+            redis.availability().ifPresent(shared::availability);
+            RateLimiter.Builder local = RateLimiter.builder();
             loginIp = pair(shared, local, LOGIN_IP, settings.rateLimitLoginPerMinute(), instances, client.isPresent());
             loginAccount = pair(shared, local, LOGIN_ACCOUNT, settings.rateLimitLoginPerMinute(), instances,
                     client.isPresent());
@@ -103,7 +109,7 @@ public class RateLimits {
         return this;
     }
 
-    private static Pair pair(RateLimiters.Builder shared, RateLimiters.Builder local, String name, int perMinute,
+    private static Pair pair(RateLimiter.Builder shared, RateLimiter.Builder local, String name, int perMinute,
                              int instances, boolean redis) {
         RateLimiter sharedLimiter = shared.policy(RateLimitPolicy.of(name, Limit.perMinute(perMinute))).build();
         if (!redis) {

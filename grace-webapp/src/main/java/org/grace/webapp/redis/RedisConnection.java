@@ -9,9 +9,10 @@ import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.grace.core.InstanceId;
+import org.grace.core.redis.RedisAvailability;
 import org.grace.core.redis.RedisClients;
 import org.grace.core.redis.RedisUrl;
-import org.grace.webapp.config.GraceSettings;
+import org.grace.webapp.settings.GraceSettings;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.redisnode.RedisNodes;
 
@@ -30,6 +31,7 @@ public class RedisConnection {
     InstanceId instanceId;
 
     private RedissonClient client;
+    private RedisAvailability availability;
     private final java.util.List<Runnable> disconnectListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private RedisUrl url;
     private boolean started;
@@ -57,10 +59,20 @@ public class RedisConnection {
                     }
                 });
                 client = org.redisson.Redisson.create(config);
+                availability = new RedisAvailability("grace");
                 LOG.info(() -> "grace: Redis at " + url);
             }
         }
         return Optional.ofNullable(client);
+    }
+
+    /**
+     * The Redis availability tracker every library feature of this instance shares (cache, events, rate limits),
+     * so an outage is one pair of log lines; empty without Redis.
+     */
+    public synchronized Optional<RedisAvailability> availability() {
+        client();
+        return Optional.ofNullable(availability);
     }
 
     /** Runs {@code listener} (on a Redisson thread: keep it short) whenever a connection to Redis is lost. */

@@ -4,14 +4,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Optional;
-import org.grace.core.cache.GraceCache;
-import org.grace.webapp.library.GraceLibrary;
-import org.grace.webapp.redis.RedisGuard;
+import org.grace.webapp.library.ReadThroughCache;
 
 /**
  * The hot read of every screen, "who am I", through the library's two-level cache: level 1 in this instance,
- * level 2 in Redis, invalidated on every instance when the user changes. Cache calls go through
- * {@link RedisGuard}, so a slow Redis costs at most its timeout and then PostgreSQL answers.
+ * level 2 in Redis, invalidated on every instance when the user changes. A slow Redis costs at most its call
+ * timeout and then PostgreSQL answers (see {@link ReadThroughCache}).
  */
 @ApplicationScoped
 public class Profiles {
@@ -19,31 +17,23 @@ public class Profiles {
     public static final Duration TTL = Duration.ofMinutes(5);
 
     @Inject
-    GraceLibrary library;
-    @Inject
-    RedisGuard guard;
+    ReadThroughCache cache;
     @Inject
     UserDirectory users;
 
     public Optional<UserView> of(long userId) {
-        Optional<GraceCache> cache = library.cache();
-        String key = key(userId);
-        if (cache.isPresent()) {
-            Optional<UserView> cached = guard.cacheGet(cache.get(), key, UserView.class);
-            if (cached.isPresent()) {
-                return cached;
-            }
-        }
-        Optional<UserView> loaded = users.byId(userId).map(User::view);
-        if (cache.isPresent() && loaded.isPresent()) {
-            guard.cachePut(cache.get(), key, loaded.get(), TTL);
-        }
-        return loaded;
+        return Optional.ofNullable(cache.get(key(userId), UserView.class, TTL,
+                () -> users.byId(userId).map(User::view).orElse(null)));
     }
 
     /** Drops the cached profile here and on every other instance; call after every change to the user. */
     public void changed(long userId) {
-        library.cache().ifPresent(cache -> guard.cacheDelete(cache, key(userId)));
+        cache.evict(key(userId));
+    }
+
+    /** Warms the cache's first write of a profile before traffic (see {@link ReadThroughCache#warmUp}). */
+    public void warmUp() {
+        cache.warmUp(new UserView(0, 0, "", "", "", ""));
     }
 
     static String key(long userId) {

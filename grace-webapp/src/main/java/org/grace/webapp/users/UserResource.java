@@ -18,9 +18,9 @@ import jakarta.ws.rs.core.SecurityContext;
 import java.util.List;
 import org.grace.webapp.auth.Caller;
 import org.grace.webapp.auth.GraceJsonWebToken;
-import org.grace.webapp.auth.PasswordHasher;
 import org.grace.webapp.auth.Roles;
-import org.grace.webapp.web.ApiException;
+import org.grace.webapp.http.ApiException;
+import org.grace.webapp.http.Fields;
 
 /**
  * The users of the caller's organisation. Every query is filtered by the caller's organisation (from the verified
@@ -30,8 +30,6 @@ import org.grace.webapp.web.ApiException;
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class UserResource {
-    static final int MIN_PASSWORD = 12;
-
     @Inject
     UserDirectory users;
     @Inject
@@ -72,8 +70,8 @@ public class UserResource {
     public Response create(NewUser body) {
         new Fields().email("email", body.email())
                 .text("displayName", body.displayName(), true, 200)
-                .role("role", body.role(), true)
-                .password("password", body.password(), MIN_PASSWORD)
+                .oneOf("role", body.role(), true, Roles.ALL)
+                .password("password", body.password(), PasswordHasher.MIN_LENGTH)
                 .check();
         long organizationId = caller().organizationId();
         long id = users.create(organizationId, body.email().trim(), body.displayName().trim(), body.role(),
@@ -87,7 +85,7 @@ public class UserResource {
     @RolesAllowed(Roles.ORGANIZATION_ADMIN)
     @Consumes(MediaType.APPLICATION_JSON)
     public UserView change(@PathParam("id") String id, UserChange body) {
-        new Fields().text("displayName", body.displayName(), false, 200).role("role", body.role(), false).check();
+        new Fields().text("displayName", body.displayName(), false, 200).oneOf("role", body.role(), false, Roles.ALL).check();
         long organizationId = caller().organizationId();
         long userId = parseId(id);
         String name = body.displayName() == null || body.displayName().isBlank() ? null : body.displayName().trim();

@@ -19,7 +19,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
-import org.grace.webapp.config.GraceSettings;
+import org.grace.webapp.settings.GraceSettings;
 import org.junit.jupiter.api.Test;
 
 /** The verification rules of access tokens, with a fixed clock; the multi-instance IT repeats the attacks over HTTP. */

@@ -21,6 +21,7 @@ import org.grace.testsupport.ChildJvm;
 import org.grace.testsupport.FreePorts;
 import org.grace.testsupport.ProjectLayout;
 import org.grace.testsupport.RedisServer;
+import org.grace.testsupport.WithRedis;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,11 +30,12 @@ import org.junit.jupiter.api.Test;
  * The second start also has a Redis, to show that SIGTERM to the launcher (what Ctrl-C and systemd send) closes the
  * library on the way out rather than cutting it off.
  */
+@WithRedis
 class EmbeddedDefaultIT {
     private static final Pattern DB_LINE = Pattern.compile("embedded PostgreSQL at (jdbc:postgresql://\\S+)");
 
     @Test
-    void startsOnTheEmbeddedDefaultAndKeepsDataAcrossARestart() throws Exception {
+    void startsOnTheEmbeddedDefaultAndKeepsDataAcrossARestart(RedisServer redis) throws Exception {
         Path dataDir = ProjectLayout.scratch("embedded-default-").resolve("postgres");
         int port = FreePorts.next();
 
@@ -48,7 +50,7 @@ class EmbeddedDefaultIT {
             }
         }
 
-        try (RedisServer redis = RedisServer.start(); ChildJvm second = launch(dataDir, port, redis.url())) {
+        try (ChildJvm second = launch(dataDir, port, redis.url())) {
             String url = awaitDatabaseUrl(second);
             JsonNode health = awaitHealthy(port, second);
             assertThat(health.path("checks").path("redis").asText()).isEqualTo("healthy");

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.grace.launcher.PayaraInstance;
 import org.grace.testsupport.FreePorts;
 import org.grace.testsupport.ProjectLayout;
@@ -78,6 +79,24 @@ public final class GraceProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Polls {@code /api/health} every 200 ms until its body matches {@code condition}, within {@code timeout} (which
+     * is usually the claim under test); fails with the last answer.
+     */
+    public HttpResponse<String> awaitHealth(Duration timeout, Predicate<JsonNode> condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        HttpResponse<String> last = null;
+        while (System.nanoTime() < deadline) {
+            last = get("/api/health");
+            if (condition.test(json(last))) {
+                return last;
+            }
+            sleep(200);
+        }
+        throw new AssertionError("condition not met within " + timeout + "; last answer "
+                + (last == null ? "none" : last.statusCode() + " " + last.body()));
+    }
+
     public static JsonNode json(HttpResponse<String> response) {
         try {
             return JSON.readTree(response.body());
@@ -130,6 +149,29 @@ public final class GraceProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    public int port() {
+        return instance.port();
+    }
+
+    public boolean isAlive() {
+        return instance.process().isAlive();
+    }
+
+    /** SIGKILL, as a crashed instance or a lost host: no shutdown hooks, nothing handed back. */
+    public void kill() {
+        instance.kill();
+    }
+
+    /**
+     * SIGTERM, as systemd or an orchestrator stops an instance, and waits until it has exited (Payara Micro's own
+     * shutdown, then SIGKILL after {@link PayaraInstance#STOP_TIMEOUT_SECONDS}). Returns how long it took.
+     */
+    public Duration terminate() {
+        long start = System.nanoTime();
+        instance.close();
+        return Duration.ofNanos(System.nanoTime() - start);
     }
 
     @Override

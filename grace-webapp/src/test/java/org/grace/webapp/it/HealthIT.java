@@ -6,11 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import java.util.function.Predicate;
+import org.grace.testsupport.PostgresDatabase;
 import org.grace.testsupport.PostgresServer;
 import org.grace.testsupport.RedisServer;
-import org.junit.jupiter.api.AfterAll;
+import org.grace.webapp.it.GraceExtension.GraceFleet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -21,6 +20,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * {@code /api/health} of a real instance while its real PostgreSQL and Redis come and go: the database decides the
  * status code, Redis only the {@code redis} field, and both recover without restarting Grace.
  */
+@WithGrace
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HealthIT {
     private static PostgresServer postgres;
@@ -28,32 +28,16 @@ class HealthIT {
     private static GraceProcess grace;
 
     @BeforeAll
-    static void start() {
-        postgres = PostgresServer.start();
-        redis = RedisServer.start();
-        grace = GraceProcess.start("health", Map.of(
-                "GRACE_DB_URL", postgres.jdbcUrl(),
-                "GRACE_DB_USER", postgres.user(),
-                "GRACE_REDIS_URL", redis.url()));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (grace != null) {
-            grace.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-        if (postgres != null) {
-            postgres.close();
-        }
+    static void start(GraceFleet fleet, PostgresDatabase database, RedisServer server) {
+        postgres = database.server();
+        redis = server;
+        grace = fleet.start("health");
     }
 
     @Test
     @Order(1)
     void healthyWithDatabaseAndRedisInTheGuidesShape() {
-        HttpResponse<String> response = awaitHealth(Duration.ofSeconds(20),
+        HttpResponse<String> response = grace.awaitHealth(Duration.ofSeconds(20),
                 j -> j.path("checks").path("redis").asText().equals("healthy"));
         JsonNode body = GraceProcess.json(response);
         assertThat(response.statusCode()).isEqualTo(200);
@@ -69,13 +53,13 @@ class HealthIT {
     @Order(2)
     void redisKilledLeavesTheInstanceHealthyAndRedisUnavailableThenBack() {
         redis.kill();
-        HttpResponse<String> down = awaitHealth(Duration.ofSeconds(10),
+        HttpResponse<String> down = grace.awaitHealth(Duration.ofSeconds(10),
                 j -> j.path("checks").path("redis").asText().equals("unavailable"));
         assertThat(down.statusCode()).isEqualTo(200);
         assertThat(GraceProcess.json(down).path("status").asText()).isEqualTo("healthy");
 
         redis.restart();
-        HttpResponse<String> back = awaitHealth(Duration.ofSeconds(15),
+        HttpResponse<String> back = grace.awaitHealth(Duration.ofSeconds(15),
                 j -> j.path("checks").path("redis").asText().equals("healthy"));
         assertThat(back.statusCode()).isEqualTo(200);
     }
@@ -86,7 +70,8 @@ class HealthIT {
         assertThat(grace.get("/api/health").statusCode()).isEqualTo(200);
         postgres.stop();
         long stoppedAt = System.nanoTime();
-        HttpResponse<String> down = awaitHealth(Duration.ofSeconds(10), j -> j.path("status").asText().equals("unhealthy"));
+        HttpResponse<String> down = grace.awaitHealth(Duration.ofSeconds(10),
+                j -> j.path("status").asText().equals("unhealthy"));
         long downAfterMs = (System.nanoTime() - stoppedAt) / 1_000_000;
         assertThat(down.statusCode()).isEqualTo(503);
         assertThat(GraceProcess.json(down).path("checks").path("database").asText()).isEqualTo("unhealthy");
@@ -94,27 +79,13 @@ class HealthIT {
 
         postgres.restart();
         long restartedAt = System.nanoTime();
-        HttpResponse<String> up = awaitHealth(Duration.ofSeconds(10), j -> j.path("status").asText().equals("healthy"));
+        HttpResponse<String> up = grace.awaitHealth(Duration.ofSeconds(10),
+                j -> j.path("status").asText().equals("healthy"));
         long upAfterMs = (System.nanoTime() - restartedAt) / 1_000_000;
         assertThat(up.statusCode()).isEqualTo(200);
         System.out.printf("HealthIT: 503 %d ms after PostgreSQL stopped, 200 %d ms after it restarted%n",
                 downAfterMs, upAfterMs);
         assertThat(grace.get("/health/ready").statusCode()).isEqualTo(200);
         assertThat(grace.get("/health/live").statusCode()).isEqualTo(200);
-    }
-
-    /** Polls until the body matches, within {@code timeout} (the claim under test); fails with the last answer. */
-    private static HttpResponse<String> awaitHealth(Duration timeout, Predicate<JsonNode> condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        HttpResponse<String> last = null;
-        while (System.nanoTime() < deadline) {
-            last = grace.get("/api/health");
-            if (condition.test(GraceProcess.json(last))) {
-                return last;
-            }
-            GraceProcess.sleep(200);
-        }
-        throw new AssertionError("condition not met within " + timeout + "; last answer "
-                + (last == null ? "none" : last.statusCode() + " " + last.body()));
     }
 }

@@ -31,12 +31,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.grace.testsupport.PostgresServer;
+import org.grace.testsupport.PostgresDatabase;
 import org.grace.testsupport.RedisServer;
-import org.junit.jupiter.api.AfterAll;
+import org.grace.webapp.it.GraceExtension.GraceFleet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -51,10 +50,11 @@ import org.junit.jupiter.api.TestMethodOrder;
  * <p>Passwords are hashed with 10,000 PBKDF2 iterations here instead of the production 600,000, to spare the two
  * shared cores; the code path is the same. The Redis call deadline is 250 ms instead of 50 ms (see below).
  */
+@WithGrace
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MultiInstanceIT {
     private static final String PASSWORD = "correct horse battery staple";
-    private static PostgresServer postgres;
+    private static PostgresDatabase postgres;
     private static RedisServer redis;
     private static GraceProcess a;
     private static GraceProcess b;
@@ -70,9 +70,9 @@ class MultiInstanceIT {
     private static int clients;
 
     @BeforeAll
-    static void start() throws Exception {
-        postgres = PostgresServer.start();
-        redis = RedisServer.start();
+    static void start(GraceFleet fleet, PostgresDatabase database, RedisServer server) throws Exception {
+        postgres = database;
+        redis = server;
         KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
         rsa.initialize(2048);
         signing = rsa.generateKeyPair();
@@ -80,9 +80,6 @@ class MultiInstanceIT {
         kid = "test-current";
         previousKid = "test-previous";
         Map<String, String> env = new HashMap<>();
-        env.put("GRACE_DB_URL", postgres.jdbcUrl());
-        env.put("GRACE_DB_USER", postgres.user());
-        env.put("GRACE_REDIS_URL", redis.url());
         env.put("GRACE_INSTANCES", "2");
         env.put("GRACE_AUTH_SIGNING_KEY", pem("PRIVATE KEY", signing.getPrivate().getEncoded()));
         env.put("GRACE_AUTH_SIGNING_KEY_ID", kid);
@@ -97,8 +94,8 @@ class MultiInstanceIT {
         envB.put("GRACE_AUTH_PREVIOUS_PUBLIC_KEY", pem("PUBLIC KEY", previous.getPublic().getEncoded()));
         envB.put("GRACE_AUTH_PREVIOUS_KEY_ID", previousKid);
         // One after the other: two boots at once on two busy cores took over GraceProcess's two-minute limit.
-        a = GraceProcess.start("a", env);
-        b = GraceProcess.start("b", envB);
+        a = fleet.start("a", env);
+        b = fleet.start("b", envB);
 
         // Organisation X: its first administrator through set-up (on A), a care worker created by the admin (on B).
         Browser admin = new Browser(nextClient());
@@ -135,19 +132,6 @@ class MultiInstanceIT {
                     rs.next();
                     otherOrgUserId = rs.getLong(1);
                 }
-            }
-        }
-    }
-
-    @AfterAll
-    static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {a, b, redis, postgres}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                // keep closing the rest
             }
         }
     }
@@ -337,8 +321,8 @@ class MultiInstanceIT {
 
         redis.stop();
         Latencies down = measure(reader, accounts, 1);
-        awaitHealth(a, Duration.ofSeconds(10), j -> j.path("checks").path("redis").asText().equals("unavailable"));
-        HttpResponse<String> healthB = awaitHealth(b, Duration.ofSeconds(10),
+        a.awaitHealth(Duration.ofSeconds(10), j -> j.path("checks").path("redis").asText().equals("unavailable"));
+        HttpResponse<String> healthB = b.awaitHealth(Duration.ofSeconds(10),
                 j -> j.path("checks").path("redis").asText().equals("unavailable"));
         assertThat(healthB.statusCode()).isEqualTo(200);
         assertThat(a.get("/api/health").statusCode()).isEqualTo(200);
@@ -358,8 +342,8 @@ class MultiInstanceIT {
 
         redis.restart();
         long restarted = System.nanoTime();
-        awaitHealth(a, Duration.ofSeconds(20), j -> j.path("checks").path("redis").asText().equals("healthy"));
-        awaitHealth(b, Duration.ofSeconds(20), j -> j.path("checks").path("redis").asText().equals("healthy"));
+        a.awaitHealth(Duration.ofSeconds(20), j -> j.path("checks").path("redis").asText().equals("healthy"));
+        b.awaitHealth(Duration.ofSeconds(20), j -> j.path("checks").path("redis").asText().equals("healthy"));
         System.out.printf("MultiInstanceIT Redis back: both instances healthy %d ms after the restart%n",
                 (System.nanoTime() - restarted) / 1_000_000);
         // Redis came back empty: the denial list is rebuilt from PostgreSQL, the old token stays refused.
@@ -569,20 +553,5 @@ class MultiInstanceIT {
 
     private static double value(String metrics, String seriesRegex) {
         return sum(metrics, seriesRegex);
-    }
-
-    private static HttpResponse<String> awaitHealth(GraceProcess instance, Duration timeout,
-                                                    Predicate<JsonNode> condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        HttpResponse<String> last = null;
-        while (System.nanoTime() < deadline) {
-            last = instance.get("/api/health");
-            if (condition.test(GraceProcess.json(last))) {
-                return last;
-            }
-            GraceProcess.sleep(200);
-        }
-        throw new AssertionError("condition not met within " + timeout + "; last answer "
-                + (last == null ? "none" : last.statusCode() + " " + last.body()));
     }
 }

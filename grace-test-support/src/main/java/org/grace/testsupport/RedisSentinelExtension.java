@@ -1,0 +1,44 @@
+package org.grace.testsupport;
+
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * A {@link RedisSentinelGroup} (master, replica, three sentinels) for a test class ({@link WithRedisSentinel}):
+ * a parameter of that type gets the class's group, started the first time one asks for it and stopped when the
+ * class ends. After every test the group is {@link RedisSentinelGroup#heal() healed} (a killed master started again
+ * and turned into a replica by the sentinels), so each test starts with a master and a healthy replica, though not
+ * necessarily on the same ports as the test before.
+ */
+public final class RedisSentinelExtension implements ParameterResolver, AfterEachCallback {
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(RedisSentinelExtension.class);
+
+    /** The class's group, started on first use; for other extensions that build on it (Grace instances). */
+    public static RedisSentinelGroup classGroup(ExtensionContext context) {
+        return ExtensionStores.classContext(context).getStore(NAMESPACE)
+                .getOrComputeIfAbsent(RedisSentinelGroup.class, key -> RedisSentinelGroup.start(),
+                        RedisSentinelGroup.class);
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == RedisSentinelGroup.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        return classGroup(context);
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        RedisSentinelGroup group = ExtensionStores.classContext(context).getStore(NAMESPACE)
+                .get(RedisSentinelGroup.class, RedisSentinelGroup.class);
+        if (group != null) {
+            group.heal();
+        }
+    }
+}

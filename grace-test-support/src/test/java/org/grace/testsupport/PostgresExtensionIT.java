@@ -1,0 +1,93 @@
+package org.grace.testsupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.platform.launcher.listeners.TestExecutionSummary;
+
+/** What {@link PostgresExtension} creates, shares, starts again and stops, seen from outside a class that uses it. */
+class PostgresExtensionIT {
+    private static final List<PostgresDatabase> CLASS_DATABASES = new CopyOnWriteArrayList<>();
+    private static final List<PostgresDatabase> FRESH_DATABASES = new CopyOnWriteArrayList<>();
+
+    @Test
+    void oneDatabasePerClassInOneServerThatStopsWithTheClass() {
+        TestExecutionSummary summary = InnerRun.run(UsesPostgres.class);
+
+        assertThat(summary.getTotalFailureCount()).as(InnerRun.failures(summary)).isZero();
+        assertThat(summary.getTestsSucceededCount()).isEqualTo(4);
+        assertThat(CLASS_DATABASES).hasSize(3);
+        assertThat(CLASS_DATABASES.stream().distinct()).hasSize(1);
+        assertThat(CLASS_DATABASES.get(0).name()).isEqualTo("uses_postgres");
+        assertThat(FRESH_DATABASES).hasSize(1);
+        assertThat(FRESH_DATABASES.get(0).name()).isNotEqualTo("uses_postgres");
+        assertThat(FRESH_DATABASES.get(0).server()).isSameAs(CLASS_DATABASES.get(0).server());
+        assertThat(CLASS_DATABASES.get(0).server().isRunning()).isFalse();
+    }
+
+    static long count(DataSource dataSource, String sql) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    static void execute(DataSource dataSource, String sql) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /** Run only by the test above (Failsafe does not pick up nested classes). */
+    @WithPostgres
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    static class UsesPostgres {
+        @BeforeAll
+        static void schema(PostgresDatabase db) throws SQLException {
+            CLASS_DATABASES.add(db);
+            execute(db.dataSource(), "CREATE TABLE notes (text text)");
+        }
+
+        @Test
+        @Order(1)
+        void theClassDatabaseKeepsWhatTheClassWrote(PostgresDatabase db) throws SQLException {
+            CLASS_DATABASES.add(db);
+            execute(db.dataSource(), "INSERT INTO notes VALUES ('one')");
+            assertThat(db.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:" + db.server().port() + "/uses_postgres");
+        }
+
+        @Test
+        @Order(2)
+        void aFreshDatabaseIsEmpty(@Fresh PostgresDatabase own) throws SQLException {
+            FRESH_DATABASES.add(own);
+            assertThat(count(own.dataSource(),
+                    "SELECT count(*) FROM information_schema.tables WHERE table_name = 'notes'")).isZero();
+        }
+
+        @Test
+        @Order(3)
+        void aTestMayLeaveTheServerStopped(PostgresServer server) {
+            server.stop();
+            assertThat(server.isRunning()).isFalse();
+        }
+
+        @Test
+        @Order(4)
+        void theNextTestFindsItRunningWithTheDataKept(PostgresDatabase db) throws SQLException {
+            CLASS_DATABASES.add(db);
+            assertThat(count(db.dataSource(), "SELECT count(*) FROM notes")).isEqualTo(1);
+        }
+    }
+}

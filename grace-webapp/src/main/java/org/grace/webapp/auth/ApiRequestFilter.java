@@ -1,0 +1,113 @@
+package org.grace.webapp.auth;
+
+import jakarta.annotation.Priority;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.ext.Provider;
+import java.net.URI;
+import java.util.Set;
+import org.grace.core.ratelimit.RateLimitDecision;
+import org.grace.webapp.http.ApiException;
+import org.grace.webapp.http.ClientAddress;
+import org.grace.webapp.http.EndpointLabels;
+import org.grace.webapp.ratelimit.RateLimits;
+
+/**
+ * What every API request goes through after routing and before the resource: the CSRF defence and the rate
+ * limits. It needs the caller, so it sits here, above the HTTP infrastructure, which labels the endpoint first
+ * ({@link EndpointLabels}).
+ *
+ * <p>CSRF: a state change (POST, PUT, PATCH, DELETE) from another origin ({@code Origin} not this host) is 403;
+ * one authenticated by the cookie must carry {@code X-CSRF-Token} equal to the {@code csrf} claim of its access
+ * token (a double-submit token that an attacker cannot read and that is bound, by the token's signature, to this
+ * sign-in; see {@link Csrf}). Bearer requests carry no ambient credential and need neither. Sign-in and set-up act
+ * with no credential and are exempt; refresh and logout check the cookie pair themselves.
+ *
+ * <p>Rate limits: sign-in attempts per client address here (per account in the sign-in resource, which has read
+ * the body), API calls per signed-in user; 429 with {@code Retry-After}, {@code RateLimit} and
+ * {@code RateLimit-Policy}.
+ */
+@Provider
+@Priority(Priorities.AUTHENTICATION)
+public class ApiRequestFilter implements ContainerRequestFilter, ContainerResponseFilter {
+    private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS");
+    private static final Set<String> NO_TOKEN_CSRF = Set.of("/api/auth/login", "/api/setup", "/api/auth/refresh",
+            "/api/auth/logout");
+    private static final String DECISION_PROPERTY = "grace.rateLimit";
+
+    @Context
+    HttpServletRequest request;
+    @Inject
+    RateLimits limits;
+    @Inject
+    ClientAddress clientAddress;
+
+    @Override
+    public void filter(ContainerRequestContext context) {
+        String endpoint = EndpointLabels.of(request);
+        String method = context.getMethod();
+
+        if (!SAFE.contains(method)) {
+            checkOrigin(context);
+            if (Boolean.TRUE.equals(request.getAttribute(GraceAuthenticationMechanism.VIA_COOKIE_ATTRIBUTE))
+                    && !NO_TOKEN_CSRF.contains(endpoint)) {
+                GraceJsonWebToken jwt = (GraceJsonWebToken) request.getAttribute(
+                        GraceAuthenticationMechanism.TOKEN_ATTRIBUTE);
+                Csrf.check(context.getHeaderString(Csrf.HEADER), jwt.csrf());
+            }
+        }
+
+        RateLimitDecision decision = null;
+        if ("/api/auth/login".equals(endpoint) && "POST".equals(method)) {
+            decision = limits.loginFromAddress(clientAddress.of(request));
+        } else {
+            Object token = request.getAttribute(GraceAuthenticationMechanism.TOKEN_ATTRIBUTE);
+            if (token instanceof GraceJsonWebToken jwt) {
+                decision = limits.apiCall(jwt.getSubject());
+            }
+        }
+        if (decision != null) {
+            context.setProperty(DECISION_PROPERTY, decision);
+            if (!decision.allowed()) {
+                throw RateLimits.tooManyRequests(decision);
+            }
+        }
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+        if (request.getProperty(DECISION_PROPERTY) instanceof RateLimitDecision d && d.allowed()) {
+            response.getHeaders().putSingle("RateLimit", d.rateLimitHeader());
+        }
+    }
+
+    private void checkOrigin(ContainerRequestContext context) {
+        String origin = context.getHeaderString("Origin");
+        if (origin == null || origin.isEmpty()) {
+            return;
+        }
+        String host = context.getHeaderString("Host");
+        try {
+            URI o = URI.create(origin);
+            String originHost = o.getHost() + (o.getPort() == -1 ? "" : ":" + o.getPort());
+            if (host != null && (originHost.equalsIgnoreCase(host) || stripDefaultPort(originHost, o.getScheme())
+                    .equalsIgnoreCase(stripDefaultPort(host, o.getScheme())))) {
+                return;
+            }
+        } catch (IllegalArgumentException e) {
+            // fall through: an Origin that does not parse is not ours
+        }
+        throw new ApiException(403, "cross-origin state change refused");
+    }
+
+    private static String stripDefaultPort(String hostPort, String scheme) {
+        String suffix = "https".equals(scheme) ? ":443" : ":80";
+        return hostPort.endsWith(suffix) ? hostPort.substring(0, hostPort.length() - suffix.length()) : hostPort;
+    }
+}

@@ -1,0 +1,86 @@
+package org.grace.webapp.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.ForbiddenException;
+import jakarta.ws.rs.NotAuthorizedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.grace.webapp.database.DataAccessException;
+
+/**
+ * Turns every exception out of a resource into Grace's JSON error. 401 says why a presented token was refused
+ * (expired, wrong issuer, ...); a role check failing for a caller without a valid token is a 401, not a 403.
+ * Unexpected exceptions are 500 with only the request id for the client and the stack trace in the log.
+ */
+@Provider
+public class ApiErrorMapper implements ExceptionMapper<Throwable> {
+    private static final Logger LOG = Logger.getLogger(ApiErrorMapper.class.getName());
+    /**
+     * The hook for whoever authenticates requests (the access-token mechanism, above this package): why a presented
+     * credential was refused, as a client-safe sentence. It becomes the message of the 401.
+     */
+    public static final String REFUSED_CREDENTIAL_ATTRIBUTE = "grace.tokenRejected";
+
+    @Context
+    HttpServletRequest request;
+
+    @Override
+    public Response toResponse(Throwable e) {
+        String requestId = RequestFilter.requestId(request);
+        int status;
+        String message;
+        Map<String, String> fields = Map.of();
+        Map<String, String> headers = Map.of();
+        if (e instanceof RequestFilter.BodyTooLargeException || e.getCause() instanceof RequestFilter.BodyTooLargeException) {
+            status = 413;
+            message = "request body is larger than the limit";
+        } else if (e instanceof ApiException api) {
+            status = api.status();
+            message = api.getMessage();
+            fields = api.fields();
+            headers = api.headers();
+        } else if ((e instanceof NotAuthorizedException || e instanceof ForbiddenException)
+                && request.getUserPrincipal() == null) {
+            status = 401;
+            Object why = request.getAttribute(REFUSED_CREDENTIAL_ATTRIBUTE);
+            message = why != null ? why.toString() : "sign-in required";
+        } else if (e instanceof ForbiddenException) {
+            status = 403;
+            message = "your role does not allow this";
+        } else if (e instanceof WebApplicationException web) {
+            status = web.getResponse().getStatus();
+            message = switch (status) {
+                case 404 -> "no such resource: " + request.getRequestURI();
+                case 405 -> request.getMethod() + " is not allowed on " + request.getRequestURI();
+                case 415 -> "unsupported content type; send application/json";
+                case 406 -> "only application/json is offered";
+                default -> ApiErrors.reason(status);
+            };
+        } else if (e instanceof JsonProcessingException json) {
+            status = 400;
+            message = JsonProvider.describe(json);
+        } else if (e instanceof DataAccessException) {
+            status = 503;
+            message = "the database is not available; try again shortly";
+            LOG.log(Level.WARNING, "grace: requestId=" + requestId + " database error: " + e.getMessage());
+        } else {
+            status = 500;
+            message = "internal error; quote the request id when reporting it";
+            LOG.log(Level.SEVERE, "grace: requestId=" + requestId + " " + request.getMethod() + " "
+                    + request.getRequestURI() + " failed", e);
+        }
+        Response.ResponseBuilder builder = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
+                .header("Cache-Control", "no-store")
+                .entity(ApiErrors.body(status, message, requestId, fields));
+        headers.forEach(builder::header);
+        return builder.build();
+    }
+}

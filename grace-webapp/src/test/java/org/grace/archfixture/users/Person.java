@@ -1,0 +1,5 @@
+package org.grace.archfixture.users;
+
+/** Fixture for PackageStructureTest: a domain-area class. */
+public record Person(String name) {
+}

@@ -1,0 +1,155 @@
+package org.grace.webapp.settings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.microprofile.config.Config;
+import org.junit.jupiter.api.Test;
+
+/** How each setting is read and what a bad one says; the launcher and the WAR show the same one line. */
+class GraceSettingsTest {
+    private static final String DB = "jdbc:postgresql://db.example:5432/grace";
+
+    /** Settings from these properties (MicroProfile Config names), as the container would hand them over. */
+    static GraceSettings settings(Map<String, String> properties) {
+        Config config = (Config) Proxy.newProxyInstance(Config.class.getClassLoader(), new Class<?>[] {Config.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("getOptionalValue")) {
+                        return Optional.ofNullable(properties.get((String) args[0]));
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        return new GraceSettings(config);
+    }
+
+    private static GraceSettings with(String... pairs) {
+        Map<String, String> properties = new HashMap<>(Map.of("grace.db.url", DB));
+        for (int i = 0; i < pairs.length; i += 2) {
+            properties.put(pairs[i], pairs[i + 1]);
+        }
+        return settings(properties);
+    }
+
+    @Test
+    void theDefaultsWorkForOneInstanceOnOneMachine() {
+        GraceSettings s = with();
+        s.validate();
+        assertThat(s.dbUrl().host()).isEqualTo("db.example");
+        assertThat(s.dbUser()).isEqualTo("postgres");
+        assertThat(s.instances()).isEqualTo(1);
+        assertThat(s.dbPoolSize()).isEqualTo(3);
+        assertThat(s.dbIdleTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(s.dbConnectionTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.redisUrl()).isEmpty();
+        assertThat(s.redisCallTimeout()).isEqualTo(Duration.ofMillis(50));
+        assertThat(s.authAccessTtl()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(s.authCookieSecure()).isTrue();
+        assertThat(s.rateLimitLoginPerMinute()).isEqualTo(5);
+        assertThat(s.rateLimitApiPerMinute()).isEqualTo(100);
+        assertThat(s.trustedProxies()).isEmpty();
+        assertThat(s.jobsWorker()).isTrue();
+    }
+
+    @Test
+    void durationsAreANumberWithAUnitOrIso8601() {
+        assertThat(with("grace.auth.access-ttl", "500ms").authAccessTtl()).isEqualTo(Duration.ofMillis(500));
+        assertThat(with("grace.auth.access-ttl", "30s").authAccessTtl()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(with("grace.auth.access-ttl", "5m").authAccessTtl()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(with("grace.auth.access-ttl", "2h").authAccessTtl()).isEqualTo(Duration.ofHours(2));
+        assertThat(with("grace.auth.access-ttl", "PT45S").authAccessTtl()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(with("grace.auth.access-ttl", " pt1m ").authAccessTtl()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(with("grace.auth.access-ttl", "").authAccessTtl()).isEqualTo(Duration.ofMinutes(15));
+    }
+
+    @Test
+    void aDurationWithoutUnitOrNotPositiveIsRefusedNamingTheVariable() {
+        assertThatThrownBy(() -> with("grace.health.db-timeout", "30").healthDbTimeout())
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessage("GRACE_HEALTH_DB_TIMEOUT is not a positive duration: '30' (write e.g. 500ms, 30s, 5m or "
+                        + "PT30S)");
+        assertThatThrownBy(() -> with("grace.health.db-timeout", "0s").healthDbTimeout())
+                .hasMessageStartingWith("GRACE_HEALTH_DB_TIMEOUT is not a positive duration: '0s'");
+        assertThatThrownBy(() -> with("grace.redis.call-timeout", "-PT1S").redisCallTimeout())
+                .hasMessageStartingWith("GRACE_REDIS_CALL_TIMEOUT is not a positive duration");
+    }
+
+    @Test
+    void thePoolFollowsTheInstancesUnlessSetItself() {
+        assertThat(with("grace.instances", "4").dbPoolSize()).isEqualTo(9);
+        assertThat(with("grace.instances", "4", "grace.db.pool.size", "7").dbPoolSize()).isEqualTo(7);
+        assertThatThrownBy(() -> with("grace.instances", "0").dbPoolSize())
+                .hasMessage("GRACE_INSTANCES must be at least 1, got 0");
+        assertThatThrownBy(() -> with("grace.db.pool.size", "many").dbPoolSize())
+                .hasMessage("GRACE_DB_POOL_SIZE is not a whole number: 'many'");
+    }
+
+    @Test
+    void switchesAcceptTheUsualWordsAndNothingElse() {
+        for (String yes : new String[] {"true", "YES", "1", "on"}) {
+            assertThat(with("grace.jobs.worker", yes).jobsWorker()).as(yes).isTrue();
+        }
+        for (String no : new String[] {"false", "No", "0", "off"}) {
+            assertThat(with("grace.jobs.worker", no).jobsWorker()).as(no).isFalse();
+        }
+        assertThatThrownBy(() -> with("grace.auth.cookie-secure", "maybe").authCookieSecure())
+                .hasMessage("GRACE_AUTH_COOKIE_SECURE must be true or false, got 'maybe'");
+    }
+
+    @Test
+    void trustedProxiesAreAddressesOrRangesAndNothingElse() {
+        assertThat(with("grace.http.trusted-proxies", "10.0.0.5, 192.168.0.0/16,fd00::/8").trustedProxies())
+                .hasSize(3)
+                .anySatisfy(r -> assertThat(r.contains("192.168.4.2")).isTrue());
+        assertThatThrownBy(() -> with("grace.http.trusted-proxies", "10.0.0.1,lb.example").trustedProxies())
+                .hasMessage("GRACE_HTTP_TRUSTED_PROXIES has 'lb.example': not an IP address or CIDR range");
+    }
+
+    @Test
+    void withoutADatabaseUrlTheMessageSaysWhatToWrite() {
+        assertThatThrownBy(() -> settings(Map.of()).dbUrl())
+                .hasMessage("GRACE_DB_URL is not set; expected jdbc:postgresql://host:port/database (the run command "
+                        + "starts an embedded PostgreSQL)");
+        assertThatThrownBy(() -> with("grace.db.url", "jdbc:mysql://db:3306/grace").dbUrl())
+                .hasMessageStartingWith("GRACE_DB_URL ");
+        assertThatThrownBy(() -> with("grace.redis.url", "memcached://cache:11211").redisUrl())
+                .hasMessageStartingWith("GRACE_REDIS_URL ");
+    }
+
+    /** Start-up reads every setting: each bad value here stops it with the one line naming its variable. */
+    @Test
+    void validateRefusesEveryKindOfBadSetting() {
+        Map<String, String[]> bad = new java.util.LinkedHashMap<>();
+        bad.put("GRACE_DB_URL", new String[] {"grace.db.url", "postgres://db/grace"});
+        bad.put("GRACE_REDIS_URL", new String[] {"grace.redis.url", "redis://"});
+        bad.put("GRACE_INSTANCES", new String[] {"grace.instances", "-1"});
+        bad.put("GRACE_DB_POOL_SIZE", new String[] {"grace.db.pool.size", "0"});
+        bad.put("GRACE_DB_POOL_IDLE_TIMEOUT", new String[] {"grace.db.pool.idle-timeout", "soon"});
+        bad.put("GRACE_DB_POOL_CONNECTION_TIMEOUT", new String[] {"grace.db.pool.connection-timeout", "1 minute"});
+        bad.put("GRACE_HEALTH_DB_TIMEOUT", new String[] {"grace.health.db-timeout", "2"});
+        bad.put("GRACE_HEALTH_REDIS_DEGRADED", new String[] {"grace.health.redis-degraded", "fast"});
+        bad.put("GRACE_AUTH_ISSUER", new String[] {"grace.auth.issuer", "   "});
+        bad.put("GRACE_AUTH_AUDIENCE", new String[] {"grace.auth.audience", " "});
+        bad.put("GRACE_AUTH_ACCESS_TTL", new String[] {"grace.auth.access-ttl", "15"});
+        bad.put("GRACE_AUTH_REFRESH_TTL", new String[] {"grace.auth.refresh-ttl", "7d"});
+        bad.put("GRACE_AUTH_CLOCK_SKEW", new String[] {"grace.auth.clock-skew", "0ms"});
+        bad.put("GRACE_AUTH_COOKIE_SECURE", new String[] {"grace.auth.cookie-secure", "sometimes"});
+        bad.put("GRACE_AUTH_PBKDF2_ITERATIONS", new String[] {"grace.auth.pbkdf2-iterations", "1000"});
+        bad.put("GRACE_RATELIMIT_LOGIN_PER_MINUTE", new String[] {"grace.ratelimit.login-per-minute", "0"});
+        bad.put("GRACE_RATELIMIT_API_PER_MINUTE", new String[] {"grace.ratelimit.api-per-minute", "lots"});
+        bad.put("GRACE_HTTP_TRUSTED_PROXIES", new String[] {"grace.http.trusted-proxies", "proxy"});
+        bad.put("GRACE_HTTP_MAX_BODY_BYTES", new String[] {"grace.http.max-body-bytes", "0"});
+        bad.put("GRACE_HTTP_GZIP_MIN_BYTES", new String[] {"grace.http.gzip-min-bytes", "-5"});
+        bad.put("GRACE_JOBS_WORKER", new String[] {"grace.jobs.worker", "perhaps"});
+        bad.put("GRACE_REDIS_CALL_TIMEOUT", new String[] {"grace.redis.call-timeout", "50"});
+        bad.forEach((variable, setting) -> assertThatThrownBy(() -> with(setting[0], setting[1]).validate())
+                .as(variable)
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith(variable + " ")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n")));
+    }
+}
