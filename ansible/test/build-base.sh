@@ -74,5 +74,9 @@ touch "$work/var/lib/apt/periodic/update-success-stamp" 2>/dev/null \
   || { mkdir -p "$work/var/lib/apt/periodic"; touch "$work/var/lib/apt/periodic/update-success-stamp"; }
 touch "$work/.complete"
 mv "$work" "$base"
+# Older bases (another package list) are this script's own leftovers: only the newest is kept.
+for old in "$GRACE_FLEET_CACHE"/base-*; do
+  case "$old" in "$base"|"$base".key|"$base".key.pub) ;; *) rm -rf --one-file-system "$old" ;; esac
+done
 fleet_log "base ready in $((SECONDS - started)) s: $base ($(du -sh "$base" | cut -f1))"
 echo "$base"

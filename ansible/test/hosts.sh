@@ -86,6 +86,9 @@ fleet_up() {
   [ -n "$hosts" ] || fleet_die "no hosts with an address in $FLEET_INVENTORY"
   while IFS=$'\t' read -r name addr; do fleet_start_host "$name" "$addr"; done <<<"$hosts"
   while IFS=$'\t' read -r name addr; do fleet_wait_ssh "$name" "$addr"; done <<<"$hosts"
+  # The fleet's token signing key, for this run only (the inventory reads it through this variable).
+  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$FLEET_RUN/signing.pem" 2>/dev/null
+  export GRACE_FLEET_SIGNING_KEY_FILE="$FLEET_RUN/signing.pem"
   export FLEET_RUN FLEET_CTL FLEET_KEY FLEET_BASE
   export ANSIBLE_PRIVATE_KEY_FILE="$FLEET_KEY"
   export ANSIBLE_SSH_ARGS="-o ControlMaster=auto -o ControlPersist=60s -o ControlPath=$FLEET_RUN/cp-%C -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null"
