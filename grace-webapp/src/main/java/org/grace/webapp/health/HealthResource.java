@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalDouble;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.grace.core.InstanceId;
 import org.grace.webapp.database.Database;
 import org.grace.webapp.redis.RedisConnection;
@@ -39,6 +40,10 @@ public class HealthResource {
     InstanceId instanceId;
     @Inject
     ShutdownSignal shutdown;
+    /** The release this instance runs, as its deploy names it (GRACE_VERSION): deploys check it on every node. */
+    @Inject
+    @ConfigProperty(name = "grace.version", defaultValue = "unknown")
+    String version;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
@@ -60,6 +65,7 @@ public class HealthResource {
         body.put("databaseLatencyMs", db.isPresent() ? round(db.getAsDouble()) : null);
         body.put("redisLatencyMs", redisLatency.isPresent() ? round(redisLatency.getAsDouble()) : null);
         body.put("instance", instanceId.value());
+        body.put("version", version);
         CacheControl noStore = new CacheControl();
         noStore.setNoStore(true);
         return Response.status(healthy ? 200 : 503).entity(body).cacheControl(noStore).build();

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# The fleet suite: brings up the test fleet (ansible/test/fleet.sh's hosts), provisions it with site.yml twice
+# (the second run must change nothing), then deploys under load through the load balancer (rolling, blue-green,
+# canary), has each strategy refuse a broken release, and injects faults (the Redis primary's host killed, an app
+# node's link cut). Prints one line per scenario:
+#   fleet: <scenario> ok|FAILED <seconds>s requests=N errors=N p95=Nms <detail>
+# and exits non-zero if any failed. Needs root and the build's artefacts (mvn -B -DskipTests package).
+#   ansible/test/fleet-suite.sh            # every scenario
+#   ansible/test/fleet-suite.sh rolling canary   # only these (hosts and site.yml always come first)
+# Logs of every playbook and load run: $GRACE_FLEET_LOGS (default /var/tmp/grace-fleet-logs/<time>).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+. "$FLEET_TEST_DIR/hosts.sh"
+[ "$(id -u)" = 0 ] || fleet_die "the fleet suite needs root (network namespaces, mounts)"
+for artefact in grace-webapp/target/grace.war payara-config/target/grace-launcher.jar payara-config/target/payara-micro.jar; do
+  [ -e "$FLEET_REPO/$artefact" ] || fleet_die "$artefact is missing: run 'mvn -B -DskipTests package' first"
+done
+fleet_need ansible-playbook ansible
+fleet_need wrk wrk
+fleet_need openssl openssl
+fleet_need curl curl
+
+LOGS="${GRACE_FLEET_LOGS:-/var/tmp/grace-fleet-logs/$(date -u +%Y%m%dT%H%M%S)}"
+mkdir -p "$LOGS"
+LB=http://10.77.0.10
+WANTED=" ${*:-all} "
+FAILURES=0
+SUMMARY="$LOGS/summary.txt"
+: >"$SUMMARY"
+trap fleet_down EXIT
+trap 'exit 130' INT TERM HUP
+
+wanted() { [[ "$WANTED" == *" all "* || "$WANTED" == *" $1 "* ]]; }
+
+report() { # scenario ok|FAILED seconds figures...
+  local line
+  line="fleet: $(printf '%-22s %-6s %4ss' "$1" "$2" "$3") ${*:4}"
+  echo "$line" | tee -a "$SUMMARY"
+  [ "$2" = ok ] || FAILURES=$((FAILURES + 1))
+}
+
+playbook() { # log-name args... : ansible-playbook in the controller namespace, output to a log
+  local log="$LOGS/$1.log"; shift
+  (cd "$FLEET_REPO/ansible" && fleet_ctl ansible-playbook -i "$FLEET_INVENTORY" "$@") >"$log" 2>&1
+}
+
+changed_total() { awk '/PLAY RECAP/ {r=1} r && /changed=/ {sub(/.*changed=/, ""); s += $1} END {print s + 0}' "$1"; }
+
+# Starts wrk in the controller namespace against the load balancer until load_stop.
+load_start() { # name [mix] [timeout]
+  LOAD_OUT="$LOGS/$1.wrk"
+  ip netns exec "$FLEET_CTL" env GRACE_FLEET_TOKEN="$TOKEN" GRACE_FLEET_LOAD_MIX="${2:-mixed}" \
+    wrk -t2 -c4 -d3600s --timeout "${3:-10s}" -s "$FLEET_TEST_DIR/load.lua" "$LB/" >"$LOAD_OUT" 2>&1 &
+  LOAD_PID=$!
+  sleep 1
+}
+load_stop() { # prints requests=... errors=... p95=...; LOAD_ERRORS holds the error count
+  kill -INT "$LOAD_PID" 2>/dev/null || true
+  wait "$LOAD_PID" 2>/dev/null || true
+  local line
+  line="$(grep '^LOAD ' "$LOAD_OUT" | tail -1)"
+  LOAD_ERRORS="$(sed -n 's/.*errors=\([0-9]*\).*/\1/p' <<<"$line")"
+  LOAD_REQUESTS="$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$line")"
+  [ -n "$LOAD_ERRORS" ] || { LOAD_ERRORS=unknown; line="LOAD (no summary: see $LOAD_OUT)"; }
+  LOAD_LINE="${line#LOAD }"
+}
+
+# The colour the load balancer serves, from its record, and the port of that colour.
+live_port() {
+  local colour
+  colour="$(fleet_ctl ssh -q -i "$FLEET_KEY" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null root@10.77.0.10 \
+    cat /etc/ansible/facts.d/grace_lb.fact 2>/dev/null | sed -n 's/.*"active_colour": "\(.*\)".*/\1/p')"
+  [ "${colour:-blue}" = green ] && echo 8081 || echo 8080
+}
+
+# Every app node's live instance answers /api/health with the version; prints what each one said.
+versions_are() { # version [addresses]
+  local want="$1" port addr got ok=0 seen=""
+  port="$(live_port)"
+  for addr in ${2:-10.77.0.11 10.77.0.12 10.77.0.13}; do
+    got="$(fleet_ctl curl -s -m 5 "http://$addr:$port/api/health" | sed -n 's/.*"version":"\([^"]*\)".*/\1/p')"
+    seen="$seen ${addr##*.}:${got:-none}"
+    [ "$got" = "$want" ] || ok=1
+  done
+  echo "versions${seen}"
+  return $ok
+}
+
+deploy_under_load() { # scenario version playbook [extra args]
+  local name="$1" version="$2" book="$3" start status=ok detail
+  shift 3
+  start=$SECONDS
+  load_start "$name"
+  playbook "$name" "$book" -e grace_version="$version" -e @"$FLEET_TEST_DIR/fast-deploys.yml" "$@" || status=FAILED
+  load_stop
+  detail="$(versions_are "$version")" || status=FAILED
+  [ "$LOAD_ERRORS" = 0 ] || status=FAILED
+  report "$name" "$status" $((SECONDS - start)) "$LOAD_LINE" "$detail"
+}
+
+# --- the fleet --------------------------------------------------------------------------------------------------
+start=$SECONDS
+base_existed=no; [ -e "$(fleet_base_dir)/.complete" ] && base_existed=yes
+fleet_up
+report "hosts up" ok $((SECONDS - start)) "base cached=$base_existed hosts=$(fleet_inventory_hosts | wc -l)"
+
+# --- provisioning -----------------------------------------------------------------------------------------------
+start=$SECONDS
+if playbook site-1 site.yml; then
+  report "site.yml first run" ok $((SECONDS - start)) "changed=$(changed_total "$LOGS/site-1.log")"
+else
+  report "site.yml first run" FAILED $((SECONDS - start)) "see $LOGS/site-1.log"
+  exit 1
+fi
+start=$SECONDS
+if playbook site-2 site.yml && [ "$(changed_total "$LOGS/site-2.log")" = 0 ]; then
+  report "site.yml second run" ok $((SECONDS - start)) "changed=0"
+else
+  report "site.yml second run" FAILED $((SECONDS - start)) "changed=$(changed_total "$LOGS/site-2.log") (see $LOGS/site-2.log)"
+fi
+
+# An administrator, and a token for the load (the same key signs on every node, so any instance accepts it).
+fleet_ctl curl -s -o /dev/null -X POST -H 'Content-Type: application/json' "$LB/api/setup" \
+  -d '{"organizationName":"Fleet Care","email":"admin@fleet.test","displayName":"Fleet Admin","password":"fleet-suite-password"}'
+TOKEN="$(fleet_ctl curl -s -X POST -H 'Content-Type: application/json' "$LB/api/auth/login" \
+  -d '{"email":"admin@fleet.test","password":"fleet-suite-password","client":"api"}' \
+  | sed -n 's/.*"accessToken":"\([^"]*\)".*/\1/p')"
+[ -n "$TOKEN" ] || fleet_die "could not sign in through the load balancer"
+
+# --- deploys under load -----------------------------------------------------------------------------------------
+if wanted rolling; then deploy_under_load rolling 0.2.0 deploy-rolling.yml; fi
+if wanted blue-green; then deploy_under_load blue-green 0.3.0 deploy-blue-green.yml; fi
+if wanted canary; then deploy_under_load canary 0.4.0 deploy-canary.yml; fi
+
+# --- rollbacks of a broken release -----------------------------------------------------------------------------
+. "$FLEET_TEST_DIR/rollbacks.sh"
+if wanted rollback-rolling; then rollback_under_load rollback-rolling 0.5.0-broken deploy-rolling.yml; fi
+if wanted rollback-blue-green; then rollback_under_load rollback-blue-green 0.5.0-broken deploy-blue-green.yml; fi
+if wanted rollback-canary; then rollback_under_load rollback-canary 0.5.0-broken deploy-canary.yml; fi
+
+# --- faults (last: the Redis primary's host does not come back) --------------------------------------------------
+. "$FLEET_TEST_DIR/faults.sh"
+if wanted redis-failover; then fault_redis_primary_killed; fi
+if wanted link-down; then fault_app_link_down; fi
+
+echo "fleet: summary in $SUMMARY, logs in $LOGS"
+[ "$FAILURES" = 0 ]
