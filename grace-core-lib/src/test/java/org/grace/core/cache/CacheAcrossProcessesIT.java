@@ -133,9 +133,12 @@ class CacheAcrossProcessesIT {
             assertThat(number(done, "readsOnFallback")).as("B really ran on its fallback").isPositive();
             assertThat(number(done, "reads")).isGreaterThan(1_000);
             assertThat(number(done, "versionsSeen")).as("B followed the writes").isGreaterThan(n / 4);
-            // Staleness: B served version v after v+1 was in the database. Bounded by the level-1 TTL, plus
-            // slack for scheduling on a shared 2-core machine.
-            assertThat(number(done, "maxStalenessMs")).isLessThanOrEqualTo(localTtl.toMillis() + 250);
+            // Staleness: B served version v after v+1 was in the database. The cache learns of v+1 only when A's put
+            // of it arrives, so the bound is the level-1 TTL plus A's longest database-write-to-put time (which grows
+            // while Redis is down: a put waits for its timeout), plus slack for scheduling on a shared 2-core machine.
+            // With the TTL alone as the bound this failed on a quiet machine (1321 ms against 1250, A's slowest
+            // write+put+get 890 ms): the measure starts at the database write, before the cache could know.
+            assertThat(number(done, "maxStalenessMs")).isLessThanOrEqualTo(localTtl.toMillis() + maxCallOnA + 250);
         }
     }
 
