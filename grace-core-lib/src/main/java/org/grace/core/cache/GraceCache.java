@@ -180,10 +180,7 @@ public interface GraceCache extends AutoCloseable {
 
         /** Level-1 capacity in entries; 0 turns level 1 off (every read goes to Redis). */
         public Builder localMaxSize(int localMaxSize) {
-            if (localMaxSize < 0) {
-                throw new IllegalArgumentException("local max size must be >= 0, got " + localMaxSize);
-            }
-            this.localMaxSize = localMaxSize;
+            this.localMaxSize = SettingChecks.atLeast(localMaxSize, 0, "local max size");
             return this;
         }
 
