@@ -438,6 +438,15 @@ public class Settings {
         }
     }
 
+    /** A whole number from {@code min} to {@code max}; outside them, the one line {@code ENV must be min-max, got v}. */
+    public int integer(String name, String envName, int defaultValue, int min, int max) {
+        int value = integer(name, envName, defaultValue);
+        if (value < min || value > max) {
+            throw new InvalidSettingException(envName + " must be " + min + "-" + max + ", got " + value);
+        }
+        return value;
+    }
+
     /** A duration written as ISO-8601 ({@code PT30S}) or as a number with a unit: {@code 500ms}, {@code 30s}, {@code 5m}. */
     public Duration duration(String name, String envName, Duration defaultValue) {
         Optional<String> raw = source.value(name);

@@ -192,4 +192,16 @@ class SettingsTest {
                 .containsExactly("GRACE_DB_URL is not set; expected jdbc:postgresql://host:port/database (the run "
                         + "command starts an embedded PostgreSQL)");
     }
+
+    /** The bounded whole number the features' own settings use (mail port, escalation steps). */
+    @Test
+    void aBoundedWholeNumberTakesItsDefaultAndRefusesValuesOutsideItsBounds() {
+        assertThat(with().integer("grace.mail.port", "GRACE_MAIL_PORT", 587, 1, 65535)).isEqualTo(587);
+        assertThat(with("grace.mail.port", "65535").integer("grace.mail.port", "GRACE_MAIL_PORT", 587, 1, 65535))
+                .isEqualTo(65535);
+        assertThatThrownBy(() -> with("grace.mail.port", "0").integer("grace.mail.port", "GRACE_MAIL_PORT", 587, 1,
+                65535)).isInstanceOf(InvalidSettingException.class).hasMessage("GRACE_MAIL_PORT must be 1-65535, got 0");
+        assertThatThrownBy(() -> with("grace.mail.port", "smtp").integer("grace.mail.port", "GRACE_MAIL_PORT", 587, 1,
+                65535)).hasMessage("GRACE_MAIL_PORT is not a whole number: 'smtp'");
+    }
 }
