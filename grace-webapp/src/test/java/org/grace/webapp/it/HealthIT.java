@@ -92,6 +92,57 @@ class HealthIT {
     }
 
     /**
+     * With Redis not answering in time and PostgreSQL down, the logout denial list cannot be asked: a signed-in caller
+     * gets a JSON 503 with Retry-After, not a 401, which would make clients sign the user out. When both are back,
+     * the same token works.
+     */
+    @Test
+    @Order(4)
+    void aTokenThatCannotBeCheckedIs503NotA401() {
+        String password = "correct horse battery staple";
+        assertThat(post("/api/setup", "{\"organizationName\":\"Health Home\",\"email\":\"admin@health.example\","
+                + "\"displayName\":\"Ada\",\"password\":\"" + password + "\"}", null).statusCode()).isEqualTo(201);
+        HttpResponse<String> login = post("/api/auth/login", "{\"email\":\"admin@health.example\",\"password\":\""
+                + password + "\",\"client\":\"api\"}", null);
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+        String token = GraceProcess.json(login).path("accessToken").asText();
+        assertThat(me(token).statusCode()).isEqualTo(200);
+
+        redis.pause(); // the denial check misses its deadline (GRACE_REDIS_CALL_TIMEOUT)
+        postgres.stop(); // and its fallback, the list in PostgreSQL, is out of reach
+        try {
+            grace.awaitHealth(Duration.ofSeconds(10), j -> j.path("checks").path("database").asText().equals("unhealthy"));
+            HttpResponse<String> unchecked = me(token);
+            JsonNode body = GraceProcess.json(unchecked);
+            assertThat(unchecked.statusCode()).as(unchecked.body()).isEqualTo(503);
+            assertThat(body.path("status").asInt()).isEqualTo(503);
+            assertThat(body.path("message").asText()).contains("sign-in cannot be checked");
+            assertThat(body.path("requestId").asText()).isNotBlank();
+            assertThat(unchecked.headers().firstValue("Retry-After")).hasValue("1");
+        } finally {
+            postgres.restart();
+            redis.resume();
+        }
+        grace.awaitHealth(Duration.ofSeconds(15), j -> j.path("status").asText().equals("healthy"));
+        assertThat(me(token).statusCode()).as("the same token, both back").isEqualTo(200);
+    }
+
+    private static HttpResponse<String> me(String token) {
+        return grace.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(grace.baseUrl() + "/api/auth/me"))
+                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(15)).GET().build());
+    }
+
+    private static HttpResponse<String> post(String path, String json, String token) {
+        java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(grace.baseUrl() + path)).timeout(Duration.ofSeconds(15))
+                .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(json));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return grace.send(b.build());
+    }
+
+    /**
      * For GRACE_SHUTDOWN_DRAIN after SIGTERM the instance keeps serving and {@code /health/ready} and
      * {@code /api/health} answer Grace's 503, never 200 and never 500: a 500 tells an orchestrator the instance is
      * broken, not draining. Without the drain, Payara Micro stopped the application at once while its listener still
@@ -101,8 +152,9 @@ class HealthIT {
      * Last: it stops the class's instance.
      */
     @Test
-    @Order(4)
+    @Order(5)
     void whileDrainingEveryProbeIsGraces503NeverA500() throws Exception {
+        grace.awaitHealth(Duration.ofSeconds(15), j -> j.path("status").asText().equals("healthy"));
         assertThat(grace.get("/health/ready").statusCode()).isEqualTo(200);
         java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
                 .version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
