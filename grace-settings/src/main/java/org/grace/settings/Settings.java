@@ -66,6 +66,15 @@ public class Settings {
     public static final int DEFAULT_HTTP_GZIP_MIN_BYTES = 1024;
     /** The issue: a slow or dead Redis never holds a request for more than about 50 ms. */
     public static final Duration DEFAULT_REDIS_CALL_TIMEOUT = Duration.ofMillis(50);
+    /**
+     * After SIGTERM the instance keeps serving this long with readiness answering 503 before Payara Micro stops the
+     * application: a load balancer or orchestrator polling readiness every second or two has stopped sending work by
+     * then. Without it Payara Micro undeploys at once while its listener still accepts, and what arrives meanwhile
+     * gets the container's own 500.
+     */
+    public static final Duration DEFAULT_SHUTDOWN_DRAIN = Duration.ofSeconds(5);
+    /** The launcher gives Payara Micro 30 s to stop before SIGKILL; the drain must leave time for the stop itself. */
+    public static final Duration MAX_SHUTDOWN_DRAIN = Duration.ofSeconds(20);
 
     /** The pool needs at least this long to hand out a connection (HikariCP refuses less). */
     public static final Duration MIN_DB_CONNECTION_TIMEOUT = Duration.ofMillis(250);
@@ -311,6 +320,26 @@ public class Settings {
         return value;
     }
 
+    /** How long a stopping instance keeps serving, readiness 503, before the application stops; {@code 0s} for none. */
+    public Duration shutdownDrain() {
+        Optional<String> raw = source.value("grace.shutdown.drain").filter(v -> !v.isBlank());
+        if (raw.isEmpty()) {
+            return DEFAULT_SHUTDOWN_DRAIN;
+        }
+        Duration value;
+        try {
+            value = parseDuration(raw.get().trim());
+        } catch (RuntimeException e) {
+            throw new InvalidSettingException("GRACE_SHUTDOWN_DRAIN is not a duration: '" + raw.get()
+                    + "' (write e.g. 0s, 500ms, 5s or PT5S)");
+        }
+        if (value.isNegative() || value.compareTo(MAX_SHUTDOWN_DRAIN) > 0) {
+            throw new InvalidSettingException("GRACE_SHUTDOWN_DRAIN must be from 0s to " + MAX_SHUTDOWN_DRAIN.toSeconds()
+                    + "s (the stop has 30 s in all), got " + raw.get());
+        }
+        return value;
+    }
+
     /** Whether this instance runs the job workers (every instance can enqueue). */
     public boolean jobsWorker() {
         return bool("grace.jobs.worker", "GRACE_JOBS_WORKER", true);
@@ -367,6 +396,7 @@ public class Settings {
         checks.put("GRACE_HTTP_GZIP_MIN_BYTES", this::httpGzipMinBytes);
         checks.put("GRACE_JOBS_WORKER", this::jobsWorker);
         checks.put("GRACE_REDIS_CALL_TIMEOUT", this::redisCallTimeout);
+        checks.put("GRACE_SHUTDOWN_DRAIN", this::shutdownDrain);
         return checks;
     }
 

@@ -137,7 +137,8 @@ class SettingsTest {
         bad.put("GRACE_HTTP_GZIP_MIN_BYTES", new String[] {"grace.http.gzip-min-bytes", "-5"});
         bad.put("GRACE_JOBS_WORKER", new String[] {"grace.jobs.worker", "perhaps"});
         bad.put("GRACE_REDIS_CALL_TIMEOUT", new String[] {"grace.redis.call-timeout", "50"});
-        assertThat(bad.keySet()).as("every setting that validate() reads").hasSize(22);
+        bad.put("GRACE_SHUTDOWN_DRAIN", new String[] {"grace.shutdown.drain", "5"});
+        assertThat(bad.keySet()).as("every setting that validate() reads").hasSize(23);
         bad.forEach((variable, setting) -> assertThatThrownBy(() -> with(setting[0], setting[1]).validate())
                 .as(variable)
                 .isInstanceOf(InvalidSettingException.class)
@@ -155,6 +156,20 @@ class SettingsTest {
         assertThatThrownBy(() -> with("grace.ratelimit.login-per-minute", "2000000000").rateLimitLoginPerMinute())
                 .hasMessageStartingWith("GRACE_RATELIMIT_LOGIN_PER_MINUTE is 2000000000, more than the rate limiter");
         assertThat(with("grace.ratelimit.api-per-minute", "6000").rateLimitApiPerMinute()).isEqualTo(6000);
+    }
+
+    @Test
+    void theShutdownDrainIsZeroOrMoreAndLeavesTheStopItsTime() {
+        assertThat(with().shutdownDrain()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(with("grace.shutdown.drain", "0s").shutdownDrain()).isZero();
+        assertThat(with("grace.shutdown.drain", "1500ms").shutdownDrain()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(with("grace.shutdown.drain", "20s").shutdownDrain()).isEqualTo(Duration.ofSeconds(20));
+        assertThatThrownBy(() -> with("grace.shutdown.drain", "21s").shutdownDrain())
+                .hasMessage("GRACE_SHUTDOWN_DRAIN must be from 0s to 20s (the stop has 30 s in all), got 21s");
+        assertThatThrownBy(() -> with("grace.shutdown.drain", "PT-1S").shutdownDrain())
+                .hasMessageStartingWith("GRACE_SHUTDOWN_DRAIN must be from 0s to 20s");
+        assertThatThrownBy(() -> with("grace.shutdown.drain", "soon").shutdownDrain())
+                .hasMessage("GRACE_SHUTDOWN_DRAIN is not a duration: 'soon' (write e.g. 0s, 500ms, 5s or PT5S)");
     }
 
     @Test
