@@ -115,6 +115,18 @@ class LiveStreamIT {
             }
             System.out.printf("LiveStreamIT: notification on A after a report through B: %s ms (max %d ms)%n", lags,
                     lags.stream().mapToLong(Long::longValue).max().orElseThrow());
+            // what instance A says about it on /prometheus
+            assertThat(metric(a, "grace_stream_open")).isGreaterThanOrEqualTo(2);
+            assertThat(metric(a, "grace_stream_events_sent_total{event=\"notification\"}")).isGreaterThanOrEqualTo(6);
+            assertThat(metric(a, "grace_stream_events_sent_total{event=\"incident-updated\"}")).isGreaterThanOrEqualTo(5);
+            long count = metric(a, "grace_stream_delivery_lag_seconds_count");
+            assertThat(count).isGreaterThanOrEqualTo(6);
+            String text = a.get("/prometheus").body();
+            double sum = Double.parseDouble(text.lines().filter(l -> l.startsWith("grace_stream_delivery_lag_seconds_sum "))
+                    .findFirst().orElseThrow().substring("grace_stream_delivery_lag_seconds_sum ".length()));
+            System.out.printf("LiveStreamIT: instance A's delivery lag (created_at to send): %d notifications, mean %.0f ms;"
+                    + " pubsub deliveries %d%n", count, sum * 1000 / count,
+                    metric(a, "grace_stream_notifications_delivered_total{path=\"pubsub\"}"));
         }
     }
 
