@@ -231,6 +231,17 @@ class LiveStreamIT {
             System.out.printf("LiveStreamIT: through nginx (stream read timeout 3 s): open %d ms, %d heartbeats%n",
                     (System.nanoTime() - start) / 1_000_000, s.comments());
         }
+        // The same location with a read timeout below the heartbeat (1 s) cuts the stream: the timeout above is the
+        // stream location's own, and the heartbeats are what kept the stream open.
+        try (NginxLoadBalancer shortTimeout = NginxLoadBalancer.start(List.of(a.port(), b.port()),
+                Map.of("grace_lb_stream_read_timeout", "400ms"));
+             SseClient s = accepted(shortTimeout.url(), world.user("manager").bearer)) {
+            long start = System.nanoTime();
+            assertThat(s.awaitEnd(Duration.ofSeconds(5))).as("nginx ends a stream silent for longer than its read "
+                    + "timeout").isTrue();
+            System.out.printf("LiveStreamIT: with the stream read timeout at 400 ms (below the 1 s heartbeat) nginx "
+                    + "ended the stream after %d ms%n", (System.nanoTime() - start) / 1_000_000);
+        }
     }
 
     @Test
