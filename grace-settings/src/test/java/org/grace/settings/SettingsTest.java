@@ -138,7 +138,11 @@ class SettingsTest {
         bad.put("GRACE_JOBS_WORKER", new String[] {"grace.jobs.worker", "perhaps"});
         bad.put("GRACE_REDIS_CALL_TIMEOUT", new String[] {"grace.redis.call-timeout", "50"});
         bad.put("GRACE_SHUTDOWN_DRAIN", new String[] {"grace.shutdown.drain", "5"});
-        assertThat(bad.keySet()).as("every setting that validate() reads").hasSize(23);
+        bad.put("GRACE_STREAM_HEARTBEAT", new String[] {"grace.stream.heartbeat", "500ms"});
+        bad.put("GRACE_STREAM_MAX_CONNECTIONS", new String[] {"grace.stream.max-connections", "0"});
+        bad.put("GRACE_STREAM_MAX_PER_USER", new String[] {"grace.stream.max-per-user", "-1"});
+        assertThat(bad.keySet()).as("every setting that validate() reads")
+                .containsExactlyInAnyOrderElementsOf(with().checks().keySet());
         bad.forEach((variable, setting) -> assertThatThrownBy(() -> with(setting[0], setting[1]).validate())
                 .as(variable)
                 .isInstanceOf(InvalidSettingException.class)
@@ -178,6 +182,23 @@ class SettingsTest {
                 .hasMessage("GRACE_REDIS_CALL_TIMEOUT must be at most PT1M (the library's longest call timeout), "
                         + "got PT2M");
         assertThat(with("grace.redis.call-timeout", "1m").redisCallTimeout()).isEqualTo(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void streamSettingsHaveDefaultsAndBounds() {
+        Settings defaults = with();
+        assertThat(defaults.streamHeartbeat()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(defaults.streamMaxConnections()).isEqualTo(2000);
+        assertThat(defaults.streamMaxPerUser()).isEqualTo(10);
+        assertThat(with("grace.stream.heartbeat", "2s").streamHeartbeat()).isEqualTo(Duration.ofSeconds(2));
+        assertThatThrownBy(() -> with("grace.stream.heartbeat", "500ms").streamHeartbeat())
+                .hasMessage("GRACE_STREAM_HEARTBEAT must be between 1s and 5m, got 500 ms");
+        assertThatThrownBy(() -> with("grace.stream.max-connections", "0").streamMaxConnections())
+                .hasMessage("GRACE_STREAM_MAX_CONNECTIONS must be at least 1, got 0");
+        assertThatThrownBy(() -> with("grace.stream.max-connections", "200000").streamMaxConnections())
+                .hasMessage("GRACE_STREAM_MAX_CONNECTIONS must be at most 100000, got 200000");
+        assertThatThrownBy(() -> with("grace.stream.max-connections", "5", "grace.stream.max-per-user", "6")
+                .streamMaxPerUser()).hasMessage("GRACE_STREAM_MAX_PER_USER must be at most 5, got 6");
     }
 
     @Test

@@ -50,16 +50,25 @@ final class CareWorld {
     /** Device credential per Willow resident, bound to that resident. */
     final Map<Long, String> deviceCredentials = new LinkedHashMap<>();
     final Map<Long, Long> deviceIds = new LinkedHashMap<>();
+    /** The key pair that signs the instances' access tokens (a test may sign its own, e.g. one about to expire). */
+    KeyPair signingKey;
 
     private CareWorld(DataSource db) {
         this.db = db;
     }
 
     static CareWorld start(GraceFleet fleet, PostgresDatabase database, int instanceCount) throws Exception {
+        return start(fleet, database, instanceCount, Map.of());
+    }
+
+    /** The world with {@code settings} on top of the care tests' own (which they may replace). */
+    static CareWorld start(GraceFleet fleet, PostgresDatabase database, int instanceCount,
+                           Map<String, String> settings) throws Exception {
         CareWorld w = new CareWorld(database.dataSource());
         KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
         rsa.initialize(2048);
         KeyPair signing = rsa.generateKeyPair();
+        w.signingKey = signing;
         Map<String, String> env = new HashMap<>();
         env.put("GRACE_DB_POOL_SIZE", "12");
         env.put("GRACE_AUTH_SIGNING_KEY", "-----BEGIN PRIVATE KEY-----\n"
@@ -74,6 +83,7 @@ final class CareWorld {
         env.put("GRACE_RATELIMIT_INGEST_RESIDENT_PER_MINUTE", "200");
         // A healthy Redis answer on two loaded cores sometimes takes over 50 ms (see MultiInstanceIT).
         env.put("GRACE_REDIS_CALL_TIMEOUT", "250ms");
+        env.putAll(settings);
         // One after the other (the fleet's way): boots at once on two busy cores are slower.
         w.instances.addAll(fleet.start("care", instanceCount, env));
         w.build();
