@@ -138,6 +138,10 @@ class SettingsTest {
         bad.put("GRACE_JOBS_WORKER", new String[] {"grace.jobs.worker", "perhaps"});
         bad.put("GRACE_REDIS_CALL_TIMEOUT", new String[] {"grace.redis.call-timeout", "50"});
         bad.put("GRACE_SHUTDOWN_DRAIN", new String[] {"grace.shutdown.drain", "5"});
+        bad.put("GRACE_RATELIMIT_INGEST_DEVICE_PER_MINUTE", new String[] {"grace.ratelimit.ingest-device-per-minute", "0"});
+        bad.put("GRACE_RATELIMIT_INGEST_RESIDENT_PER_MINUTE",
+                new String[] {"grace.ratelimit.ingest-resident-per-minute", "many"});
+        bad.put("GRACE_DETECTION_MIN_CONFIDENCE", new String[] {"grace.detection.min-confidence", "1.5"});
         bad.put("GRACE_STREAM_HEARTBEAT", new String[] {"grace.stream.heartbeat", "500ms"});
         bad.put("GRACE_STREAM_MAX_CONNECTIONS", new String[] {"grace.stream.max-connections", "0"});
         bad.put("GRACE_STREAM_MAX_PER_USER", new String[] {"grace.stream.max-per-user", "-1"});
