@@ -14,9 +14,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A throwaway S3 API server: s3proxy with its filesystem back end, on a free loopback port, storing under a scratch
- * folder in {@code target/}. It runs in a child JVM from s3proxy's self-contained jar (found through the system
- * property {@value #JAR_PROPERTY}, which the module's build sets after copying the jar), so that its jclouds, Jetty
- * and Guava never meet the test class path. Path-style addressing, AWS signature v2 or v4 with the fixed
+ * folder in {@code target/} whose objects are deleted when the server stops. It runs in a child JVM from s3proxy's
+ * self-contained jar (found through the system property {@value #JAR_PROPERTY}, which the module's build sets after
+ * copying the jar), so that its jclouds, Jetty and Guava never meet the test class path. Path-style addressing, AWS
+ * signature v2 or v4 with the fixed
  * {@link #ACCESS_KEY}/{@link #SECRET_KEY}. Only the process this object started is ever stopped.
  */
 public final class S3Server implements AutoCloseable {
@@ -126,6 +127,20 @@ public final class S3Server implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        deleteData();
+    }
+
+    /** The stored objects go (large-blob tests write hundreds of MB); the log stays for a failure's diagnosis. */
+    private void deleteData() {
+        Path data = dir.resolve("data");
+        if (!Files.exists(data)) {
+            return;
+        }
+        try (var paths = Files.walk(data)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // leftovers under target/ only; mvn clean removes them
         }
     }
 }

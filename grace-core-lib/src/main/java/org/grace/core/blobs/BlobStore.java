@@ -1,6 +1,7 @@
 package org.grace.core.blobs;
 
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -28,6 +29,29 @@ import javax.sql.DataSource;
  * opened itself (an S3 client it built; never the caller's DataSource or client).
  */
 public interface BlobStore extends AutoCloseable {
+    /**
+     * PostgreSQL back end: bytes per chunk row. Large enough that a 10 MB photo is 20 rows and a 100 MB upload 200
+     * round trips; small enough that the one chunk a put or a get holds in memory (twice, with the driver's copy) stays near a megabyte.
+     */
+    int DEFAULT_CHUNK_SIZE = 512 * 1024;
+
+    /**
+     * S3 back end: bytes per part of a multipart upload, and the size under which a blob goes in one request. S3's
+     * minimum part is 5 MB; 8 MB is the SDK's own default, and it is also what one put holds in memory.
+     */
+    int DEFAULT_S3_PART_SIZE = 8 * 1024 * 1024;
+
+    /** Region signed for when none is set: what S3-compatible stores without regions expect. */
+    String DEFAULT_S3_REGION = "us-east-1";
+
+    /**
+     * Socket read and connect timeouts of the HTTP client the S3 builder makes: long enough for a slow part on a busy
+     * link, short enough that a dead endpoint fails a request instead of hanging a request thread.
+     */
+    Duration DEFAULT_S3_TIMEOUT = Duration.ofSeconds(30);
+
+    /** S3's largest single copy: the limit on a blob stored through a multipart upload. */
+    long MAX_S3_BLOB_SIZE = 5L * 1024 * 1024 * 1024;
 
     /** Reads the stream to its end and stores its bytes; returns the key and size. The stream is not closed. */
     StoredBlob put(InputStream content);

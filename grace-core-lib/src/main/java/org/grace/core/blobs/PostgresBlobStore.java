@@ -25,12 +25,6 @@ import org.grace.core.SettingChecks;
  * is left to clean up. A get reads chunk by chunk, borrowing a connection per chunk, so a slow reader holds none.
  */
 public final class PostgresBlobStore implements BlobStore {
-    /**
-     * Bytes per chunk row. Large enough that a 10 MB photo is 20 rows and a 100 MB upload 200 round trips; small
-     * enough that the one chunk a put or a get holds in memory (twice, with the driver's copy) stays near a megabyte.
-     */
-    public static final int DEFAULT_CHUNK_SIZE = 512 * 1024;
-
     private final DataSource dataSource;
     private final int chunkSize;
 

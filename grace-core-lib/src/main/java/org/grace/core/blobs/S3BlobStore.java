@@ -43,24 +43,6 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * incomplete multipart uploads.
  */
 public final class S3BlobStore implements BlobStore {
-    /**
-     * Bytes per part of a multipart upload, and the size under which a blob goes in one request. S3's minimum part is
-     * 5 MB; 8 MB is the SDK's own default, and it is also what one put holds in memory.
-     */
-    public static final int DEFAULT_PART_SIZE = 8 * 1024 * 1024;
-
-    /** Region signed for when none is set: what S3-compatible stores without regions expect. */
-    public static final String DEFAULT_REGION = "us-east-1";
-
-    /**
-     * Socket read and connect timeouts of the HTTP client this builder makes: long enough for a slow part on a busy
-     * link, short enough that a dead endpoint fails a request instead of hanging a request thread.
-     */
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
-
-    /** S3's largest single copy: the limit on a blob stored through a multipart upload. */
-    public static final long MAX_BLOB_SIZE = 5L * 1024 * 1024 * 1024;
-
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     private static final Pattern KEY_PREFIX = Pattern.compile("([A-Za-z0-9!_.*'()-]+/)*");
 
@@ -92,8 +74,8 @@ public final class S3BlobStore implements BlobStore {
         private AwsCredentialsProvider credentials;
         private Boolean pathStyle;
         private String keyPrefix = "";
-        private int partSize = DEFAULT_PART_SIZE;
-        private Duration timeout = DEFAULT_TIMEOUT;
+        private int partSize = DEFAULT_S3_PART_SIZE;
+        private Duration timeout = DEFAULT_S3_TIMEOUT;
 
         Builder(String bucket) {
             SettingChecks.given(bucket, "bucket");
@@ -123,7 +105,7 @@ public final class S3BlobStore implements BlobStore {
             return this;
         }
 
-        /** Region to sign for; default {@value #DEFAULT_REGION}. */
+        /** Region to sign for; default {@value BlobStore#DEFAULT_S3_REGION}. */
         public Builder region(String region) {
             SettingChecks.given(region, "region");
             if (!region.matches("[a-z0-9-]{1,40}")) {
@@ -188,7 +170,7 @@ public final class S3BlobStore implements BlobStore {
             S3ClientBuilder b = S3Client.builder()
                     .httpClientBuilder(UrlConnectionHttpClient.builder()
                             .connectionTimeout(timeout).socketTimeout(timeout))
-                    .region(Region.of(region == null ? DEFAULT_REGION : region))
+                    .region(Region.of(region == null ? DEFAULT_S3_REGION : region))
                     .credentialsProvider(credentials == null ? DefaultCredentialsProvider.builder().build() : credentials)
                     .forcePathStyle(pathStyle == null ? endpoint != null : pathStyle);
             if (endpoint != null) {
@@ -242,8 +224,8 @@ public final class S3BlobStore implements BlobStore {
                         RequestBody.fromInputStream(new ByteArrayInputStream(buffer, 0, length), length)).eTag();
                 parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
                 size += length;
-                if (size > MAX_BLOB_SIZE) {
-                    throw new IllegalArgumentException("blob is larger than " + MAX_BLOB_SIZE
+                if (size > MAX_S3_BLOB_SIZE) {
+                    throw new IllegalArgumentException("blob is larger than " + MAX_S3_BLOB_SIZE
                             + " bytes, S3's largest single copy; nothing was stored");
                 }
                 n = content.readNBytes(buffer, 0, buffer.length);

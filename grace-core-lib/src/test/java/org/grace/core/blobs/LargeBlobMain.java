@@ -1,8 +1,9 @@
 package org.grace.core.blobs;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.io.InputStream;
 import java.net.URI;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Puts a generated stream of {@code megabytes} MB into a store and reads it back, in a JVM started with a heap far
@@ -15,10 +16,11 @@ public final class LargeBlobMain {
         BlobStore store;
         long megabytes;
         if ("pg".equals(args[0])) {
-            PGSimpleDataSource ds = new PGSimpleDataSource();
-            ds.setURL(args[1]);
-            ds.setUser(args[2]);
-            store = BlobStore.postgres(ds).build();
+            HikariConfig config = new HikariConfig(); // a pool, as in production: a get borrows one per chunk
+            config.setJdbcUrl(args[1]);
+            config.setUsername(args[2]);
+            config.setMaximumPoolSize(2);
+            store = BlobStore.postgres(new HikariDataSource(config)).build();
             megabytes = Long.parseLong(args[3]);
         } else {
             store = BlobStore.s3(args[2]).endpoint(URI.create(args[1])).credentials(args[3], args[4]).build();

@@ -50,14 +50,14 @@ class S3BlobStoreIT extends BlobStoreContract {
 
     @Test
     void aBlobOverOnePartGoesMultipartAndLeavesNoUploadBehind() throws Exception {
-        byte[] bytes = randomBytes(20, S3BlobStore.DEFAULT_PART_SIZE * 2 + 12_345);
+        byte[] bytes = randomBytes(20, BlobStore.DEFAULT_S3_PART_SIZE * 2 + 12_345);
         String key = store.put(new ByteArrayInputStream(bytes)).key();
 
         assertThat(key).isEqualTo(sha256(bytes));
         assertThat(readAll(store.get(key))).isEqualTo(bytes);
-        assertThat(readAll(store.get(key, S3BlobStore.DEFAULT_PART_SIZE - 10, 20)))
-                .isEqualTo(java.util.Arrays.copyOfRange(bytes, S3BlobStore.DEFAULT_PART_SIZE - 10,
-                        S3BlobStore.DEFAULT_PART_SIZE + 10));
+        assertThat(readAll(store.get(key, BlobStore.DEFAULT_S3_PART_SIZE - 10, 20)))
+                .isEqualTo(java.util.Arrays.copyOfRange(bytes, BlobStore.DEFAULT_S3_PART_SIZE - 10,
+                        BlobStore.DEFAULT_S3_PART_SIZE + 10));
         // s3proxy's filesystem back end also lists its folders ("documents/"): objects are what does not end in '/'
         assertThat(admin.listObjectsV2(r -> r.bucket(bucket)).contents())
                 .extracting(o -> o.key()).filteredOn(k -> !k.endsWith("/"))
