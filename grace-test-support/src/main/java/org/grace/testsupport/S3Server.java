@@ -87,6 +87,10 @@ public final class S3Server implements AutoCloseable {
         return port;
     }
 
+    public boolean isRunning() {
+        return process.isAlive();
+    }
+
     /** Where s3proxy keeps the buckets (one folder each) and its log. */
     public Path dir() {
         return dir;
