@@ -35,6 +35,8 @@ public final class Chromium implements AutoCloseable {
     public static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
     private final List<Window> open = Collections.synchronizedList(new ArrayList<>());
+    /** The windows open when the current test method started (those of the class); null outside a method. */
+    private volatile List<Window> beforeTest;
 
     Chromium() {
     }
@@ -92,6 +94,23 @@ public final class Chromium implements AutoCloseable {
                 System.out.println("Chromium: no screenshot of window " + (i + 1) + ": " + e.getMessage());
             }
         }
+    }
+
+    void testStarts() {
+        synchronized (open) {
+            beforeTest = new ArrayList<>(open);
+        }
+    }
+
+    /** Closes the windows the test method opened and left open (after a failure, after their screenshots). */
+    void testEnded() {
+        List<Window> opened;
+        synchronized (open) {
+            opened = new ArrayList<>(open);
+        }
+        List<Window> keep = beforeTest == null ? List.of() : beforeTest;
+        beforeTest = null;
+        opened.stream().filter(w -> !keep.contains(w)).forEach(Window::close);
     }
 
     void closed(Window window) {

@@ -29,7 +29,7 @@ class ChromiumExtensionIT {
         assertThat(shot).as("the failed test's window, saved before it closed").exists();
         assertThat(Files.size(shot)).isGreaterThan(1000);
         assertThat(Files.readAllBytes(shot)).startsWith(0x89, 'P', 'N', 'G');
-        // The class ended: its windows are closed (WebDriver refuses a closed session).
+        // The method ended: the window it left open is closed (WebDriver refuses a closed session).
         assertThat(leftOpen).isNotNull();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> leftOpen.driver().getTitle())
                 .isInstanceOf(org.openqa.selenium.WebDriverException.class);
