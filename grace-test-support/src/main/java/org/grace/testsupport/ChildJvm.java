@@ -162,18 +162,43 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
-    /** SIGTERM, then SIGKILL after 15 s. */
+    /**
+     * SIGTERM, then after 15 s SIGKILL to the process and to every process it started. A child JVM that starts
+     * processes of its own (the launcher starts Payara Micro and PostgreSQL) would otherwise leave them running,
+     * holding their ports, when it is killed in the middle of stopping them: {@code kill -9} does not reach children.
+     */
     @Override
     public void close() {
         if (process.isAlive()) {
             process.destroy();
             try {
                 if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                    kill();
+                    killTree();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                kill();
+                killTree();
+            }
+        }
+    }
+
+    private void killTree() {
+        // Listed before the kill: once the parent is gone its children are reparented and no longer descendants.
+        List<ProcessHandle> descendants = process.descendants().toList();
+        System.err.printf("ChildJvm %s: still running 15 s after SIGTERM; SIGKILL to it and %d process(es) it started%n",
+                name, descendants.size());
+        kill();
+        for (ProcessHandle p : descendants) {
+            p.destroyForcibly();
+        }
+        for (ProcessHandle p : descendants) {
+            try {
+                p.onExit().get(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // reported by whatever then finds the port or the folder in use
             }
         }
     }

@@ -30,6 +30,11 @@ final class EmbeddedDatabase implements AutoCloseable {
                     .setCleanDataDirectory(false)
                     .setPort(port == 0 ? freePort() : port)
                     .setServerConfig("listen_addresses", "127.0.0.1")
+                    // The launcher stops the database itself, after Payara Micro has ended. zonky's own JVM shutdown
+                    // hook would stop it at once on SIGTERM, beside Payara Micro's shutdown, and the application's
+                    // closing job flush then waited the pool's whole connection timeout (30 s) for a database that
+                    // was gone: long enough for a supervisor to kill the launcher and orphan Payara Micro.
+                    .setRegisterShutdownHook(false)
                     .start();
             return new EmbeddedDatabase(postgres, dataDir);
         } catch (IOException e) {

@@ -135,6 +135,8 @@ public class GraceLibrary {
         Optional<RedissonClient> client = redis.client();
         Optional<RedisAvailability> availability = redis.availability();
         if (client.isPresent() && availability.isPresent()) {
+            // The cache and the event bus unsubscribe through the client when closed: close them before it goes.
+            redis.beforeShutdown(this::close);
             cache = GraceCache.builder()
                     .redis(client.get())
                     .instanceId(instanceId)

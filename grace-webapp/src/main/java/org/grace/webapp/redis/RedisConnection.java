@@ -33,6 +33,7 @@ public class RedisConnection {
     private RedissonClient client;
     private RedisAvailability availability;
     private final java.util.List<Runnable> disconnectListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.List<Runnable> beforeShutdown = new java.util.concurrent.CopyOnWriteArrayList<>();
     private RedisUrl url;
     private boolean started;
 
@@ -100,10 +101,32 @@ public class RedisConnection {
         }
     }
 
+    /**
+     * Runs {@code closer} before the client shuts down, e.g. the library's close, whose cache and event bus
+     * unsubscribe through this client. When the application stops, the container destroys its beans in no order
+     * that follows their use, and at SIGTERM the library may also be closing on a JVM shutdown hook: without this,
+     * the client could shut down first and the unsubscribes would be lost (measured in EmbeddedDefaultIT).
+     */
+    public void beforeShutdown(Runnable closer) {
+        beforeShutdown.add(closer);
+    }
+
     @PreDestroy
-    synchronized void close() {
-        if (client != null) {
-            client.shutdown(0, 2, TimeUnit.SECONDS);
+    void close() {
+        // Not under this object's lock: a closer may be waiting for a thread that needs client() to finish.
+        for (Runnable closer : beforeShutdown) {
+            try {
+                closer.run();
+            } catch (RuntimeException e) {
+                LOG.warning(() -> "grace: closing before the Redis client shuts down failed: " + e);
+            }
+        }
+        RedissonClient toShutDown;
+        synchronized (this) {
+            toShutDown = client;
+        }
+        if (toShutDown != null) {
+            toShutDown.shutdown(0, 2, TimeUnit.SECONDS);
         }
     }
 
