@@ -262,7 +262,7 @@ class StaffPagesIT {
 
     @Test
     @Order(7)
-    void onAPhoneSizedScreenNothingScrollsSideways(Chromium chromium) {
+    void onAPhoneSizedScreenAndAt200PercentZoomNothingScrollsSideways(Chromium chromium) {
         PageDriver phone = new PageDriver(chromium.open(390, 844), instance.baseUrl()).open("");
         phone.signIn("manager@rose.example", PASSWORD);
         phone.awaitHeading("Dashboard");
@@ -278,6 +278,16 @@ class StaffPagesIT {
         phone.awaitHeading("Incident");
         phone.await(By.id("trail"));
         assertThat(phone.scrollsSideways()).as("incident page wider than a phone").isFalse();
+        assertThat((Long) phone.script("return window.innerWidth;")).isEqualTo(390L);
+
+        // 200 % zoom of a 1280 x 900 screen: 640 x 450 CSS pixels; every page still fits its width.
+        phone.window.viewport(640, 450, 2);
+        for (String hash : List.of("", "#/residents", "#/residents/" + rose, "#/incidents/" + criticalIncident)) {
+            phone.open(hash);
+            phone.await(By.cssSelector("main h1"));
+            phone.await(By.cssSelector("main .card, main .counts, main table"));
+            assertThat(phone.scrollsSideways()).as(hash + " at 200 percent zoom").isFalse();
+        }
         phone.assertCleanConsole();
         phone.window.close();
     }

@@ -14,6 +14,8 @@
   var state = {
     user: null,
     notifications: {},          // by id: each shown once, whether it came from the list or the stream
+    delivered: {},              // by id: when (ms) and how often each came over the stream
+    instances: [],              // the instances the stream was connected to, in order
     unread: 0,
     critical: [],               // open critical incidents, for the banner
     stream: null,
@@ -425,6 +427,7 @@
     es.addEventListener("ready", function (e) {
       var d = parse(e.data);
       state.instance = d.instance || null;
+      state.instances.push(state.instance);
       if (e.lastEventId) { state.lastEventId = e.lastEventId; }
       if (d.accessTokenExpiresAt) { tokenExpires(d.accessTokenExpiresAt); }
       stopPolling();
@@ -435,6 +438,11 @@
     es.addEventListener("notification", function (e) {
       if (e.lastEventId) { state.lastEventId = e.lastEventId; }
       var n = parse(e.data);
+      if (n && n.id !== undefined) {
+        var d = state.delivered[n.id] || { at: Date.now(), times: 0 };
+        d.times++;
+        state.delivered[n.id] = d;
+      }
       if (n && n.id !== undefined) { notificationArrived(n); if (n.priority === "critical") { loadCritical(); } }
     });
     es.addEventListener("notification-updated", function (e) {
