@@ -66,6 +66,16 @@ public class Settings {
     public static final int DEFAULT_HTTP_GZIP_MIN_BYTES = 1024;
     /** The issue: a slow or dead Redis never holds a request for more than about 50 ms. */
     public static final Duration DEFAULT_REDIS_CALL_TIMEOUT = Duration.ofMillis(50);
+    /** The issue: a heartbeat every 15 s keeps an idle live stream open through nginx's 60 s read timeout. */
+    public static final Duration DEFAULT_STREAM_HEARTBEAT = Duration.ofSeconds(15);
+    /** Open live streams one instance accepts (the soak benchmark holds about 700 per instance). */
+    public static final int DEFAULT_STREAM_MAX_CONNECTIONS = 2000;
+    /** Open live streams of one user on one instance: one per tab, a few tabs. */
+    public static final int DEFAULT_STREAM_MAX_PER_USER = 10;
+    /** Bounds of the stream settings: a heartbeat shorter than a second is traffic, longer than 5 min is no use. */
+    public static final Duration MIN_STREAM_HEARTBEAT = Duration.ofSeconds(1);
+    public static final Duration MAX_STREAM_HEARTBEAT = Duration.ofMinutes(5);
+    public static final int MAX_STREAM_CONNECTIONS = 100_000;
 
     /** The pool needs at least this long to hand out a connection (HikariCP refuses less). */
     public static final Duration MIN_DB_CONNECTION_TIMEOUT = Duration.ofMillis(250);
@@ -311,6 +321,28 @@ public class Settings {
         return value;
     }
 
+    /** How often an open live stream gets a heartbeat comment, so proxies never cut it while idle. */
+    public Duration streamHeartbeat() {
+        Duration value = duration("grace.stream.heartbeat", "GRACE_STREAM_HEARTBEAT", DEFAULT_STREAM_HEARTBEAT);
+        if (value.compareTo(MIN_STREAM_HEARTBEAT) < 0 || value.compareTo(MAX_STREAM_HEARTBEAT) > 0) {
+            throw new InvalidSettingException("GRACE_STREAM_HEARTBEAT must be between 1s and 5m, got "
+                    + value.toMillis() + " ms");
+        }
+        return value;
+    }
+
+    /** Open live streams this instance accepts; above it a new stream is refused with 503 and Retry-After. */
+    public int streamMaxConnections() {
+        return atMost(positive("grace.stream.max-connections", "GRACE_STREAM_MAX_CONNECTIONS",
+                DEFAULT_STREAM_MAX_CONNECTIONS), MAX_STREAM_CONNECTIONS, "GRACE_STREAM_MAX_CONNECTIONS");
+    }
+
+    /** Open live streams of one user this instance accepts; above it a new one is refused with 429. */
+    public int streamMaxPerUser() {
+        return atMost(positive("grace.stream.max-per-user", "GRACE_STREAM_MAX_PER_USER", DEFAULT_STREAM_MAX_PER_USER),
+                streamMaxConnections(), "GRACE_STREAM_MAX_PER_USER (at most GRACE_STREAM_MAX_CONNECTIONS)");
+    }
+
     /** Whether this instance runs the job workers (every instance can enqueue). */
     public boolean jobsWorker() {
         return bool("grace.jobs.worker", "GRACE_JOBS_WORKER", true);
@@ -367,6 +399,9 @@ public class Settings {
         checks.put("GRACE_HTTP_GZIP_MIN_BYTES", this::httpGzipMinBytes);
         checks.put("GRACE_JOBS_WORKER", this::jobsWorker);
         checks.put("GRACE_REDIS_CALL_TIMEOUT", this::redisCallTimeout);
+        checks.put("GRACE_STREAM_HEARTBEAT", this::streamHeartbeat);
+        checks.put("GRACE_STREAM_MAX_CONNECTIONS", this::streamMaxConnections);
+        checks.put("GRACE_STREAM_MAX_PER_USER", this::streamMaxPerUser);
         return checks;
     }
 
@@ -382,6 +417,13 @@ public class Settings {
         } catch (IllegalArgumentException e) {
             throw new InvalidSettingException(envName + " is " + value + ", more than the rate limiter accepts: "
                     + e.getMessage());
+        }
+        return value;
+    }
+
+    private static int atMost(int value, int maximum, String what) {
+        if (value > maximum) {
+            throw new InvalidSettingException(what.split(" ")[0] + " must be at most " + maximum + ", got " + value);
         }
         return value;
     }

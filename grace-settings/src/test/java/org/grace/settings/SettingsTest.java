@@ -166,6 +166,23 @@ class SettingsTest {
     }
 
     @Test
+    void streamSettingsHaveDefaultsAndBounds() {
+        Settings defaults = with();
+        assertThat(defaults.streamHeartbeat()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(defaults.streamMaxConnections()).isEqualTo(2000);
+        assertThat(defaults.streamMaxPerUser()).isEqualTo(10);
+        assertThat(with("grace.stream.heartbeat", "2s").streamHeartbeat()).isEqualTo(Duration.ofSeconds(2));
+        assertThatThrownBy(() -> with("grace.stream.heartbeat", "500ms").streamHeartbeat())
+                .hasMessage("GRACE_STREAM_HEARTBEAT must be between 1s and 5m, got 500 ms");
+        assertThatThrownBy(() -> with("grace.stream.max-connections", "0").streamMaxConnections())
+                .hasMessage("GRACE_STREAM_MAX_CONNECTIONS must be at least 1, got 0");
+        assertThatThrownBy(() -> with("grace.stream.max-connections", "200000").streamMaxConnections())
+                .hasMessage("GRACE_STREAM_MAX_CONNECTIONS must be at most 100000, got 200000");
+        assertThatThrownBy(() -> with("grace.stream.max-connections", "5", "grace.stream.max-per-user", "6")
+                .streamMaxPerUser()).hasMessage("GRACE_STREAM_MAX_PER_USER must be at most 5, got 6");
+    }
+
+    @Test
     void poolTimeoutsBelowWhatThePoolAcceptsAreRefusedRatherThanChangedQuietly() {
         assertThatThrownBy(() -> with("grace.db.pool.connection-timeout", "100ms").dbConnectionTimeout())
                 .hasMessage("GRACE_DB_POOL_CONNECTION_TIMEOUT must be at least 250 ms (the connection pool's shortest "

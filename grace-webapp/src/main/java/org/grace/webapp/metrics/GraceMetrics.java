@@ -45,6 +45,18 @@ public class GraceMetrics {
             "Round trip of the web application's Redis calls");
     private final LatencyHistogram databaseSeconds = new LatencyHistogram("grace_db_call_duration_seconds",
             "Time a caller held a pooled database connection, from asking for it to closing it");
+    private final LatencyHistogram streamLag = new LatencyHistogram("grace_stream_delivery_lag_seconds",
+            "Live stream: time from a notification's creation to its send on a stream");
+    private final CounterFamily streamEvents = new CounterFamily("grace_stream_events_sent",
+            "Live stream: events sent, by event type", "event", "ready", "notification", "notification-updated",
+            "incident-updated", "reauthenticate", "heartbeat");
+    private final CounterFamily streamQueries = new CounterFamily("grace_stream_queries",
+            "Live stream: notification queries of the instance's dispatcher, by what started them (pubsub: a bus "
+                    + "event; poll: the timer while the bus is down; sweep: the safety timer while it is up; "
+                    + "catch-up: a stream that connected)", "path", "pubsub", "poll", "sweep", "catch-up");
+    private final CounterFamily streamDelivered = new CounterFamily("grace_stream_notifications_delivered",
+            "Live stream: notifications sent, by the path of the query that found them", "path", "pubsub", "poll",
+            "sweep", "catch-up");
     private final Map<String, FleetGauge> fleetGauges = new ConcurrentSkipListMap<>();
 
     /** A value read at scrape time for {@code /prometheus}. */
@@ -92,6 +104,10 @@ public class GraceMetrics {
         httpSeconds.writeTo(out);
         redisSeconds.writeTo(out);
         databaseSeconds.writeTo(out);
+        streamLag.writeTo(out);
+        streamEvents.writeTo(out);
+        streamQueries.writeTo(out);
+        streamDelivered.writeTo(out);
         fleetGauges.forEach((name, gauge) -> {
             Number value;
             try {
@@ -107,6 +123,22 @@ public class GraceMetrics {
             out.append(name).append(' ').append(LatencyHistogram.format(value.doubleValue())).append('\n');
         });
         return out.toString();
+    }
+
+    /** One event sent on a live stream ({@code event}: its SSE name, or {@code heartbeat}). */
+    public void streamEventSent(String event) {
+        streamEvents.add(event, 1);
+    }
+
+    /** A notification sent on a live stream {@code lagNanos} after it was created. */
+    public void streamNotificationDelivered(String path, long lagNanos) {
+        streamDelivered.add(path, 1);
+        streamLag.observe(lagNanos);
+    }
+
+    /** One query of the live stream's dispatcher, by what started it. */
+    public void streamQuery(String path) {
+        streamQueries.add(path, 1);
     }
 
     /** A guarded Redis call answered from its fallback ({@code what}: the guarded operation). */

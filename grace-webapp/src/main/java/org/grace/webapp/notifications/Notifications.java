@@ -138,6 +138,25 @@ public class Notifications {
                 List.of(userId, afterId, limit), NotificationWriter::read));
     }
 
+    /**
+     * Notifications of any of {@code userIds} with an id above {@code afterId}, oldest first: the live stream's one
+     * query per instance for all its connected users.
+     */
+    public List<Notification> afterForUsers(java.util.Collection<Long> userIds, long afterId, int limit) {
+        return Transactions.inTransaction(dataSource, c -> Sql.list(c, "SELECT " + NotificationWriter.COLUMNS
+                + " FROM notifications WHERE id > ? AND user_id = ANY (?::bigint[]) ORDER BY id LIMIT ?",
+                Sql.params(afterId, List.copyOf(userIds), limit), NotificationWriter::read));
+    }
+
+    /** The newest notification id of the user (0 when none), or of everyone when {@code userId} is null. */
+    public long newestId(Long userId) {
+        return Transactions.inTransaction(dataSource, c -> userId == null
+                ? Sql.one(c, "SELECT coalesce(max(id), 0) FROM notifications", List.of(), rs -> rs.getLong(1))
+                        .orElse(0L)
+                : Sql.one(c, "SELECT coalesce(max(id), 0) FROM notifications WHERE user_id = ?", List.of(userId),
+                        rs -> rs.getLong(1)).orElse(0L));
+    }
+
     public void unreadCountChanged(long userId) {
         cache.evict(unreadKey(userId));
     }

@@ -15,6 +15,7 @@ import org.grace.webapp.auth.SigningKeys;
 import org.grace.webapp.database.Database;
 import org.grace.webapp.database.SchemaMigrations;
 import org.grace.webapp.library.GraceLibrary;
+import org.grace.webapp.livestream.LiveStreams;
 import org.grace.webapp.metrics.GraceMetrics;
 import org.grace.webapp.redis.RedisConnection;
 import org.grace.webapp.redis.RedisGuard;
@@ -24,8 +25,8 @@ import org.grace.webapp.users.Profiles;
 /**
  * What an instance does when it starts, in order: check every setting (a bad one stops the deployment with one line
  * naming it), bring the schema up to date, connect to Redis, load the signing keys (a bad key stops the deployment
- * with one line), build the library features, register the metrics, warm the Redis calls up, and start the job
- * system, retrying in the background while PostgreSQL is not there.
+ * with one line), build the library features, register the metrics, warm the Redis calls up, start the live
+ * stream's dispatcher and timer, and start the job system, retrying in the background while PostgreSQL is not there.
  *
  * <p>This is the composition root: it may use every package, and no package uses it.
  */
@@ -53,6 +54,8 @@ public class Startup {
     Profiles profiles;
     @Inject
     DenialListInRedis denialList;
+    @Inject
+    LiveStreams liveStreams;
 
     private ScheduledExecutorService retries;
 
@@ -75,6 +78,7 @@ public class Startup {
             denialList.warmUp();
             profiles.warmUp();
         }
+        liveStreams.start();
         if (!tryJobs()) {
             retries = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "grace-jobs-start");

@@ -50,6 +50,10 @@ final class CareWorld implements AutoCloseable {
     /** Device credential per Willow resident, bound to that resident. */
     final Map<Long, String> deviceCredentials = new LinkedHashMap<>();
     final Map<Long, Long> deviceIds = new LinkedHashMap<>();
+    /** The key pair that signs the instances' access tokens (a test may sign its own, e.g. one about to expire). */
+    KeyPair signingKey;
+    /** Every instance's settings, to start another one like them. */
+    final Map<String, String> environment = new HashMap<>();
 
     private CareWorld(PostgresServer postgres, RedisServer redis) {
         this.postgres = postgres;
@@ -57,11 +61,17 @@ final class CareWorld implements AutoCloseable {
     }
 
     static CareWorld start(int instanceCount) throws Exception {
+        return start(instanceCount, Map.of());
+    }
+
+    /** The world with {@code settings} on top of the care tests' own (which they may replace). */
+    static CareWorld start(int instanceCount, Map<String, String> settings) throws Exception {
         CareWorld w = new CareWorld(PostgresServer.start(), RedisServer.start());
         try {
             KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
             rsa.initialize(2048);
             KeyPair signing = rsa.generateKeyPair();
+            w.signingKey = signing;
             Map<String, String> env = new HashMap<>();
             env.put("GRACE_DB_URL", w.postgres.jdbcUrl());
             env.put("GRACE_DB_USER", w.postgres.user());
@@ -80,6 +90,8 @@ final class CareWorld implements AutoCloseable {
             env.put("GRACE_RATELIMIT_INGEST_RESIDENT_PER_MINUTE", "200");
             // A healthy Redis answer on two loaded cores sometimes takes over 50 ms (see MultiInstanceIT).
             env.put("GRACE_REDIS_CALL_TIMEOUT", "250ms");
+            env.putAll(settings);
+            w.environment.putAll(env);
             for (int i = 0; i < instanceCount; i++) {
                 // One after the other: boots at once on two busy cores have exceeded GraceProcess's limit.
                 w.instances.add(GraceProcess.start("care-" + (char) ('a' + i), env, java.time.Duration.ofMinutes(5)));
