@@ -37,6 +37,16 @@ final class PageDriver {
         return new WebDriverWait(driver, timeout).until(ExpectedConditions.visibilityOfElementLocated(by));
     }
 
+    /** Clicks the element, finding it again if the page redrew it meanwhile (live updates redraw lists). */
+    void click(By by) {
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> {
+                    d.findElement(by).click();
+                    return true;
+                });
+    }
+
     void awaitGone(By by, Duration timeout) {
         new WebDriverWait(driver, timeout).until(ExpectedConditions.invisibilityOfElementLocated(by));
     }

@@ -146,11 +146,14 @@ class StaffPagesIT {
                 "location", "room W12")), 202);
         // Live over the stream, or (while the stream is unavailable) within the page's 15 s poll.
         long posted = System.nanoTime();
-        WebElement banner = manager.await(By.cssSelector("#banner li[data-banner-incident]"), Duration.ofSeconds(25));
+        manager.await(By.cssSelector("#banner li[data-banner-incident]"), Duration.ofSeconds(25));
         System.out.printf("StaffPagesIT: critical banner shown %d ms after the transcript's POST (%s)%n",
                 (System.nanoTime() - posted) / 1_000_000, manager.liveStatus());
-        criticalIncident = Long.parseLong(banner.getAttribute("data-banner-incident"));
-        assertThat(banner.getText()).contains("Rosie", "can't breathe");
+        // Read through the page: the banner is redrawn as events arrive, so a kept element can go stale.
+        criticalIncident = Long.parseLong((String) manager.script("return document.querySelector("
+                + "'#banner li[data-banner-incident]').getAttribute('data-banner-incident');"));
+        assertThat((String) manager.script("return document.getElementById('banner').textContent;"))
+                .contains("Rosie", "can't breathe");
         manager.await(By.cssSelector("li.incident.urgent[data-incident='" + criticalIncident + "']"));
         new org.openqa.selenium.support.ui.WebDriverWait(manager.driver, Duration.ofSeconds(20)).until(d ->
                 d.findElement(By.cssSelector("[data-count='critical-unacknowledged'] .n")).getText().equals("1"));
@@ -164,9 +167,8 @@ class StaffPagesIT {
 
         // The bell lists it with one-click acknowledge.
         manager.driver.findElement(By.id("bell")).click();
-        WebElement ack = manager.await(By.cssSelector("#notification-list button[data-ack-incident='"
-                + criticalIncident + "']"));
-        ack.click();
+        manager.await(By.cssSelector("#notification-list button[data-ack-incident='" + criticalIncident + "']"));
+        manager.click(By.cssSelector("#notification-list button[data-ack-incident='" + criticalIncident + "']"));
         manager.awaitGone(By.id("banner"), Duration.ofSeconds(10));
         new org.openqa.selenium.support.ui.WebDriverWait(manager.driver, Duration.ofSeconds(10)).until(d ->
                 d.findElement(By.cssSelector("[data-count='critical-unacknowledged'] .n")).getText().equals("0"));
