@@ -51,6 +51,19 @@ public final class SettingChecks {
         return value;
     }
 
+    /** A whole number of at least {@code min}. */
+    public static int atLeast(int value, int min, String what) {
+        return (int) atLeast((long) value, min, what);
+    }
+
+    /** A whole number of at least {@code min}. */
+    public static long atLeast(long value, long min, String what) {
+        if (value < min) {
+            throw new IllegalArgumentException(what + " must be at least " + min + ", got " + value);
+        }
+        return value;
+    }
+
     /** A whole number from {@code min} to {@code max}. */
     public static int between(int value, int min, int max, String what) {
         if (value < min || value > max) {

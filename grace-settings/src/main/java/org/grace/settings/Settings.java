@@ -66,6 +66,15 @@ public class Settings {
     public static final int DEFAULT_HTTP_GZIP_MIN_BYTES = 1024;
     /** The issue: a slow or dead Redis never holds a request for more than about 50 ms. */
     public static final Duration DEFAULT_REDIS_CALL_TIMEOUT = Duration.ofMillis(50);
+    /**
+     * After SIGTERM the instance keeps serving this long with readiness answering 503 before Payara Micro stops the
+     * application: a load balancer or orchestrator polling readiness every second or two has stopped sending work by
+     * then. Without it Payara Micro undeploys at once while its listener still accepts, and what arrives meanwhile
+     * gets the container's own 500.
+     */
+    public static final Duration DEFAULT_SHUTDOWN_DRAIN = Duration.ofSeconds(5);
+    /** The launcher gives Payara Micro 30 s to stop before SIGKILL; the drain must leave time for the stop itself. */
+    public static final Duration MAX_SHUTDOWN_DRAIN = Duration.ofSeconds(20);
     /** The issue: a heartbeat every 15 s keeps an idle live stream open through nginx's 60 s read timeout. */
     public static final Duration DEFAULT_STREAM_HEARTBEAT = Duration.ofSeconds(15);
     /** Open live streams one instance accepts (the soak benchmark holds about 700 per instance). */
@@ -321,6 +330,26 @@ public class Settings {
         return value;
     }
 
+    /** How long a stopping instance keeps serving, readiness 503, before the application stops; {@code 0s} for none. */
+    public Duration shutdownDrain() {
+        Optional<String> raw = source.value("grace.shutdown.drain").filter(v -> !v.isBlank());
+        if (raw.isEmpty()) {
+            return DEFAULT_SHUTDOWN_DRAIN;
+        }
+        Duration value;
+        try {
+            value = parseDuration(raw.get().trim());
+        } catch (RuntimeException e) {
+            throw new InvalidSettingException("GRACE_SHUTDOWN_DRAIN is not a duration: '" + raw.get()
+                    + "' (write e.g. 0s, 500ms, 5s or PT5S)");
+        }
+        if (value.isNegative() || value.compareTo(MAX_SHUTDOWN_DRAIN) > 0) {
+            throw new InvalidSettingException("GRACE_SHUTDOWN_DRAIN must be from 0s to " + MAX_SHUTDOWN_DRAIN.toSeconds()
+                    + "s (the stop has 30 s in all), got " + raw.get());
+        }
+        return value;
+    }
+
     /** How often an open live stream gets a heartbeat comment, so proxies never cut it while idle. */
     public Duration streamHeartbeat() {
         Duration value = duration("grace.stream.heartbeat", "GRACE_STREAM_HEARTBEAT", DEFAULT_STREAM_HEARTBEAT);
@@ -372,7 +401,8 @@ public class Settings {
     }
 
     /** Every setting's read, by environment variable. */
-    private Map<String, Runnable> checks() {
+    /** Every setting that {@link #validate()} checks, by its environment variable (package-private for the test). */
+    Map<String, Runnable> checks() {
         Map<String, Runnable> checks = new LinkedHashMap<>();
         checks.put("GRACE_DB_URL", this::dbUrl);
         checks.put("GRACE_REDIS_URL", this::redisUrl);
@@ -399,6 +429,7 @@ public class Settings {
         checks.put("GRACE_HTTP_GZIP_MIN_BYTES", this::httpGzipMinBytes);
         checks.put("GRACE_JOBS_WORKER", this::jobsWorker);
         checks.put("GRACE_REDIS_CALL_TIMEOUT", this::redisCallTimeout);
+        checks.put("GRACE_SHUTDOWN_DRAIN", this::shutdownDrain);
         checks.put("GRACE_STREAM_HEARTBEAT", this::streamHeartbeat);
         checks.put("GRACE_STREAM_MAX_CONNECTIONS", this::streamMaxConnections);
         checks.put("GRACE_STREAM_MAX_PER_USER", this::streamMaxPerUser);
@@ -478,6 +509,15 @@ public class Settings {
         } catch (NumberFormatException e) {
             throw new InvalidSettingException(envName + " is not a whole number: '" + raw.get() + "'");
         }
+    }
+
+    /** A whole number from {@code min} to {@code max}; outside them, the one line {@code ENV must be min-max, got v}. */
+    public int integer(String name, String envName, int defaultValue, int min, int max) {
+        int value = integer(name, envName, defaultValue);
+        if (value < min || value > max) {
+            throw new InvalidSettingException(envName + " must be " + min + "-" + max + ", got " + value);
+        }
+        return value;
     }
 
     /** A duration written as ISO-8601 ({@code PT30S}) or as a number with a unit: {@code 500ms}, {@code 30s}, {@code 5m}. */

@@ -137,7 +137,12 @@ class SettingsTest {
         bad.put("GRACE_HTTP_GZIP_MIN_BYTES", new String[] {"grace.http.gzip-min-bytes", "-5"});
         bad.put("GRACE_JOBS_WORKER", new String[] {"grace.jobs.worker", "perhaps"});
         bad.put("GRACE_REDIS_CALL_TIMEOUT", new String[] {"grace.redis.call-timeout", "50"});
-        assertThat(bad.keySet()).as("every setting that validate() reads").hasSize(22);
+        bad.put("GRACE_SHUTDOWN_DRAIN", new String[] {"grace.shutdown.drain", "5"});
+        bad.put("GRACE_STREAM_HEARTBEAT", new String[] {"grace.stream.heartbeat", "500ms"});
+        bad.put("GRACE_STREAM_MAX_CONNECTIONS", new String[] {"grace.stream.max-connections", "0"});
+        bad.put("GRACE_STREAM_MAX_PER_USER", new String[] {"grace.stream.max-per-user", "-1"});
+        assertThat(bad.keySet()).as("every setting that validate() reads")
+                .containsExactlyInAnyOrderElementsOf(with().checks().keySet());
         bad.forEach((variable, setting) -> assertThatThrownBy(() -> with(setting[0], setting[1]).validate())
                 .as(variable)
                 .isInstanceOf(InvalidSettingException.class)
@@ -155,6 +160,20 @@ class SettingsTest {
         assertThatThrownBy(() -> with("grace.ratelimit.login-per-minute", "2000000000").rateLimitLoginPerMinute())
                 .hasMessageStartingWith("GRACE_RATELIMIT_LOGIN_PER_MINUTE is 2000000000, more than the rate limiter");
         assertThat(with("grace.ratelimit.api-per-minute", "6000").rateLimitApiPerMinute()).isEqualTo(6000);
+    }
+
+    @Test
+    void theShutdownDrainIsZeroOrMoreAndLeavesTheStopItsTime() {
+        assertThat(with().shutdownDrain()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(with("grace.shutdown.drain", "0s").shutdownDrain()).isZero();
+        assertThat(with("grace.shutdown.drain", "1500ms").shutdownDrain()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(with("grace.shutdown.drain", "20s").shutdownDrain()).isEqualTo(Duration.ofSeconds(20));
+        assertThatThrownBy(() -> with("grace.shutdown.drain", "21s").shutdownDrain())
+                .hasMessage("GRACE_SHUTDOWN_DRAIN must be from 0s to 20s (the stop has 30 s in all), got 21s");
+        assertThatThrownBy(() -> with("grace.shutdown.drain", "PT-1S").shutdownDrain())
+                .hasMessageStartingWith("GRACE_SHUTDOWN_DRAIN must be from 0s to 20s");
+        assertThatThrownBy(() -> with("grace.shutdown.drain", "soon").shutdownDrain())
+                .hasMessage("GRACE_SHUTDOWN_DRAIN is not a duration: 'soon' (write e.g. 0s, 500ms, 5s or PT5S)");
     }
 
     @Test
@@ -208,5 +227,17 @@ class SettingsTest {
         assertThat(new Settings(Settings.Source.environment(Map.of())).problems())
                 .containsExactly("GRACE_DB_URL is not set; expected jdbc:postgresql://host:port/database (the run "
                         + "command starts an embedded PostgreSQL)");
+    }
+
+    /** The bounded whole number the features' own settings use (mail port, escalation steps). */
+    @Test
+    void aBoundedWholeNumberTakesItsDefaultAndRefusesValuesOutsideItsBounds() {
+        assertThat(with().integer("grace.mail.port", "GRACE_MAIL_PORT", 587, 1, 65535)).isEqualTo(587);
+        assertThat(with("grace.mail.port", "65535").integer("grace.mail.port", "GRACE_MAIL_PORT", 587, 1, 65535))
+                .isEqualTo(65535);
+        assertThatThrownBy(() -> with("grace.mail.port", "0").integer("grace.mail.port", "GRACE_MAIL_PORT", 587, 1,
+                65535)).isInstanceOf(InvalidSettingException.class).hasMessage("GRACE_MAIL_PORT must be 1-65535, got 0");
+        assertThatThrownBy(() -> with("grace.mail.port", "smtp").integer("grace.mail.port", "GRACE_MAIL_PORT", 587, 1,
+                65535)).hasMessage("GRACE_MAIL_PORT is not a whole number: 'smtp'");
     }
 }

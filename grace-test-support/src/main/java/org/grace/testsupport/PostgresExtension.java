@@ -28,8 +28,7 @@ public final class PostgresExtension implements ParameterResolver, AfterEachCall
 
     /** The class's server, started on first use; for other extensions that build on it (a Grace instance). */
     public static PostgresServer classServer(ExtensionContext context) {
-        return ExtensionStores.classContext(context).getStore(NAMESPACE)
-                .getOrComputeIfAbsent(PostgresServer.class, key -> PostgresServer.start(), PostgresServer.class);
+        return ExtensionStores.ofClass(context, NAMESPACE, PostgresServer.class, PostgresServer::start);
     }
 
     /** The database created for the class, on first use. */
@@ -77,11 +76,7 @@ public final class PostgresExtension implements ParameterResolver, AfterEachCall
 
     @Override
     public void afterEach(ExtensionContext context) {
-        PostgresServer server = ExtensionStores.classContext(context).getStore(NAMESPACE)
-                .get(PostgresServer.class, PostgresServer.class);
-        if (server != null) {
-            server.restart(); // does nothing when it is running
-        }
+        ExtensionStores.ifMade(context, NAMESPACE, PostgresServer.class, PostgresServer::restart); // no-op if running
     }
 
     /** A lower-case identifier PostgreSQL accepts unquoted, at most 50 characters (the limit is 63). */

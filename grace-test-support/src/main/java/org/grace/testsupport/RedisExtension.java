@@ -21,8 +21,7 @@ public final class RedisExtension implements ParameterResolver, AfterEachCallbac
 
     /** The class's server, started on first use; for other extensions that build on it (a Grace instance). */
     public static RedisServer classServer(ExtensionContext context) {
-        return ExtensionStores.classContext(context).getStore(NAMESPACE)
-                .getOrComputeIfAbsent(RedisServer.class, key -> RedisServer.start(), RedisServer.class);
+        return ExtensionStores.ofClass(context, NAMESPACE, RedisServer.class, RedisServer::start);
     }
 
     /**
@@ -49,10 +48,6 @@ public final class RedisExtension implements ParameterResolver, AfterEachCallbac
 
     @Override
     public void afterEach(ExtensionContext context) {
-        RedisServer server = ExtensionStores.classContext(context).getStore(NAMESPACE)
-                .get(RedisServer.class, RedisServer.class);
-        if (server != null) {
-            server.bringBack();
-        }
+        ExtensionStores.ifMade(context, NAMESPACE, RedisServer.class, RedisServer::bringBack);
     }
 }

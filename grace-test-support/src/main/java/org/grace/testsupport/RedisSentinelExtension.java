@@ -18,9 +18,7 @@ public final class RedisSentinelExtension implements ParameterResolver, AfterEac
 
     /** The class's group, started on first use; for other extensions that build on it (Grace instances). */
     public static RedisSentinelGroup classGroup(ExtensionContext context) {
-        return ExtensionStores.classContext(context).getStore(NAMESPACE)
-                .getOrComputeIfAbsent(RedisSentinelGroup.class, key -> RedisSentinelGroup.start(),
-                        RedisSentinelGroup.class);
+        return ExtensionStores.ofClass(context, NAMESPACE, RedisSentinelGroup.class, RedisSentinelGroup::start);
     }
 
     @Override
@@ -35,10 +33,6 @@ public final class RedisSentinelExtension implements ParameterResolver, AfterEac
 
     @Override
     public void afterEach(ExtensionContext context) {
-        RedisSentinelGroup group = ExtensionStores.classContext(context).getStore(NAMESPACE)
-                .get(RedisSentinelGroup.class, RedisSentinelGroup.class);
-        if (group != null) {
-            group.heal();
-        }
+        ExtensionStores.ifMade(context, NAMESPACE, RedisSentinelGroup.class, RedisSentinelGroup::heal);
     }
 }

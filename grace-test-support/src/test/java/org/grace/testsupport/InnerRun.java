@@ -1,5 +1,6 @@
 package org.grace.testsupport;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import org.junit.platform.launcher.Launcher;
@@ -16,15 +17,18 @@ final class InnerRun {
     private InnerRun() {
     }
 
-    static TestExecutionSummary run(Class<?> testClass) {
+    /** Runs {@code testClass} and checks that its {@code tests} tests ran and passed (naming the failures if not). */
+    static void runPassing(Class<?> testClass, int tests) {
         Launcher launcher = LauncherFactory.create();
         SummaryGeneratingListener listener = new SummaryGeneratingListener();
         launcher.execute(LauncherDiscoveryRequestBuilder.request().selectors(selectClass(testClass)).build(), listener);
-        return listener.getSummary();
+        TestExecutionSummary summary = listener.getSummary();
+        assertThat(summary.getTotalFailureCount()).as(failures(summary)).isZero();
+        assertThat(summary.getTestsSucceededCount()).isEqualTo(tests);
     }
 
     /** The failures of a run as text, for an assertion message. */
-    static String failures(TestExecutionSummary summary) {
+    private static String failures(TestExecutionSummary summary) {
         StringBuilder out = new StringBuilder();
         summary.getFailures().forEach(f -> out.append(f.getTestIdentifier().getDisplayName()).append(": ")
                 .append(f.getException()).append('\n'));

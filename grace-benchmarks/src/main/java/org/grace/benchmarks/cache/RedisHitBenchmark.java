@@ -2,17 +2,12 @@ package org.grace.benchmarks.cache;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.concurrent.TimeUnit;
-import org.grace.core.cache.GraceCache;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.ByteArrayCodec;
 import org.redisson.codec.TypedJsonJacksonCodec;
 
@@ -26,20 +21,18 @@ import org.redisson.codec.TypedJsonJacksonCodec;
 public class RedisHitBenchmark {
 
     @State(Scope.Benchmark)
-    public static class Caches {
-        RedissonClient client;
-        GraceCache grace;
+    public static class Caches extends CacheTrial {
         TypedJsonJacksonCodec json;
-        String[] keys = new String[BenchRedis.KEYS];
         String[] redisKeys = new String[BenchRedis.KEYS];
 
-        @Setup(Level.Trial)
-        public void setUp() {
-            client = BenchRedis.client("bench-redis");
-            grace = BenchRedis.grace(client, 0);
+        public Caches() {
+            super("bench-redis", 0);
+        }
+
+        @Override
+        void fill() {
             json = new TypedJsonJacksonCodec(BenchResident.class, new ObjectMapper());
             for (int i = 0; i < keys.length; i++) {
-                keys[i] = BenchRedis.key(i);
                 redisKeys[i] = "bench:c:" + keys[i];
                 grace.put(keys[i], BenchResident.of(i));
             }
@@ -48,35 +41,20 @@ public class RedisHitBenchmark {
                 throw new IllegalStateException("the peers do not read the same value: " + viaBucket);
             }
         }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            grace.close();
-            client.shutdown();
-        }
-    }
-
-    @State(Scope.Thread)
-    public static class Cursor {
-        int next;
-
-        int index() {
-            return next++ & (BenchRedis.KEYS - 1);
-        }
     }
 
     @Benchmark
-    public Object graceGetRedisHit(Caches caches, Cursor cursor) {
+    public Object graceGetRedisHit(Caches caches, KeyCursor cursor) {
         return caches.grace.get(caches.keys[cursor.index()], BenchResident.class);
     }
 
     @Benchmark
-    public Object redissonBucketGetJson(Caches caches, Cursor cursor) {
+    public Object redissonBucketGetJson(Caches caches, KeyCursor cursor) {
         return caches.client.getBucket(caches.redisKeys[cursor.index()], caches.json).get();
     }
 
     @Benchmark
-    public Object redissonBucketGetBytes(Caches caches, Cursor cursor) {
+    public Object redissonBucketGetBytes(Caches caches, KeyCursor cursor) {
         return caches.client.getBucket(caches.redisKeys[cursor.index()], ByteArrayCodec.INSTANCE).get();
     }
 }

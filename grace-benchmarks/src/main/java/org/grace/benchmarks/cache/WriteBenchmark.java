@@ -6,15 +6,11 @@ import java.util.concurrent.TimeUnit;
 import org.grace.core.cache.GraceCache;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.redisson.api.RLocalCachedMap;
-import org.redisson.api.RedissonClient;
 import org.redisson.codec.TypedJsonJacksonCodec;
 
 /**
@@ -27,56 +23,39 @@ import org.redisson.codec.TypedJsonJacksonCodec;
 public class WriteBenchmark {
 
     @State(Scope.Benchmark)
-    public static class Caches {
-        RedissonClient client;
-        GraceCache grace;
+    public static class Caches extends CacheTrial {
         RLocalCachedMap<String, BenchResident> localCachedMap;
         TypedJsonJacksonCodec json;
-        String[] keys = new String[BenchRedis.KEYS];
         BenchResident[] values = new BenchResident[BenchRedis.KEYS];
 
-        @Setup(Level.Trial)
-        public void setUp() {
-            client = BenchRedis.client("bench-write");
-            grace = BenchRedis.grace(client, GraceCache.DEFAULT_LOCAL_MAX_SIZE);
+        public Caches() {
+            super("bench-write", GraceCache.DEFAULT_LOCAL_MAX_SIZE);
+        }
+
+        @Override
+        void fill() {
             localCachedMap = BenchRedis.localCachedMap(client);
             json = new TypedJsonJacksonCodec(BenchResident.class, new ObjectMapper());
-            for (int i = 0; i < keys.length; i++) {
-                keys[i] = BenchRedis.key(i);
+            for (int i = 0; i < values.length; i++) {
                 values[i] = BenchResident.of(i);
             }
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            grace.close();
-            client.shutdown();
-        }
-    }
-
-    @State(Scope.Thread)
-    public static class Cursor {
-        int next;
-
-        int index() {
-            return next++ & (BenchRedis.KEYS - 1);
         }
     }
 
     @Benchmark
-    public void gracePut(Caches caches, Cursor cursor) {
+    public void gracePut(Caches caches, KeyCursor cursor) {
         int i = cursor.index();
         caches.grace.put(caches.keys[i], caches.values[i]);
     }
 
     @Benchmark
-    public void redissonLocalCachedMapFastPut(Caches caches, Cursor cursor) {
+    public void redissonLocalCachedMapFastPut(Caches caches, KeyCursor cursor) {
         int i = cursor.index();
         caches.localCachedMap.fastPut(caches.keys[i], caches.values[i]);
     }
 
     @Benchmark
-    public void redissonBucketSetWithTtl(Caches caches, Cursor cursor) {
+    public void redissonBucketSetWithTtl(Caches caches, KeyCursor cursor) {
         int i = cursor.index();
         caches.client.getBucket("bench:raw:" + caches.keys[i], caches.json)
                 .set(caches.values[i], Duration.ofSeconds(300));

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.grace.core.ratelimit.FallbackPolicy;
 import org.grace.core.ratelimit.Limit;
 import org.grace.core.ratelimit.RateLimitDecision;
@@ -52,11 +53,11 @@ public final class RateLimitBenchmark {
     private RateLimitBenchmark() {
     }
 
-    interface Contender {
-        String name();
-
-        /** One decision (or one PING); true when admitted. */
-        boolean decide(String key);
+    /** A rate limiter under test, by name; {@code decider} makes one decision (or one PING), true when admitted. */
+    record Contender(String name, Predicate<String> decider) {
+        boolean decide(String key) {
+            return decider.test(key);
+        }
     }
 
     record Result(String workload, int threads, String contender, LatencyHistogram latencies, long allowed,
@@ -267,18 +268,10 @@ public final class RateLimitBenchmark {
 
     private static Contender ping(RedissonClient client) {
         CommandAsyncExecutor executor = ((Redisson) client).getCommandExecutor();
-        return new Contender() {
-            @Override
-            public String name() {
-                return "Redis PING (floor)";
-            }
-
-            @Override
-            public boolean decide(String key) {
-                Object reply = executor.get(executor.writeAsync(key, StringCodec.INSTANCE, RedisCommands.PING));
-                return "PONG".equals(reply);
-            }
-        };
+        return new Contender("Redis PING (floor)", key -> {
+            Object reply = executor.get(executor.writeAsync(key, StringCodec.INSTANCE, RedisCommands.PING));
+            return "PONG".equals(reply);
+        });
     }
 
     /** Grace as built by default: Redis's denials are remembered until their retry-after. */
@@ -310,42 +303,26 @@ public final class RateLimitBenchmark {
         RateLimiter limiter = builder
                 .policy(RateLimitPolicy.of(rememberDenials ? "bench" : "bench-every-call",
                         Limit.perSecond(LIMIT_PER_SECOND))).build();
-        return new Contender() {
-            @Override
-            public String name() {
-                return name;
+        return new Contender(name, key -> {
+            RateLimitDecision d = limiter.tryAcquire(key);
+            if (d.isFallback()) {
+                fallbacks.incrementAndGet();
             }
-
-            @Override
-            public boolean decide(String key) {
-                RateLimitDecision d = limiter.tryAcquire(key);
-                if (d.isFallback()) {
-                    fallbacks.incrementAndGet();
-                }
-                return d.allowed();
-            }
-        };
+            return d.allowed();
+        });
     }
 
     private static Contender redisson(RedissonClient client) {
         Map<String, RRateLimiter> limiters = new ConcurrentHashMap<>();
-        return new Contender() {
-            @Override
-            public String name() {
-                return "Redisson RRateLimiter";
-            }
-
-            @Override
-            public boolean decide(String key) {
-                // Configured once per key (trySetRate is a round trip of its own), as an application would.
-                RRateLimiter limiter = limiters.computeIfAbsent(key, k -> {
-                    RRateLimiter l = client.getRateLimiter(k);
-                    l.trySetRate(RateType.OVERALL, LIMIT_PER_SECOND, Duration.ofSeconds(1));
-                    return l;
-                });
-                return limiter.tryAcquire();
-            }
-        };
+        return new Contender("Redisson RRateLimiter", key -> {
+            // Configured once per key (trySetRate is a round trip of its own), as an application would.
+            RRateLimiter limiter = limiters.computeIfAbsent(key, k -> {
+                RRateLimiter l = client.getRateLimiter(k);
+                l.trySetRate(RateType.OVERALL, LIMIT_PER_SECOND, Duration.ofSeconds(1));
+                return l;
+            });
+            return limiter.tryAcquire();
+        });
     }
 
     private static Contender bucket4j(RedissonClient client) {
@@ -358,18 +335,8 @@ public final class RateLimitBenchmark {
                         .refillGreedy(LIMIT_PER_SECOND, Duration.ofSeconds(1)))
                 .build();
         Map<String, BucketProxy> buckets = new ConcurrentHashMap<>();
-        return new Contender() {
-            @Override
-            public String name() {
-                return "Bucket4j (Redisson CAS)";
-            }
-
-            @Override
-            public boolean decide(String key) {
-                return buckets.computeIfAbsent(key, k -> proxies.builder().build(k, () -> configuration))
-                        .tryConsume(1);
-            }
-        };
+        return new Contender("Bucket4j (Redisson CAS)", key -> buckets.computeIfAbsent(key,
+                k -> proxies.builder().build(k, () -> configuration)).tryConsume(1));
     }
 
     private static void print(List<Result> results) {

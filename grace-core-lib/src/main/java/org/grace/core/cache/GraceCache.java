@@ -1,9 +1,7 @@
 package org.grace.core.cache;
 
-import org.grace.core.redis.RedisNamespace;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.github.benmanes.caffeine.cache.Ticker;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -11,7 +9,7 @@ import java.util.function.Supplier;
 import org.grace.core.InstanceId;
 import org.grace.core.SettingChecks;
 import org.grace.core.redis.RedisAvailability;
-import org.redisson.api.RedissonClient;
+import org.grace.core.redis.RedisFeatureBuilder;
 
 /**
  * A two-level cache shared by all instances of an application: level 1 in this process (Caffeine, short TTL,
@@ -129,41 +127,22 @@ public interface GraceCache extends AutoCloseable {
         return new Builder();
     }
 
-    /** Configures a {@link GraceCache}; every setter validates its argument. */
-    final class Builder {
-        RedissonClient redis;
-        InstanceId instanceId;
-        Clock clock = Clock.systemUTC();
+    /**
+     * Configures a {@link GraceCache}; every setter validates its argument. The Redis settings are
+     * {@link RedisFeatureBuilder}'s: the namespace prefixes the keys ({@code ns:c:key}, {@code ns:t:tag}) and the
+     * invalidation channel, the instance id tags the invalidations.
+     */
+    final class Builder extends RedisFeatureBuilder<Builder> {
         Ticker ticker = Ticker.systemTicker();
         Duration localTtl = DEFAULT_LOCAL_TTL;
         int localMaxSize = DEFAULT_LOCAL_MAX_SIZE;
-        String namespace = DEFAULT_NAMESPACE;
         CacheCodec codec;
         CacheListener listener = CacheListener.NONE;
-        Duration probeInterval = RedisAvailability.DEFAULT_PROBE_INTERVAL;
         /** Null: no deadline of the cache's own (the client's timeout decides). */
         Duration callTimeout;
-        RedisAvailability availability;
 
         Builder() {
-        }
-
-        /** The shared Redisson client (see {@code RedisClients}); required. */
-        public Builder redis(RedissonClient redis) {
-            this.redis = SettingChecks.given(redis, "redis client");
-            return this;
-        }
-
-        /** Sender tag on invalidations; defaults to {@link InstanceId#generate()}. */
-        public Builder instanceId(InstanceId instanceId) {
-            this.instanceId = SettingChecks.given(instanceId, "instance id");
-            return this;
-        }
-
-        /** Wall clock for the Redis availability probe. */
-        public Builder clock(Clock clock) {
-            this.clock = SettingChecks.given(clock, "clock");
-            return this;
+            super(DEFAULT_NAMESPACE);
         }
 
         /** Nanosecond source for level-1 expiry and load timing. */
@@ -180,16 +159,7 @@ public interface GraceCache extends AutoCloseable {
 
         /** Level-1 capacity in entries; 0 turns level 1 off (every read goes to Redis). */
         public Builder localMaxSize(int localMaxSize) {
-            if (localMaxSize < 0) {
-                throw new IllegalArgumentException("local max size must be >= 0, got " + localMaxSize);
-            }
-            this.localMaxSize = localMaxSize;
-            return this;
-        }
-
-        /** Prefix of the Redis keys ({@code ns:c:key}, {@code ns:t:tag}) and of the invalidation channel. */
-        public Builder namespace(String namespace) {
-            this.namespace = RedisNamespace.require(namespace);
+            this.localMaxSize = SettingChecks.atLeast(localMaxSize, 0, "local max size");
             return this;
         }
 
@@ -205,12 +175,6 @@ public interface GraceCache extends AutoCloseable {
             return this;
         }
 
-        /** How often Redis is probed while believed down. */
-        public Builder probeInterval(Duration probeInterval) {
-            this.probeInterval = SettingChecks.positive(probeInterval, "probe interval");
-            return this;
-        }
-
         /**
          * How long a call waits for Redis before it is answered without it (see "Redis slow" above); unset, as long as
          * the client does. At most {@link #MAX_CALL_TIMEOUT}; set it on request paths (the web application: 50 ms).
@@ -220,20 +184,13 @@ public interface GraceCache extends AutoCloseable {
             return this;
         }
 
-        /** Share fallback state with other features; by default the cache has its own. */
-        public Builder availability(RedisAvailability availability) {
-            this.availability = SettingChecks.given(availability, "availability");
-            return this;
-        }
-
         /**
          * Builds the cache and subscribes it to the invalidation channel, waiting for the subscription. With Redis
          * down that wait is the client's connect timeout and retry (1.1-2.4 s measured with {@code RedisClients}'
          * defaults); the cache then starts on its in-memory fallback and keeps trying to subscribe every second.
          */
         public GraceCache build() {
-            SettingChecks.required(redis, "redis client", "builder().redis(client)");
-            return new TwoLevelCache(this);
+            return new TwoLevelCache(this, redisSettings());
         }
     }
 }

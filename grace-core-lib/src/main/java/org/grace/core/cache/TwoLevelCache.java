@@ -22,6 +22,7 @@ import org.grace.core.cache.LevelTwo.NoAnswer;
 import org.grace.core.redis.ChannelSubscription;
 import org.grace.core.redis.RedisAvailability;
 import org.grace.core.redis.RedisClients;
+import org.grace.core.redis.RedisFeatureSettings;
 import org.grace.core.redis.RedisProbe;
 
 /**
@@ -56,28 +57,27 @@ final class TwoLevelCache implements GraceCache {
     /** Test seam: runs between a GET's reply and the level-1 insert, to replay the race with an invalidation. */
     volatile Runnable afterRedisRead;
 
-    TwoLevelCache(GraceCache.Builder b) {
-        this.instanceId = CacheArguments.checkInstanceId(b.instanceId != null ? b.instanceId : InstanceId.generate());
+    TwoLevelCache(GraceCache.Builder b, RedisFeatureSettings redis) {
+        this.instanceId = CacheArguments.checkInstanceId(redis.instanceId());
         this.codec = b.codec != null ? b.codec : CacheCodec.jackson();
         this.counters = new CacheCounters(b.listener);
-        this.availability = b.availability != null ? b.availability
-                : new RedisAvailability("cache", b.clock, b.probeInterval);
+        this.availability = redis.availability("cache");
         this.levelOne = new LevelOne(b.localMaxSize, b.localTtl, b.ticker);
-        this.levelTwo = new LevelTwo(b.redis, b.namespace, instanceId.value(), b.callTimeout, availability);
+        this.levelTwo = new LevelTwo(redis.redis(), redis.namespace(), instanceId.value(), b.callTimeout, availability);
         this.pending = new PendingWrites(levelTwo, availability, counters);
         this.undecodableLogged = Caffeine.newBuilder().maximumSize(1_000).expireAfterWrite(Duration.ofHours(1))
                 .build();
         this.background = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "grace-cache-" + b.namespace);
+            Thread t = new Thread(r, "grace-cache-" + redis.namespace());
             t.setDaemon(true);
             return t;
         });
         availability.onTransition(this::onTransition);
         // A key outside the value space (ns:probe, not ns:c:...), so the probe never touches a cached key.
-        RedisProbe.schedule(background, b.redis, b.namespace + ":probe", availability, b.probeInterval,
+        RedisProbe.schedule(background, redis.redis(), redis.namespace() + ":probe", availability, redis.probeInterval(),
                 b.callTimeout != null ? b.callTimeout : RedisClients.DEFAULT_COMMAND_TIMEOUT);
         // Every (re)subscription but the one made here may follow lost messages: nothing in level 1 can be trusted.
-        this.invalidations = new ChannelSubscription("cache", b.redis, levelTwo.channel(), availability, background,
+        this.invalidations = new ChannelSubscription("cache", redis.redis(), levelTwo.channel(), availability, background,
                 this::onMessage, () -> clearLocal("resubscribed"));
         invalidations.open();
     }

@@ -1,16 +1,12 @@
 package org.grace.core.events;
 
-import org.grace.core.redis.RedisNamespace;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
-import org.grace.core.InstanceId;
 import org.grace.core.SettingChecks;
-import org.grace.core.redis.RedisAvailability;
-import org.redisson.api.RedissonClient;
+import org.grace.core.redis.RedisFeatureBuilder;
+import org.grace.core.redis.RedisFeatureSettings;
 
 /**
  * Typed events between the instances of an application, over Redis pub/sub.
@@ -55,41 +51,22 @@ public interface EventBus extends AutoCloseable {
         return new Builder();
     }
 
-    /** Configures an {@link EventBus}; every setter validates its argument. */
-    final class Builder {
-        RedissonClient redis;
-        InstanceId instanceId;
+    /**
+     * Configures an {@link EventBus}; every setter validates its argument. The Redis settings are
+     * {@link RedisFeatureBuilder}'s: topic {@code t} is the Redis channel {@code namespace:ev:t}, and the instance id
+     * is the sender in each event's envelope.
+     */
+    final class Builder extends RedisFeatureBuilder<Builder> {
         ObjectMapper mapper;
-        String namespace = DEFAULT_NAMESPACE;
         Executor executor;
-        Clock clock = Clock.systemUTC();
-        Duration probeInterval = RedisAvailability.DEFAULT_PROBE_INTERVAL;
-        RedisAvailability availability;
 
         Builder() {
-        }
-
-        /** The shared Redisson client; required. */
-        public Builder redis(RedissonClient redis) {
-            this.redis = SettingChecks.given(redis, "redis client");
-            return this;
-        }
-
-        /** Sender tag in each event's envelope; defaults to {@link InstanceId#generate()}. */
-        public Builder instanceId(InstanceId instanceId) {
-            this.instanceId = SettingChecks.given(instanceId, "instance id");
-            return this;
+            super(DEFAULT_NAMESPACE);
         }
 
         /** JSON mapping of events; by default Jackson with the modules on the class path, unknown fields ignored. */
         public Builder objectMapper(ObjectMapper mapper) {
             this.mapper = SettingChecks.given(mapper, "object mapper");
-            return this;
-        }
-
-        /** Channel prefix: topic {@code t} is the Redis channel {@code namespace:ev:t}. */
-        public Builder namespace(String namespace) {
-            this.namespace = RedisNamespace.require(namespace);
             return this;
         }
 
@@ -99,31 +76,13 @@ public interface EventBus extends AutoCloseable {
             return this;
         }
 
-        /** Wall clock for the Redis availability probe. */
-        public Builder clock(Clock clock) {
-            this.clock = SettingChecks.given(clock, "clock");
-            return this;
-        }
-
-        /** How often Redis is probed while believed down. */
-        public Builder probeInterval(Duration probeInterval) {
-            this.probeInterval = SettingChecks.positive(probeInterval, "probe interval");
-            return this;
-        }
-
-        /** Share fallback state with other features; by default the bus has its own. */
-        public Builder availability(RedisAvailability availability) {
-            this.availability = SettingChecks.given(availability, "availability");
-            return this;
-        }
-
         public EventBus build() {
-            SettingChecks.required(redis, "redis client", "builder().redis(client)");
+            RedisFeatureSettings redis = redisSettings();
             if (mapper == null) {
                 mapper = new ObjectMapper().findAndRegisterModules()
                         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
             }
-            return new RedisEventBus(this);
+            return new RedisEventBus(this, redis);
         }
     }
 }

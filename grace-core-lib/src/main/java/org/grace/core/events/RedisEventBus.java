@@ -19,6 +19,7 @@ import org.grace.core.InstanceId;
 import org.grace.core.redis.ChannelSubscription;
 import org.grace.core.redis.RedisAvailability;
 import org.grace.core.redis.RedisClients;
+import org.grace.core.redis.RedisFeatureSettings;
 import org.grace.core.redis.RedisProbe;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -43,11 +44,11 @@ final class RedisEventBus implements EventBus {
     private final Map<String, TopicState> topics = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    RedisEventBus(EventBus.Builder b) {
-        this.redis = b.redis;
-        this.instanceId = b.instanceId != null ? b.instanceId : InstanceId.generate();
+    RedisEventBus(EventBus.Builder b, RedisFeatureSettings settings) {
+        this.redis = settings.redis();
+        this.instanceId = settings.instanceId();
         this.mapper = b.mapper;
-        this.channelPrefix = b.namespace + ":ev:";
+        this.channelPrefix = settings.namespace() + ":ev:";
         if (b.executor != null) {
             this.executor = b.executor;
             this.ownedExecutor = null;
@@ -55,11 +56,10 @@ final class RedisEventBus implements EventBus {
             this.ownedExecutor = Executors.newSingleThreadExecutor(r -> daemon(r, "grace-events"));
             this.executor = ownedExecutor;
         }
-        this.availability = b.availability != null ? b.availability
-                : new RedisAvailability("events", b.clock, b.probeInterval);
+        this.availability = settings.availability("events");
         this.background = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "grace-events-probe"));
         // Publishers do not wait for Redis beyond the client's own timeout, so neither does the probe.
-        RedisProbe.schedule(background, redis, channelPrefix + "probe", availability, b.probeInterval,
+        RedisProbe.schedule(background, redis, channelPrefix + "probe", availability, settings.probeInterval(),
                 RedisClients.DEFAULT_COMMAND_TIMEOUT);
     }
 

@@ -3,6 +3,7 @@ package org.grace.core.jobs;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import org.grace.core.SettingChecks;
 
 /**
  * How to enqueue one job: when (a delay or an absolute run-at time), how urgent, how many attempts, on which
@@ -111,10 +112,7 @@ public final class JobOptions {
         }
 
         public Builder maxAttempts(int maxAttempts) {
-            if (maxAttempts < 1) {
-                throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
-            }
-            this.maxAttempts = maxAttempts;
+            this.maxAttempts = SettingChecks.atLeast(maxAttempts, 1, "maxAttempts");
             return this;
         }
 

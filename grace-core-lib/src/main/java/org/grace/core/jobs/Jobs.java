@@ -234,10 +234,7 @@ public interface Jobs extends AutoCloseable {
         }
 
         public Builder maxAttempts(int maxAttempts) {
-            if (maxAttempts < 1) {
-                throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
-            }
-            this.maxAttempts = maxAttempts;
+            this.maxAttempts = SettingChecks.atLeast(maxAttempts, 1, "maxAttempts");
             return this;
         }
 

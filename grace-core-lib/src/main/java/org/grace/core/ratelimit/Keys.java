@@ -7,7 +7,13 @@ final class Keys {
     private Keys() {
     }
 
-    static void check(String key) {
+    /** The input of one call of either limiter: the key, then the permits against {@code policy}. */
+    static void check(RateLimitPolicy policy, String key, long permits) {
+        checkKey(key);
+        checkPermits(policy, permits);
+    }
+
+    private static void checkKey(String key) {
         if (key == null) {
             throw new IllegalArgumentException("rate limit key must not be null");
         }
@@ -24,7 +30,7 @@ final class Keys {
         }
     }
 
-    static void checkPermits(RateLimitPolicy policy, long permits) {
+    private static void checkPermits(RateLimitPolicy policy, long permits) {
         if (permits <= 0 || permits > policy.maxPermits()) {
             throw new IllegalArgumentException("permits must be between 1 and " + policy.maxPermits()
                     + " (the smallest capacity of policy '" + policy.name() + "'), got " + permits);

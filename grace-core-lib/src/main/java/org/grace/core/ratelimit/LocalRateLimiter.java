@@ -52,8 +52,7 @@ final class LocalRateLimiter implements RateLimiter {
 
     @Override
     public RateLimitDecision tryAcquire(String key, long permits) {
-        Keys.check(key);
-        Keys.checkPermits(policy, permits);
+        Keys.check(policy, key, permits);
         long start = nanoTicker.getAsLong();
         RateLimitDecision decision = decide(key, permits);
         return listener.decided(decision, nanoTicker.getAsLong() - start);

@@ -186,10 +186,7 @@ public interface RateLimiter {
 
         /** Bound of the in-memory key map per limiter; {@link #DEFAULT_MAX_LOCAL_KEYS} unless set. */
         public Builder maxLocalKeys(long value) {
-            if (value <= 0) {
-                throw new IllegalArgumentException("max local keys must be positive, got " + value);
-            }
-            this.maxLocalKeys = value;
+            this.maxLocalKeys = SettingChecks.atLeast(value, 1, "max local keys");
             return this;
         }
 

@@ -95,8 +95,7 @@ final class RedisRateLimiter implements RateLimiter {
 
     @Override
     public RateLimitDecision tryAcquire(String key, long permits) {
-        Keys.check(key);
-        Keys.checkPermits(policy, permits);
+        Keys.check(policy, key, permits);
         long start = nanoTicker.getAsLong();
         RateLimitDecision remembered = recall(key, permits);
         if (remembered != null) {
@@ -149,8 +148,7 @@ final class RedisRateLimiter implements RateLimiter {
 
     @Override
     public CompletionStage<RateLimitDecision> tryAcquireAsync(String key, long permits) {
-        Keys.check(key);
-        Keys.checkPermits(policy, permits);
+        Keys.check(policy, key, permits);
         long start = nanoTicker.getAsLong();
         RateLimitDecision remembered = recall(key, permits);
         if (remembered != null) {

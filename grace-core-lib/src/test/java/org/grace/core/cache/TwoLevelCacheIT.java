@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -137,22 +138,15 @@ class TwoLevelCacheIT {
     void sixtyFourConcurrentGetOrLoadCallsOnOneMissingKeyRunTheLoaderOnce() throws Exception {
         GraceCache a = cache(clientA, "a", Duration.ofMinutes(1));
         AtomicInteger loads = new AtomicInteger();
-        CountDownLatch start = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(64);
         try {
-            List<Future<Resident>> results = new ArrayList<>();
-            for (int i = 0; i < 64; i++) {
-                results.add(pool.submit(() -> {
-                    start.await();
-                    return a.getOrLoad("resident:9", Resident.class, Duration.ofMinutes(5), () -> {
+            List<Future<Resident>> results = atOnce(pool, 64, () -> a.getOrLoad("resident:9", Resident.class,
+                    Duration.ofMinutes(5), () -> {
                         loads.incrementAndGet();
                         // Slow like a database query, so every caller arrives while the load is in flight.
                         sleep(300);
                         return new Resident(9, "Nine", List.of());
-                    });
-                }));
-            }
-            start.countDown();
+                    }));
             for (Future<Resident> f : results) {
                 assertThat(f.get(10, TimeUnit.SECONDS)).isEqualTo(new Resident(9, "Nine", List.of()));
             }
@@ -167,22 +161,15 @@ class TwoLevelCacheIT {
     @Test
     void aFailingLoaderReachesEveryWaitingCallerAndCachesNothing() throws Exception {
         GraceCache a = cache(clientA, "a", Duration.ofMinutes(1));
-        CountDownLatch start = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(8);
         AtomicInteger loads = new AtomicInteger();
         try {
-            List<Future<String>> results = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                results.add(pool.submit(() -> {
-                    start.await();
-                    return a.getOrLoad("broken", String.class, Duration.ofMinutes(1), () -> {
+            List<Future<String>> results = atOnce(pool, 8, () -> a.getOrLoad("broken", String.class,
+                    Duration.ofMinutes(1), () -> {
                         loads.incrementAndGet();
                         sleep(200);
                         throw new IllegalStateException("database down");
-                    });
-                }));
-            }
-            start.countDown();
+                    }));
             for (Future<String> f : results) {
                 assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class)
                         .hasMessageContaining("database down");
@@ -414,5 +401,19 @@ class TwoLevelCacheIT {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Submits {@code callers} calls of {@code call} to {@code pool}, released together once all are submitted. */
+    private static <T> List<Future<T>> atOnce(ExecutorService pool, int callers, Callable<T> call) {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<T>> results = new ArrayList<>();
+        for (int i = 0; i < callers; i++) {
+            results.add(pool.submit(() -> {
+                start.await();
+                return call.call();
+            }));
+        }
+        start.countDown();
+        return results;
     }
 }

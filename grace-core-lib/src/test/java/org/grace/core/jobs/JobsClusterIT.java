@@ -1,13 +1,10 @@
 package org.grace.core.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.grace.testsupport.ChildJvm;
 import org.grace.testsupport.PostgresDatabase;
 import org.grace.testsupport.WithPostgres;
 import org.junit.jupiter.api.Test;
@@ -23,16 +20,12 @@ class JobsClusterIT {
     @Test
     void threeWorkerProcessesCompleteTenThousandJobsExactlyOnce(PostgresDatabase db) {
         String url = TestDatabase.withJobsSchema(db);
-        List<ChildJvm> workers = new ArrayList<>();
-        try (HikariDataSource ds = TestDatabase.pool(url, 4)) {
-            JobWorkers.startReady(workers, url, "cluster-", List.of("worker-1", "worker-2", "worker-3"),
-                    "30000", "1000", "0");
+        try (JobWorkers workers = JobWorkers.startReady(url, "cluster-", List.of("worker-1", "worker-2", "worker-3"),
+                "30000", "1000", "0"); HikariDataSource ds = TestDatabase.pool(url, 4)) {
             long t0 = System.nanoTime();
             TestDatabase.enqueueRecordJobs(ds, 0, JOBS);
 
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> TestDatabase.count(ds,
-                            "SELECT count(*) FROM grace_jobs WHERE status IN ('pending', 'running')") == 0);
+            TestDatabase.awaitNothingToDo(ds, Duration.ofSeconds(120));
             double seconds = (System.nanoTime() - t0) / 1e9;
 
             long executions = TestDatabase.count(ds, "SELECT count(*) FROM executions");
@@ -50,8 +43,6 @@ class JobsClusterIT {
             assertThat(TestDatabase.count(ds, "SELECT count(*) FROM grace_jobs")).isEqualTo(JOBS);
             assertThat(TestDatabase.count(ds, "SELECT count(DISTINCT worker) FROM executions"))
                     .as("all three processes took part").isEqualTo(3);
-        } finally {
-            workers.forEach(ChildJvm::close);
         }
     }
 }

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.grace.testsupport.ChildJvm;
 import org.grace.testsupport.PostgresDatabase;
@@ -24,9 +23,9 @@ class JobsPostgresRestartIT {
     @Test
     void workersCarryOnAfterAPostgresRestartAndNothingIsLost(PostgresDatabase db) throws Exception {
         String url = TestDatabase.withJobsSchema(db);
-        List<ChildJvm> workers = new ArrayList<>();
-        try (HikariDataSource ds = TestDatabase.pool(url, 4)) {
-            JobWorkers.startReady(workers, url, "restart-", List.of("worker-1", "worker-2"), "2000", "500", "3");
+        try (JobWorkers group = JobWorkers.startReady(url, "restart-", List.of("worker-1", "worker-2"), "2000", "500",
+                "3"); HikariDataSource ds = TestDatabase.pool(url, 4)) {
+            List<ChildJvm> workers = group.processes();
             List<Long> pids = workers.stream().map(ChildJvm::pid).toList();
             TestDatabase.enqueueRecordJobs(ds, 0, BEFORE);
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
@@ -43,9 +42,7 @@ class JobsPostgresRestartIT {
             String restartedAt = TestDatabase.text(ds, "SELECT now()::text");
             TestDatabase.enqueueRecordJobs(ds, BEFORE, AFTER);
 
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                    .until(() -> TestDatabase.count(ds,
-                            "SELECT count(*) FROM grace_jobs WHERE status IN ('pending', 'running')") == 0);
+            TestDatabase.awaitNothingToDo(ds, Duration.ofSeconds(90));
 
             int total = BEFORE + AFTER;
             long completed = TestDatabase.count(ds, "SELECT count(*) FROM grace_jobs WHERE status = 'completed'");
@@ -63,8 +60,6 @@ class JobsPostgresRestartIT {
             assertThat(workers.stream().map(ChildJvm::pid).toList()).isEqualTo(pids);
             assertThat(TestDatabase.count(ds, "SELECT count(DISTINCT worker) FROM executions WHERE at > '"
                     + restartedAt + "'")).as("both processes worked after the restart").isEqualTo(2);
-        } finally {
-            workers.forEach(ChildJvm::close);
         }
     }
 }

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.grace.testsupport.ChildJvm;
 import org.grace.testsupport.PostgresDatabase;
@@ -24,11 +23,10 @@ class JobsWorkerCrashIT {
     @Test
     void jobsOfAKilledWorkerAreCompletedByTheOthersAfterTheLeaseExpires(PostgresDatabase db) {
         String url = TestDatabase.withJobsSchema(db);
-        List<ChildJvm> workers = new ArrayList<>();
-        try (HikariDataSource ds = TestDatabase.pool(url, 4)) {
-            // 300 jobs of 100 ms on 3 x 4 threads: about 2.5 s of work, so the victim is caught mid-run.
-            JobWorkers.startReady(workers, url, "crash-", List.of("victim", "survivor-1", "survivor-2"),
-                    LEASE_MILLIS, "500", "100");
+        // 300 jobs of 100 ms on 3 x 4 threads: about 2.5 s of work, so the victim is caught mid-run.
+        try (JobWorkers group = JobWorkers.startReady(url, "crash-", List.of("victim", "survivor-1", "survivor-2"),
+                LEASE_MILLIS, "500", "100"); HikariDataSource ds = TestDatabase.pool(url, 4)) {
+            List<ChildJvm> workers = group.processes();
             TestDatabase.enqueueRecordJobs(ds, 0, JOBS);
 
             // Mid-job: the victim has finished some jobs and holds leases on others.
@@ -44,9 +42,7 @@ class JobsWorkerCrashIT {
             assertThat(orphans).as("jobs held by the victim when it died").isNotNull();
             System.out.println("crash: victim killed holding jobs " + orphans);
 
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> TestDatabase.count(ds,
-                            "SELECT count(*) FROM grace_jobs WHERE status IN ('pending', 'running')") == 0);
+            TestDatabase.awaitNothingToDo(ds, Duration.ofSeconds(60));
 
             assertThat(TestDatabase.count(ds, "SELECT count(*) FROM grace_jobs WHERE status = 'completed'"))
                     .as("all jobs completed").isEqualTo(JOBS);
@@ -66,8 +62,6 @@ class JobsWorkerCrashIT {
             assertThat(TestDatabase.count(ds, "SELECT count(*) FROM (SELECT job_id FROM executions GROUP BY job_id "
                     + "HAVING count(*) > 1) d WHERE job_id NOT IN (" + orphans + ")")).isZero();
             assertThat(workers.get(1).isAlive() && workers.get(2).isAlive()).isTrue();
-        } finally {
-            workers.forEach(ChildJvm::close);
         }
     }
 }

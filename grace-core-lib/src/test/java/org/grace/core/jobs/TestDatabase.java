@@ -6,7 +6,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import javax.sql.DataSource;
+import org.awaitility.Awaitility;
 import org.grace.testsupport.PostgresDatabase;
 
 /** Small JDBC helpers shared by the job ITs and the worker process they start. */
@@ -55,6 +57,12 @@ final class TestDatabase {
         } catch (SQLException e) {
             throw new IllegalStateException(sql + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Waits, at most {@code atMost}, until no job is pending or running (every job has come to an end). */
+    static void awaitNothingToDo(DataSource ds, Duration atMost) {
+        Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> count(ds, "SELECT count(*) FROM grace_jobs WHERE status IN ('pending', 'running')") == 0);
     }
 
     static String text(DataSource ds, String sql) {

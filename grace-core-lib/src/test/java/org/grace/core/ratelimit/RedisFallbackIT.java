@@ -146,9 +146,7 @@ class RedisFallbackIT {
                     }
                 })
                 .policy(RateLimitPolicy.of("deadline", Limit.perSecond(1000))).build();
-        // The first call sends the script's source (NOSCRIPT), and on a busy machine may itself miss 100 ms.
-        org.awaitility.Awaitility.await().atMost(BACK_WITHIN).pollInterval(Duration.ofMillis(50))
-                .until(() -> limiter.tryAcquire("warm").source() == RateLimitDecision.Source.REDIS);
+        awaitRedisAnswers(limiter);
         timedOut.clear();
         List<RateLimitDecision> frozenDecisions = new java.util.ArrayList<>();
         long slowest = 0;
@@ -209,8 +207,7 @@ class RedisFallbackIT {
                     }
                 })
                 .policy(RateLimitPolicy.of("one-miss", Limit.perSecond(1000))).build();
-        org.awaitility.Awaitility.await().atMost(BACK_WITHIN).pollInterval(Duration.ofMillis(50))
-                .until(() -> limiter.tryAcquire("warm").source() == RateLimitDecision.Source.REDIS);
+        awaitRedisAnswers(limiter);
         timedOut.clear();
         RateLimitDecision missed;
         redis.pause();
@@ -321,5 +318,14 @@ class RedisFallbackIT {
         synchronized Map<RateLimitDecision.Source, AtomicLong> fallbackSources() {
             return sources;
         }
+    }
+
+    /**
+     * Waits until {@code limiter}'s decisions come from Redis: the first call sends the script's source (NOSCRIPT),
+     * and on a busy machine may itself miss a short call timeout.
+     */
+    private static void awaitRedisAnswers(RateLimiter limiter) {
+        org.awaitility.Awaitility.await().atMost(BACK_WITHIN).pollInterval(Duration.ofMillis(50))
+                .until(() -> limiter.tryAcquire("warm").source() == RateLimitDecision.Source.REDIS);
     }
 }

@@ -75,7 +75,9 @@ public class GraceAuthenticationMechanism implements HttpAuthenticationMechanism
             return context.doNothing();
         } catch (DataAccessException e) {
             LOG.log(Level.WARNING, "grace: cannot check token denials: " + e.getMessage());
-            request.setAttribute(REJECTED_ATTRIBUTE, "sign-in cannot be checked right now; try again shortly");
+            // Not a refusal: the token may well be good. What needs a caller answers 503, not 401 (ApiErrorMapper).
+            request.setAttribute(ApiErrorMapper.UNCHECKED_CREDENTIAL_ATTRIBUTE,
+                    "sign-in cannot be checked right now; try again shortly");
             return context.doNothing();
         }
         request.setAttribute(TOKEN_ATTRIBUTE, jwt);

@@ -67,16 +67,8 @@ public record CareScope(long userId, long organizationId, String role) {
     }
 
     private String residentRows(String alias, String residentColumn) {
-        String org = alias + ".organization_id = ?";
-        if (isOrganizationAdmin()) {
-            return "(" + org + ")";
-        }
-        if (isFamily()) {
-            return "(" + org + " AND " + residentColumn + " IN (SELECT fl.resident_id FROM family_links fl "
-                    + "WHERE fl.user_id = ?))";
-        }
-        return "(" + org + " AND " + alias + ".facility_id IN (SELECT fs.facility_id FROM facility_staff fs "
-                + "WHERE fs.user_id = ?))";
+        return rows(alias, residentColumn + " IN (SELECT fl.resident_id FROM family_links fl WHERE fl.user_id = ?)",
+                alias + ".facility_id");
     }
 
     /**
@@ -84,29 +76,28 @@ public record CareScope(long userId, long organizationId, String role) {
      * the caller works in, all for organisation admins, none for family users. Same parameters as the others.
      */
     public String facilityRows(String alias, String facilityColumn) {
-        String org = alias + ".organization_id = ?";
-        if (isOrganizationAdmin()) {
-            return "(" + org + ")";
-        }
-        if (isFamily()) {
-            return "(" + org + " AND ? IS NULL)";
-        }
-        return "(" + org + " AND " + alias + "." + facilityColumn + " IN (SELECT fs.facility_id FROM facility_staff fs "
-                + "WHERE fs.user_id = ?))";
+        return rows(alias, "? IS NULL", alias + "." + facilityColumn);
     }
 
     /** Condition on a facility row ({@code id}, {@code organization_id}) under {@code alias}. */
     public String facilityRows(String alias) {
+        return rows(alias, alias + ".id IN (SELECT r.facility_id FROM residents r JOIN family_links fl "
+                + "ON fl.resident_id = r.id WHERE fl.user_id = ?)", alias + ".id");
+    }
+
+    /**
+     * The one shape of every condition: the row's organisation is the caller's, and then, for family users,
+     * {@code familyRows} (with the user id as its one parameter), for staff, {@code facilityColumn} among the
+     * facilities they work in; organisation admins see the whole organisation.
+     */
+    private String rows(String alias, String familyRows, String facilityColumn) {
         String org = alias + ".organization_id = ?";
         if (isOrganizationAdmin()) {
             return "(" + org + ")";
         }
-        if (isFamily()) {
-            return "(" + org + " AND " + alias + ".id IN (SELECT r.facility_id FROM residents r JOIN family_links fl "
-                    + "ON fl.resident_id = r.id WHERE fl.user_id = ?))";
-        }
-        return "(" + org + " AND " + alias + ".id IN (SELECT fs.facility_id FROM facility_staff fs "
-                + "WHERE fs.user_id = ?))";
+        String narrowed = isFamily() ? familyRows
+                : facilityColumn + " IN (SELECT fs.facility_id FROM facility_staff fs WHERE fs.user_id = ?)";
+        return "(" + org + " AND " + narrowed + ")";
     }
 
     /** The parameters of either condition, in order. */

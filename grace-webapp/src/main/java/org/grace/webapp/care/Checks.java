@@ -4,44 +4,22 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.function.Function;
 import org.grace.webapp.http.ApiException;
+import org.grace.webapp.http.FieldErrors;
 
 /**
  * Collects the field errors of one request and throws them together as one 400 with {@code fields}, before anything
- * is written: a request is either valid and written whole, or refused whole.
+ * is written: a request is either valid and written whole, or refused whole. The shared rules and their words are
+ * {@link FieldErrors}'; this adds what the care areas parse (dates, instants, ids, time zones, page sizes).
  */
-public final class Checks {
-    private final Map<String, String> errors = new LinkedHashMap<>();
-
-    public Checks text(String field, String value, boolean required, int maxLength) {
-        if (value == null || value.isBlank()) {
-            if (required) {
-                errors.put(field, "is required");
-            }
-        } else if (value.length() > maxLength) {
-            errors.put(field, "must have at most " + maxLength + " characters");
-        }
-        return this;
-    }
-
-    public Checks oneOf(String field, String value, boolean required, Set<String> allowed) {
-        if (value == null) {
-            if (required) {
-                errors.put(field, "is required");
-            }
-        } else if (!allowed.contains(value)) {
-            errors.put(field, "must be one of " + new TreeSet<>(allowed));
-        }
-        return this;
-    }
+public final class Checks extends FieldErrors<Checks> {
+    /** Items in a page of a list whose request does not say {@code limit}. */
+    public static final int DEFAULT_PAGE = 50;
 
     public Checks required(String field, Object value) {
         if (value == null) {
-            errors.put(field, "is required");
+            fail(field, "is required");
         }
         return this;
     }
@@ -51,7 +29,7 @@ public final class Checks {
             try {
                 ZoneId.of(value);
             } catch (DateTimeException e) {
-                errors.put(field, "must be an IANA time zone such as Europe/London");
+                fail(field, "must be an IANA time zone such as Europe/London");
             }
         }
         return this;
@@ -59,63 +37,54 @@ public final class Checks {
 
     /** Parses an ISO date ({@code 1941-03-02}); records an error and returns null when it is not one. */
     public LocalDate date(String field, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
+        LocalDate date = parse(field, value, LocalDate::parse, "must be a date written YYYY-MM-DD");
+        if (date != null && date.isAfter(LocalDate.now())) {
+            fail(field, "must not be in the future");
         }
-        try {
-            LocalDate date = LocalDate.parse(value.trim());
-            if (date.isAfter(LocalDate.now())) {
-                errors.put(field, "must not be in the future");
-            }
-            return date;
-        } catch (DateTimeException e) {
-            errors.put(field, "must be a date written YYYY-MM-DD");
-            return null;
-        }
+        return date;
     }
 
     /** Parses an ISO instant ({@code 2026-11-30T10:15:00Z}); records an error and returns null when it is not one. */
     public Instant instant(String field, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Instant.parse(value.trim());
-        } catch (DateTimeException e) {
-            errors.put(field, "must be an ISO-8601 instant such as 2026-11-30T10:15:00Z");
-            return null;
-        }
+        return parse(field, value, Instant::parse, "must be an ISO-8601 instant such as 2026-11-30T10:15:00Z");
     }
 
     /** Parses a positive id given as text (query parameters); records an error and returns null otherwise. */
     public Long id(String field, String value) {
+        Long id = parse(field, value, Long::valueOf, "must be a positive whole number");
+        if (id != null && id <= 0) {
+            fail(field, "must be a positive whole number");
+            return null;
+        }
+        return id;
+    }
+
+    /**
+     * The page size asked for by the query parameter {@code limit}: {@link #DEFAULT_PAGE} when absent, an error
+     * unless a whole number from 1 to {@code max}.
+     */
+    public int pageSize(String limit, int max) {
+        Long size = id("limit", limit);
+        if (size != null && size > max) {
+            fail("limit", "must be at most " + max);
+            return DEFAULT_PAGE;
+        }
+        return size == null ? DEFAULT_PAGE : size.intValue();
+    }
+
+    /**
+     * {@code value} trimmed and parsed; null when it is absent or blank, and null with {@code message} recorded for
+     * {@code field} when the parser refuses it.
+     */
+    private <T> T parse(String field, String value, Function<String, T> parser, String message) {
         if (value == null || value.isBlank()) {
             return null;
         }
         try {
-            long id = Long.parseLong(value.trim());
-            if (id > 0) {
-                return id;
-            }
-        } catch (NumberFormatException e) {
-            // below
-        }
-        errors.put(field, "must be a positive whole number");
-        return null;
-    }
-
-    public Checks fail(String field, String message) {
-        errors.put(field, message);
-        return this;
-    }
-
-    public boolean has(String field) {
-        return errors.containsKey(field);
-    }
-
-    public void check() {
-        if (!errors.isEmpty()) {
-            throw ApiException.invalidFields(errors);
+            return parser.apply(value.trim());
+        } catch (DateTimeException | NumberFormatException e) {
+            fail(field, message);
+            return null;
         }
     }
 

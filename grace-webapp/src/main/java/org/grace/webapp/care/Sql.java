@@ -56,6 +56,17 @@ public final class Sql {
         }
     }
 
+    /**
+     * An optional filter of a query being built: appends {@code condition} (e.g. {@code " AND i.status = ?"}) and its
+     * one parameter when {@code value} is given, nothing when it is null.
+     */
+    public static void andIf(StringBuilder sql, List<Object> params, String condition, Object value) {
+        if (value != null) {
+            sql.append(condition);
+            params.add(value);
+        }
+    }
+
     /** A list that admits nulls, for parameters ({@code List.of} refuses them). */
     public static List<Object> params(Object... values) {
         List<Object> out = new ArrayList<>(values.length);

@@ -53,6 +53,7 @@ final class DatabaseWatch implements AutoCloseable {
     private CompletableFuture<Result> inFlight;
     private volatile Result last;
     private volatile boolean up = true;
+    private boolean closed;
 
     DatabaseWatch(DataSource direct, Duration timeout, Consumer<Boolean> onChange) {
         this.direct = direct;
@@ -73,6 +74,11 @@ final class DatabaseWatch implements AutoCloseable {
     Result check() {
         CompletableFuture<Result> shared;
         synchronized (this) {
+            if (closed) {
+                // The application is stopping: an answer, not the executor's RejectedExecutionException (which made
+                // /health/ready a 500 during a rolling restart) nor a wait for a check that will never run.
+                return new Result(false, 0, System.nanoTime(), "stopped");
+            }
             Result recent = last;
             if (recent != null && System.nanoTime() - recent.atNanos() < REUSE.toNanos()) {
                 return recent;
@@ -162,6 +168,12 @@ final class DatabaseWatch implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            closed = true;
+            if (inFlight != null) {
+                inFlight.complete(new Result(false, 0, System.nanoTime(), "stopped"));
+            }
+        }
         loop.shutdownNow();
         checker.shutdownNow();
         closeConnection();

@@ -3,9 +3,6 @@ package org.grace.webapp.database;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -27,7 +24,7 @@ public class SchemaMigrations {
 
     private volatile boolean migrated;
     private volatile String lastError;
-    private ScheduledExecutorService retries;
+    private RetryInBackground retries;
 
     public boolean isMigrated() {
         return migrated;
@@ -42,18 +39,7 @@ public class SchemaMigrations {
         if (migrated || retries != null) {
             return;
         }
-        if (!tryMigrate()) {
-            retries = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "grace-schema-migrations");
-                t.setDaemon(true);
-                return t;
-            });
-            retries.scheduleWithFixedDelay(() -> {
-                if (tryMigrate()) {
-                    retries.shutdown();
-                }
-            }, RETRY_SECONDS, RETRY_SECONDS, TimeUnit.SECONDS);
-        }
+        retries = RetryInBackground.start("grace-schema-migrations", RETRY_SECONDS, this::tryMigrate);
     }
 
     private boolean tryMigrate() {
@@ -93,7 +79,7 @@ public class SchemaMigrations {
     @PreDestroy
     synchronized void stop() {
         if (retries != null) {
-            retries.shutdownNow();
+            retries.stop();
         }
     }
 }

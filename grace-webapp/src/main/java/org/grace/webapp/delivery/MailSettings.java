@@ -40,7 +40,7 @@ public class MailSettings {
     GraceSettings settings;
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        try {
+        GraceSettings.readAtStart(() -> {
             if (host().isEmpty()) {
                 LOG.info("grace: e-mail delivery off (GRACE_MAIL_HOST not set); alerts stay in the app");
                 return;
@@ -54,10 +54,7 @@ public class MailSettings {
                 throw new InvalidSettingException("GRACE_MAIL_USER and GRACE_MAIL_PASSWORD go together; only one is set");
             }
             LOG.info(() -> "grace: e-mail delivery on through " + host().get() + ":" + port() + " (" + tls() + ")");
-        } catch (InvalidSettingException e) {
-            LOG.severe("grace: configuration error: " + e.getMessage());
-            throw e;
-        }
+        });
     }
 
     public Optional<String> host() {
@@ -65,11 +62,7 @@ public class MailSettings {
     }
 
     public int port() {
-        int port = settings.integer("grace.mail.port", "GRACE_MAIL_PORT", DEFAULT_PORT);
-        if (port < 1 || port > 65535) {
-            throw new InvalidSettingException("GRACE_MAIL_PORT must be 1-65535, got " + port);
-        }
-        return port;
+        return settings.integer("grace.mail.port", "GRACE_MAIL_PORT", DEFAULT_PORT, 1, 65535);
     }
 
     public Tls tls() {
@@ -104,11 +97,7 @@ public class MailSettings {
     }
 
     public int maxAttempts() {
-        int value = settings.integer("grace.mail.max-attempts", "GRACE_MAIL_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS);
-        if (value < 1 || value > 100) {
-            throw new InvalidSettingException("GRACE_MAIL_MAX_ATTEMPTS must be 1-100, got " + value);
-        }
-        return value;
+        return settings.integer("grace.mail.max-attempts", "GRACE_MAIL_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS, 1, 100);
     }
 
     private Optional<String> optional(String name) {

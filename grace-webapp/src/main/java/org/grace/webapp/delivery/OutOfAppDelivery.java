@@ -4,10 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,6 +15,7 @@ import javax.sql.DataSource;
 import org.grace.core.jobs.JobContext;
 import org.grace.core.jobs.JobOptions;
 import org.grace.core.jobs.Jobs;
+import org.grace.webapp.care.Sql;
 import org.grace.webapp.database.Transactions;
 import org.grace.webapp.library.JobTypes;
 
@@ -91,40 +89,20 @@ public class OutOfAppDelivery implements JobTypes {
     /** The users of the organisation among {@code userIds} who have not switched {@code channel} off. */
     private static List<Recipient> recipients(Connection c, long organizationId, Collection<Long> userIds,
                                               String channel) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT u.id, u.email FROM users u "
+        return Sql.list(c, "SELECT u.id, u.email FROM users u "
                 + "LEFT JOIN user_delivery_channels p ON p.user_id = u.id AND p.channel = ? "
-                + "WHERE u.id = ANY (?) AND u.organization_id = ? AND coalesce(p.enabled, true) ORDER BY u.id")) {
-            Array ids = c.createArrayOf("bigint", userIds.toArray());
-            ps.setString(1, channel);
-            ps.setArray(2, ids);
-            ps.setLong(3, organizationId);
-            List<Recipient> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new Recipient(rs.getLong(1), rs.getString(2)));
-                }
-            }
-            return out;
-        }
+                + "WHERE u.id = ANY (?) AND u.organization_id = ? AND coalesce(p.enabled, true) ORDER BY u.id",
+                Sql.params(channel, c.createArrayOf("bigint", userIds.toArray()), organizationId),
+                rs -> new Recipient(rs.getLong(1), rs.getString(2)));
     }
 
     private static Optional<Long> insert(Connection c, long organizationId, long userId, String channel,
                                          String address, String subject, String body, String dedupeKey)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbound_messages (organization_id, user_id, "
-                + "channel, address, subject, body, dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                + "ON CONFLICT (channel, user_id, dedupe_key) DO NOTHING RETURNING id")) {
-            ps.setLong(1, organizationId);
-            ps.setLong(2, userId);
-            ps.setString(3, channel);
-            ps.setString(4, address);
-            ps.setString(5, subject);
-            ps.setString(6, body);
-            ps.setString(7, dedupeKey);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
-            }
-        }
+        return Sql.one(c, "INSERT INTO outbound_messages (organization_id, user_id, channel, address, subject, body, "
+                + "dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (channel, user_id, dedupe_key) DO NOTHING "
+                + "RETURNING id", Sql.params(organizationId, userId, channel, address, subject, body, dedupeKey),
+                rs -> rs.getLong(1));
     }
 
     void deliver(Delivery delivery, JobContext ctx) throws Exception {
@@ -143,39 +121,20 @@ public class OutOfAppDelivery implements JobTypes {
         try {
             notifier.send(m);
         } catch (Exception e) {
-            Transactions.inTransaction(dataSource, c -> {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE outbound_messages SET attempts = attempts + 1, "
-                        + "last_error = ? WHERE id = ?")) {
-                    ps.setString(1, clip(String.valueOf(e), 1000));
-                    ps.setLong(2, m.id());
-                    return ps.executeUpdate();
-                }
-            });
+            Transactions.inTransaction(dataSource, c -> Sql.update(c, "UPDATE outbound_messages SET attempts = "
+                    + "attempts + 1, last_error = ? WHERE id = ?", Sql.params(clip(String.valueOf(e), 1000), m.id())));
             LOG.warning(() -> "grace: " + m.channel() + " message " + m.id() + " not sent (attempt " + ctx.attempt()
                     + " of " + ctx.maxAttempts() + "): " + e);
             throw e;
         }
-        Transactions.inTransaction(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE outbound_messages SET attempts = attempts + 1, "
-                    + "sent_at = now(), last_error = NULL WHERE id = ?")) {
-                ps.setLong(1, m.id());
-                return ps.executeUpdate();
-            }
-        });
+        Transactions.inTransaction(dataSource, c -> Sql.update(c, "UPDATE outbound_messages SET attempts = "
+                + "attempts + 1, sent_at = now(), last_error = NULL WHERE id = ?", Sql.params(m.id())));
     }
 
     private static Optional<OutboundMessage> load(Connection c, long id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, user_id, channel, address, subject, body "
-                + "FROM outbound_messages WHERE id = ? AND sent_at IS NULL")) {
-            ps.setLong(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(new OutboundMessage(rs.getLong(1), rs.getLong(2), rs.getString(3),
-                        rs.getString(4), rs.getString(5), rs.getString(6)));
-            }
-        }
+        return Sql.one(c, "SELECT id, user_id, channel, address, subject, body FROM outbound_messages "
+                + "WHERE id = ? AND sent_at IS NULL", Sql.params(id), rs -> new OutboundMessage(rs.getLong(1),
+                rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6)));
     }
 
     private Notifier notifierFor(String channel) {

@@ -3,20 +3,17 @@ package org.grace.webapp.devices;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import java.util.List;
 import org.grace.webapp.auth.Roles;
-import org.grace.webapp.care.CareScope;
+import org.grace.webapp.care.CareResource;
 import org.grace.webapp.care.Checks;
 
 /**
@@ -27,13 +24,9 @@ import org.grace.webapp.care.Checks;
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed({Roles.ORGANIZATION_ADMIN, Roles.FACILITY_DIRECTOR})
-public class DeviceResource {
+public class DeviceResource extends CareResource {
     @Inject
     Devices devices;
-    @Context
-    SecurityContext security;
-    @Context
-    HttpServletRequest request;
 
     public record DeviceBody(Long facilityId, Long residentId, String name) {
     }
@@ -56,9 +49,5 @@ public class DeviceResource {
     @Path("/{id}/revoke")
     public Device revoke(@PathParam("id") String id) {
         return devices.revoke(scope(), Checks.pathId(id, "device"));
-    }
-
-    private CareScope scope() {
-        return CareScope.of(security, request);
     }
 }

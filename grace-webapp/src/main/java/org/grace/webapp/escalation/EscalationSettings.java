@@ -5,14 +5,11 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.logging.Logger;
-import org.grace.settings.InvalidSettingException;
 import org.grace.webapp.settings.GraceSettings;
 
 /** The escalation policy's timing, from MicroProfile Config; a bad value stops the deployment with one line. */
 @ApplicationScoped
 public class EscalationSettings {
-    private static final Logger LOG = Logger.getLogger(EscalationSettings.class.getName());
     /** The issue: a high or critical incident unacknowledged for 15 minutes escalates. */
     public static final Duration DEFAULT_AFTER = Duration.ofMinutes(15);
     /** The issue: then again every 15 minutes. */
@@ -28,14 +25,11 @@ public class EscalationSettings {
     GraceSettings settings;
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        try {
+        GraceSettings.readAtStart(() -> {
             after();
             interval();
             maxSteps();
-        } catch (InvalidSettingException e) {
-            LOG.severe("grace: configuration error: " + e.getMessage());
-            throw e;
-        }
+        });
     }
 
     /** From detection to the first escalation step. */
@@ -50,10 +44,6 @@ public class EscalationSettings {
 
     /** How many steps at most (the first included). */
     public int maxSteps() {
-        int value = settings.integer("grace.escalation.max-steps", "GRACE_ESCALATION_MAX_STEPS", DEFAULT_MAX_STEPS);
-        if (value < 1 || value > 20) {
-            throw new InvalidSettingException("GRACE_ESCALATION_MAX_STEPS must be 1-20, got " + value);
-        }
-        return value;
+        return settings.integer("grace.escalation.max-steps", "GRACE_ESCALATION_MAX_STEPS", DEFAULT_MAX_STEPS, 1, 20);
     }
 }

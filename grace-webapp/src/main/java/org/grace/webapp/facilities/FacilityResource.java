@@ -3,7 +3,6 @@ package org.grace.webapp.facilities;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -13,13 +12,11 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import java.util.List;
 import org.grace.webapp.auth.Roles;
-import org.grace.webapp.care.CareScope;
+import org.grace.webapp.care.CareResource;
 import org.grace.webapp.care.Checks;
 import org.grace.webapp.http.ApiException;
 
@@ -31,13 +28,9 @@ import org.grace.webapp.http.ApiException;
 @Path("/facilities")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
-public class FacilityResource {
+public class FacilityResource extends CareResource {
     @Inject
     Facilities facilities;
-    @Context
-    SecurityContext security;
-    @Context
-    HttpServletRequest request;
 
     public record FacilityBody(String name, String timeZone, String address) {
     }
@@ -52,7 +45,7 @@ public class FacilityResource {
     @Path("/{id}")
     @RolesAllowed({Roles.ORGANIZATION_ADMIN, Roles.FACILITY_DIRECTOR, Roles.CARE_MANAGER, Roles.CARE_STAFF})
     public Facility get(@PathParam("id") String id) {
-        return facilities.visible(scope(), Checks.pathId(id, "facility"));
+        return visible(id);
     }
 
     @POST
@@ -92,18 +85,16 @@ public class FacilityResource {
     @Path("/{id}/staff")
     @RolesAllowed({Roles.ORGANIZATION_ADMIN, Roles.FACILITY_DIRECTOR, Roles.CARE_MANAGER})
     public List<FacilityStaffMember> staff(@PathParam("id") String id) {
-        CareScope scope = scope();
-        Facility facility = facilities.visible(scope, Checks.pathId(id, "facility"));
-        return facilities.staff(scope.organizationId(), facility.id());
+        Facility facility = visible(id);
+        return facilities.staff(facility.organizationId(), facility.id());
     }
 
     @PUT
     @Path("/{id}/staff/{userId}")
     @RolesAllowed({Roles.ORGANIZATION_ADMIN, Roles.FACILITY_DIRECTOR})
     public Response addStaff(@PathParam("id") String id, @PathParam("userId") String userId) {
-        CareScope scope = scope();
-        Facility facility = facilities.visible(scope, Checks.pathId(id, "facility"));
-        facilities.addStaff(scope.organizationId(), facility.id(), Checks.pathId(userId, "user"));
+        Facility facility = visible(id);
+        facilities.addStaff(facility.organizationId(), facility.id(), Checks.pathId(userId, "user"));
         return Response.noContent().build();
     }
 
@@ -111,15 +102,15 @@ public class FacilityResource {
     @Path("/{id}/staff/{userId}")
     @RolesAllowed({Roles.ORGANIZATION_ADMIN, Roles.FACILITY_DIRECTOR})
     public Response removeStaff(@PathParam("id") String id, @PathParam("userId") String userId) {
-        CareScope scope = scope();
-        Facility facility = facilities.visible(scope, Checks.pathId(id, "facility"));
-        if (!facilities.removeStaff(scope.organizationId(), facility.id(), Checks.pathId(userId, "user"))) {
+        Facility facility = visible(id);
+        if (!facilities.removeStaff(facility.organizationId(), facility.id(), Checks.pathId(userId, "user"))) {
             throw new ApiException(404, "no such staff member");
         }
         return Response.noContent().build();
     }
 
-    private CareScope scope() {
-        return CareScope.of(security, request);
+    /** The facility of path id {@code id} if the caller sees it (within their organisation); 404 otherwise. */
+    private Facility visible(String id) {
+        return facilities.visible(scope(), Checks.pathId(id, "facility"));
     }
 }

@@ -41,16 +41,26 @@ public class InstanceHealthChecks {
     @Readiness
     HealthCheck databaseReady() {
         return () -> {
-            boolean reachable = database.ping().isPresent();
-            var builder = HealthCheckResponse.named("database")
-                    .status(reachable && migrations.isMigrated() && !shutdown.stopping())
-                    .withData("reachable", reachable)
-                    .withData("stopping", shutdown.stopping())
-                    .withData("schemaMigrated", migrations.isMigrated());
-            if (migrations.lastError() != null) {
-                builder.withData("migrationError", migrations.lastError());
+            // Stopping first, touching nothing else: during the shutdown the application's beans are being destroyed,
+            // and a check that throws is Payara's 500, which an orchestrator reads as a broken instance, not a
+            // draining one.
+            if (shutdown.stopping()) {
+                return HealthCheckResponse.named("database").down().withData("stopping", true).build();
             }
-            return builder.build();
+            try {
+                boolean reachable = database.ping().isPresent();
+                var builder = HealthCheckResponse.named("database")
+                        .status(reachable && migrations.isMigrated() && !shutdown.stopping())
+                        .withData("reachable", reachable)
+                        .withData("stopping", shutdown.stopping())
+                        .withData("schemaMigrated", migrations.isMigrated());
+                if (migrations.lastError() != null) {
+                    builder.withData("migrationError", migrations.lastError());
+                }
+                return builder.build();
+            } catch (RuntimeException e) {
+                return HealthCheckResponse.named("database").down().withData("error", String.valueOf(e)).build();
+            }
         };
     }
 }

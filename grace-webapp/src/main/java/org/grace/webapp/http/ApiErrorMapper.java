@@ -28,6 +28,12 @@ public class ApiErrorMapper implements ExceptionMapper<Throwable> {
      * credential was refused, as a client-safe sentence. It becomes the message of the 401.
      */
     public static final String REFUSED_CREDENTIAL_ATTRIBUTE = "grace.tokenRejected";
+    /**
+     * The other hook: a credential was presented but could not be checked (the logout denial list is out of reach:
+     * Redis did not answer in time and PostgreSQL is down). What would be a 401 becomes a 503 with
+     * {@code Retry-After}: the platform cannot tell, and a 401 makes clients sign the user out.
+     */
+    public static final String UNCHECKED_CREDENTIAL_ATTRIBUTE = "grace.tokenUnchecked";
 
     @Context
     HttpServletRequest request;
@@ -77,6 +83,12 @@ public class ApiErrorMapper implements ExceptionMapper<Throwable> {
             message = "internal error; quote the request id when reporting it";
             LOG.log(Level.SEVERE, "grace: requestId=" + requestId + " " + request.getMethod() + " "
                     + request.getRequestURI() + " failed", e);
+        }
+        if (status == 401 && request.getAttribute(UNCHECKED_CREDENTIAL_ATTRIBUTE) != null) {
+            status = 503;
+            message = request.getAttribute(UNCHECKED_CREDENTIAL_ATTRIBUTE).toString();
+            fields = Map.of();
+            headers = Map.of("Retry-After", "1");
         }
         Response.ResponseBuilder builder = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
                 .header("Cache-Control", "no-store")

@@ -3,7 +3,6 @@ package org.grace.webapp.incidents;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -11,13 +10,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import java.time.Instant;
 import java.util.List;
 import org.grace.webapp.auth.Roles;
+import org.grace.webapp.care.CareResource;
 import org.grace.webapp.care.CareScope;
 import org.grace.webapp.care.Checks;
 import org.grace.webapp.residents.Resident;
@@ -31,7 +29,7 @@ import org.grace.webapp.residents.Residents;
 @Path("/incidents")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
-public class IncidentResource {
+public class IncidentResource extends CareResource {
     @Inject
     Incidents incidents;
     @Inject
@@ -40,10 +38,6 @@ public class IncidentResource {
     IncidentAlerts alerts;
     @Inject
     Residents residents;
-    @Context
-    SecurityContext security;
-    @Context
-    HttpServletRequest request;
 
     public record ReportBody(Long residentId, List<String> categories, String severity, String summary,
                              List<String> suggestedActions) {
@@ -65,15 +59,7 @@ public class IncidentResource {
         Long resident = checks.id("residentId", residentId);
         Instant from = checks.instant("since", since);
         Long before = checks.id("cursor", cursor);
-        int size = 50;
-        if (limit != null && !limit.isBlank()) {
-            Long n = checks.id("limit", limit);
-            if (n != null && n > Incidents.MAX_PAGE) {
-                checks.fail("limit", "must be at most " + Incidents.MAX_PAGE);
-            } else if (n != null) {
-                size = n.intValue();
-            }
-        }
+        int size = checks.pageSize(limit, Incidents.MAX_PAGE);
         checks.check();
         return incidents.list(scope(), new Incidents.Filter(status, severity, facility, resident, from), before, size);
     }
@@ -126,9 +112,8 @@ public class IncidentResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Incident resolve(@PathParam("id") String id, NoteBody body) {
         long incidentId = Checks.pathId(id, "incident");
-        String note = body == null ? null : body.note();
-        new Checks().text("note", note, true, 2000).check();
-        return actions.resolve(scope(), incidentId, note.trim());
+        String note = note(body);
+        return actions.resolve(scope(), incidentId, note);
     }
 
     @POST
@@ -137,12 +122,14 @@ public class IncidentResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Incident reopen(@PathParam("id") String id, NoteBody body) {
         long incidentId = Checks.pathId(id, "incident");
-        String reason = body == null ? null : body.note();
-        new Checks().text("note", reason, true, 2000).check();
-        return actions.reopen(scope(), incidentId, reason.trim());
+        String reason = note(body);
+        return actions.reopen(scope(), incidentId, reason);
     }
 
-    private CareScope scope() {
-        return CareScope.of(security, request);
+    /** The note that resolving or reopening requires, trimmed; 400 when it is missing or too long. */
+    private static String note(NoteBody body) {
+        String note = body == null ? null : body.note();
+        new Checks().text("note", note, true, 2000).check();
+        return note.trim();
     }
 }

@@ -53,30 +53,12 @@ public class Incidents {
     public Page list(CareScope scope, Filter filter, Long beforeId, int limit) {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + FROM + "WHERE " + scope.residentRows("i"));
         List<Object> params = new ArrayList<>(scope.params());
-        if (filter.status() != null) {
-            sql.append(" AND i.status = ?");
-            params.add(filter.status());
-        }
-        if (filter.severity() != null) {
-            sql.append(" AND i.severity = ?");
-            params.add(filter.severity());
-        }
-        if (filter.facilityId() != null) {
-            sql.append(" AND i.facility_id = ?");
-            params.add(filter.facilityId());
-        }
-        if (filter.residentId() != null) {
-            sql.append(" AND i.resident_id = ?");
-            params.add(filter.residentId());
-        }
-        if (filter.since() != null) {
-            sql.append(" AND i.detected_at >= ?");
-            params.add(filter.since());
-        }
-        if (beforeId != null) {
-            sql.append(" AND i.id < ?");
-            params.add(beforeId);
-        }
+        Sql.andIf(sql, params, " AND i.status = ?", filter.status());
+        Sql.andIf(sql, params, " AND i.severity = ?", filter.severity());
+        Sql.andIf(sql, params, " AND i.facility_id = ?", filter.facilityId());
+        Sql.andIf(sql, params, " AND i.resident_id = ?", filter.residentId());
+        Sql.andIf(sql, params, " AND i.detected_at >= ?", filter.since());
+        Sql.andIf(sql, params, " AND i.id < ?", beforeId);
         sql.append(" ORDER BY i.id DESC LIMIT ?");
         params.add(limit + 1);
         List<Incident> rows = Transactions.inTransaction(dataSource, c -> Sql.list(c, sql.toString(), params,

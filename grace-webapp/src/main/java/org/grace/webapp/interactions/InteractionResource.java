@@ -3,7 +3,6 @@ package org.grace.webapp.interactions;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -11,10 +10,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,6 +22,7 @@ import java.util.Map;
 import org.grace.core.ratelimit.RateLimitDecision;
 import org.grace.webapp.auth.GraceAuthenticationMechanism;
 import org.grace.webapp.auth.Roles;
+import org.grace.webapp.care.CareResource;
 import org.grace.webapp.care.CareScope;
 import org.grace.webapp.care.Checks;
 import org.grace.webapp.devices.DeviceCredentials;
@@ -48,7 +46,7 @@ import org.grace.webapp.http.ApiException;
 @Path("/residents/{residentId}/interactions")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
-public class InteractionResource {
+public class InteractionResource extends CareResource {
     public static final int MAX_TEXT_BYTES = 64 * 1024;
     static final int MAX_TURNS = 2000;
     /** A device clock a little ahead is fine; a start time far in the future is a bug in the client. */
@@ -62,10 +60,6 @@ public class InteractionResource {
     Residents residents;
     @Inject
     RateLimits limits;
-    @Context
-    SecurityContext security;
-    @Context
-    HttpServletRequest request;
 
     public record InteractionBody(String text, List<Interaction.Turn> turns, String startedAt, String location) {
     }
@@ -76,7 +70,7 @@ public class InteractionResource {
         CareScope scope = null;
         DeviceIdentity device = null;
         if (request.getAttribute(GraceAuthenticationMechanism.TOKEN_ATTRIBUTE) != null) {
-            scope = CareScope.of(security, request).require(CareScope.STAFF_ROLES);
+            scope = scope().require(CareScope.STAFF_ROLES);
         } else {
             device = deviceOrRefuse();
         }
@@ -131,24 +125,21 @@ public class InteractionResource {
     @RolesAllowed({Roles.ORGANIZATION_ADMIN, Roles.FACILITY_DIRECTOR, Roles.CARE_MANAGER, Roles.CARE_STAFF})
     public List<Interaction> list(@PathParam("residentId") String residentId, @QueryParam("cursor") String cursor,
                                   @QueryParam("limit") String limit) {
-        CareScope scope = CareScope.of(security, request);
+        CareScope scope = scope();
         long resident = Checks.pathId(residentId, "resident");
         Checks checks = new Checks();
         Long before = checks.id("cursor", cursor);
-        Long size = checks.id("limit", limit);
-        if (size != null && size > 200) {
-            checks.fail("limit", "must be at most 200");
-        }
+        int size = checks.pageSize(limit, 200);
         checks.check();
         residents.visible(scope, resident);
-        return interactions.ofResident(scope, resident, before, size == null ? 50 : size.intValue());
+        return interactions.ofResident(scope, resident, before, size);
     }
 
     @GET
     @Path("/{id}")
     @RolesAllowed({Roles.ORGANIZATION_ADMIN, Roles.FACILITY_DIRECTOR, Roles.CARE_MANAGER, Roles.CARE_STAFF})
     public Interaction get(@PathParam("residentId") String residentId, @PathParam("id") String id) {
-        CareScope scope = CareScope.of(security, request);
+        CareScope scope = scope();
         return interactions.one(scope, Checks.pathId(residentId, "resident"), Checks.pathId(id, "interaction"))
                 .orElseThrow(() -> new ApiException(404, "no such interaction"));
     }

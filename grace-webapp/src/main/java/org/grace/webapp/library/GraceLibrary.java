@@ -171,13 +171,21 @@ public class GraceLibrary {
     }
 
     /**
-     * Closes the library when the JVM ends, too. Payara Micro ends on SIGTERM without undeploying the application, so
-     * {@code @PreDestroy} does not run then (measured: the cache's and event bus's UNSUBSCRIBE never reached Redis);
-     * the hook gives running jobs their grace and hands the rest back at once instead of after their lease.
+     * Closes the library when the JVM ends, too: the hook gives running jobs their grace and hands the rest back at
+     * once instead of after their lease, whether or not Payara Micro's own stop (which undeploys the application,
+     * running {@code @PreDestroy}, on a hook of its own) gets that far before the process ends.
      */
     public synchronized void closeOnJvmShutdown() {
         if (shutdownHook == null && !closed) {
+            // Payara Micro serves on for GRACE_SHUTDOWN_DRAIN after SIGTERM (readiness 503) before it stops the
+            // application: the library keeps working for the requests of that time, then closes.
+            long drainMillis = settings.shutdownDrain().toMillis();
             shutdownHook = new Thread(() -> {
+                try {
+                    Thread.sleep(drainMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
                 try {
                     close();
                 } catch (Throwable e) {

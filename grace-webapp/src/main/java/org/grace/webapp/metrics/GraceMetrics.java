@@ -2,6 +2,7 @@ package org.grace.webapp.metrics;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Supplier;
@@ -66,8 +67,8 @@ public class GraceMetrics {
     @Inject
     MetricRegistry registry;
 
-    private Histogram httpDuration;
-    private Histogram redisLatency;
+    /** The MicroProfile histograms, by name: created at first use, since the registry is injected. */
+    private final Map<String, Histogram> histograms = new HashMap<>();
 
     public void request(String endpoint, String method, int status, long nanos) {
         registry.counter(HTTP_REQUESTS, new Tag("endpoint", endpoint), new Tag("method", method),
@@ -188,22 +189,17 @@ public class GraceMetrics {
         registry.gauge(name, value, tags);
     }
 
-    private synchronized Histogram httpDuration() {
-        if (httpDuration == null) {
-            httpDuration = registry.histogram(Metadata.builder().withName(HTTP_DURATION)
-                    .withDescription("Time from request to response, microseconds (every request)")
-                    .withUnit(MetricUnits.NONE).build());
-        }
-        return httpDuration;
+    private Histogram httpDuration() {
+        return microseconds(HTTP_DURATION, "Time from request to response, microseconds (every request)");
     }
 
-    private synchronized Histogram redisLatency() {
-        if (redisLatency == null) {
-            redisLatency = registry.histogram(Metadata.builder().withName(REDIS_LATENCY)
-                    .withDescription("Round trip of the web application's Redis calls, microseconds")
-                    .withUnit(MetricUnits.NONE).build());
-        }
-        return redisLatency;
+    private Histogram redisLatency() {
+        return microseconds(REDIS_LATENCY, "Round trip of the web application's Redis calls, microseconds");
     }
 
+    /** The registry's histogram {@code name} (values in microseconds), registered at its first use. */
+    private synchronized Histogram microseconds(String name, String description) {
+        return histograms.computeIfAbsent(name, n -> registry.histogram(Metadata.builder().withName(n)
+                .withDescription(description).withUnit(MetricUnits.NONE).build()));
+    }
 }

@@ -3,7 +3,6 @@ package org.grace.webapp.reminders;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -13,14 +12,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import java.util.List;
 import java.util.Map;
 import org.grace.webapp.auth.Roles;
-import org.grace.webapp.care.CareScope;
+import org.grace.webapp.care.CareResource;
 import org.grace.webapp.care.Checks;
 import org.grace.webapp.http.ApiException;
 
@@ -32,15 +29,11 @@ import org.grace.webapp.http.ApiException;
 @Path("/residents/{residentId}/reminders")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
-public class ReminderResource {
+public class ReminderResource extends CareResource {
     static final int DEFAULT_OCCURRENCES = 50;
 
     @Inject
     Reminders reminders;
-    @Context
-    SecurityContext security;
-    @Context
-    HttpServletRequest request;
 
     @GET
     @RolesAllowed({Roles.ORGANIZATION_ADMIN, Roles.FACILITY_DIRECTOR, Roles.CARE_MANAGER, Roles.CARE_STAFF})
@@ -107,9 +100,6 @@ public class ReminderResource {
                 Checks.pathId(occurrenceId, "occurrence"));
     }
 
-    private CareScope scope() {
-        return CareScope.of(security, request);
-    }
 
     private static long resident(String id) {
         return Checks.pathId(id, "resident");

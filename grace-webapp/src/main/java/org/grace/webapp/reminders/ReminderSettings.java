@@ -5,14 +5,11 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.logging.Logger;
-import org.grace.settings.InvalidSettingException;
 import org.grace.webapp.settings.GraceSettings;
 
 /** Reminder settings from MicroProfile Config; a bad value stops the deployment with one line. */
 @ApplicationScoped
 public class ReminderSettings {
-    private static final Logger LOG = Logger.getLogger(ReminderSettings.class.getName());
     /** The issue: an occurrence not marked done 30 minutes after it was due raises its alert. */
     public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofMinutes(30);
 
@@ -20,12 +17,7 @@ public class ReminderSettings {
     GraceSettings settings;
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        try {
-            gracePeriod();
-        } catch (InvalidSettingException e) {
-            LOG.severe("grace: configuration error: " + e.getMessage());
-            throw e;
-        }
+        GraceSettings.readAtStart(this::gracePeriod);
     }
 
     /** How long after its due time an occurrence may stay not done before the care manager is alerted. */

@@ -3,7 +3,6 @@ package org.grace.webapp.residents;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -13,14 +12,13 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Set;
 import org.grace.webapp.auth.Roles;
+import org.grace.webapp.care.CareResource;
 import org.grace.webapp.care.CareScope;
 import org.grace.webapp.care.Checks;
 import org.grace.webapp.http.ApiException;
@@ -34,15 +32,11 @@ import org.grace.webapp.http.ApiException;
 @Path("/residents")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
-public class ResidentResource {
+public class ResidentResource extends CareResource {
     static final Set<String> STATUSES = Set.of("active", "discharged");
 
     @Inject
     Residents residents;
-    @Context
-    SecurityContext security;
-    @Context
-    HttpServletRequest request;
 
     public record ResidentBody(Long facilityId, String fullName, String preferredName, String room,
                                String dateOfBirth, String notes, String status) {
@@ -132,9 +126,5 @@ public class ResidentResource {
         checks.check();
         return new Residents.ResidentData(b.facilityId(), Checks.trimmed(b.fullName()),
                 Checks.trimmed(b.preferredName()), Checks.trimmed(b.room()), dob, Checks.trimmed(b.notes()), b.status());
-    }
-
-    private CareScope scope() {
-        return CareScope.of(security, request);
     }
 }

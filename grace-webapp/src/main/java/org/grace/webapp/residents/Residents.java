@@ -84,14 +84,8 @@ public class Residents {
     public List<Resident> list(CareScope scope, Long facilityId, String status) {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + FROM + "WHERE " + scope.residentTable("r"));
         List<Object> params = new ArrayList<>(scope.params());
-        if (facilityId != null) {
-            sql.append(" AND r.facility_id = ?");
-            params.add(facilityId);
-        }
-        if (status != null) {
-            sql.append(" AND r.status = ?");
-            params.add(status);
-        }
+        Sql.andIf(sql, params, " AND r.facility_id = ?", facilityId);
+        Sql.andIf(sql, params, " AND r.status = ?", status);
         sql.append(" ORDER BY lower(r.full_name), r.id LIMIT 1000");
         return Transactions.inTransaction(dataSource, c -> Sql.list(c, sql.toString(), params, Residents::read));
     }

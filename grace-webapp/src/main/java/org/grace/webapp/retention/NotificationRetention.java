@@ -48,13 +48,10 @@ public class NotificationRetention implements JobTypes {
     InstanceId instanceId;
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        try {
+        GraceSettings.readAtStart(() -> {
             keep();
             schedule();
-        } catch (InvalidSettingException e) {
-            LOG.severe("grace: configuration error: " + e.getMessage());
-            throw e;
-        }
+        });
     }
 
     /** How long a read notification is kept. */

@@ -2,7 +2,9 @@ package org.grace.webapp.settings;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
+import org.grace.settings.InvalidSettingException;
 import org.grace.settings.Settings;
 
 /**
@@ -12,6 +14,7 @@ import org.grace.settings.Settings;
  */
 @ApplicationScoped
 public class GraceSettings extends Settings {
+    private static final Logger LOG = Logger.getLogger(GraceSettings.class.getName());
 
     @Inject
     public GraceSettings(Config config) {
@@ -20,5 +23,18 @@ public class GraceSettings extends Settings {
 
     /** For CDI's proxy and for tests that override single settings. */
     protected GraceSettings() {
+    }
+
+    /**
+     * Runs {@code reads} (a feature reading its settings when the application starts) so that a bad value stops the
+     * deployment: its one line is logged as every configuration error is, and the exception goes on to stop it.
+     */
+    public static void readAtStart(Runnable reads) {
+        try {
+            reads.run();
+        } catch (InvalidSettingException e) {
+            LOG.severe("grace: configuration error: " + e.getMessage());
+            throw e;
+        }
     }
 }

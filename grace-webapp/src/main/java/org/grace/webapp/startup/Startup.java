@@ -5,14 +5,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
-import org.grace.settings.InvalidSettingException;
 import org.grace.webapp.auth.DenialListInRedis;
 import org.grace.webapp.auth.SigningKeys;
 import org.grace.webapp.database.Database;
+import org.grace.webapp.database.RetryInBackground;
 import org.grace.webapp.database.SchemaMigrations;
 import org.grace.webapp.library.GraceLibrary;
 import org.grace.webapp.livestream.LiveStreams;
@@ -57,15 +54,10 @@ public class Startup {
     @Inject
     LiveStreams liveStreams;
 
-    private ScheduledExecutorService retries;
+    private RetryInBackground retries;
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        try {
-            settings.validate();
-        } catch (InvalidSettingException e) {
-            LOG.severe("grace: configuration error: " + e.getMessage());
-            throw e;
-        }
+        GraceSettings.readAtStart(settings::validate);
         migrations.start();
         redis.client();
 
@@ -79,18 +71,7 @@ public class Startup {
             profiles.warmUp();
         }
         liveStreams.start();
-        if (!tryJobs()) {
-            retries = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "grace-jobs-start");
-                t.setDaemon(true);
-                return t;
-            });
-            retries.scheduleWithFixedDelay(() -> {
-                if (tryJobs()) {
-                    retries.shutdown();
-                }
-            }, 3, 3, TimeUnit.SECONDS);
-        }
+        retries = RetryInBackground.start("grace-jobs-start", 3, this::tryJobs);
     }
 
     /** Every fixed series at zero from the start, and the gauges read at scrape time. */
@@ -113,7 +94,7 @@ public class Startup {
     @PreDestroy
     void stop() {
         if (retries != null) {
-            retries.shutdownNow();
+            retries.stop();
         }
     }
 }

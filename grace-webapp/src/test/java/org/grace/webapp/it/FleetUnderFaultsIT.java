@@ -46,6 +46,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 @WithNginx
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FleetUnderFaultsIT {
+    /** GRACE_SHUTDOWN_DRAIN of the fleet: long enough for the readiness watch to see many probes of the drain. */
+    private static final Duration DRAIN = Duration.ofSeconds(2);
     private static final String PASSWORD = "correct horse battery staple";
     private static final String JOB_TYPE = "purge-expired-tokens";
 
@@ -74,6 +76,8 @@ class FleetUnderFaultsIT {
         // answered a signed-in read with 401 "sign-in cannot be checked right now" (seen in a run; see
         // docs/operations.md). A 1 s deadline keeps Redis answering here.
         env.put("GRACE_REDIS_CALL_TIMEOUT", "1s");
+        // The rolling restart stops instances as production does: serving, readiness 503, for the drain first.
+        env.put("GRACE_SHUTDOWN_DRAIN", DRAIN.toMillis() + "ms");
         instances.addAll(fleet.start("fleet", 3, env));
         lb = nginx.start(fleet.ports());
 
@@ -265,6 +269,7 @@ class FleetUnderFaultsIT {
             assertThat(old.isAlive()).isFalse();
             assertThat(stopS).as("exit within the 30 s deregistration delay").isLessThan(30);
             assertThat(watch.readyAfterSignal).as("no 200 from /health/ready once stopping").isZero();
+            assertThat(watch.notDrainingInDrain).as("only 503 from /health/ready during the drain").isZero();
 
             GraceProcess replacement = fleet.start("fleet-r" + (i + 1), withInstances(env));
             List<Integer> ports = new ArrayList<>(lb.upstreamPorts());
@@ -354,6 +359,8 @@ class FleetUnderFaultsIT {
         private final GraceProcess instance;
         private final Map<String, Integer> seen = new TreeMap<>();
         int readyAfterSignal;
+        /** Answers other than 503 (the container's 500 among them) between 100 ms after SIGTERM and the drain's end. */
+        int notDrainingInDrain;
 
         ReadinessWatch(GraceProcess instance) {
             this.instance = instance;
@@ -370,6 +377,10 @@ class FleetUnderFaultsIT {
                 // A probe sent in the first 100 ms may have reached the instance before the signal did.
                 if (o.status() == 200 && o.startNanos() - signalled > 100_000_000L) {
                     readyAfterSignal++;
+                }
+                if (o.status() != -1 && o.status() != 503 && o.startNanos() - signalled > 100_000_000L
+                        && o.endNanos() - signalled < DRAIN.toNanos()) {
+                    notDrainingInDrain++;
                 }
                 if (o.status() == -1) {
                     break;

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 @WithGrace
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HealthIT {
+    /** The instance's GRACE_SHUTDOWN_DRAIN: shorter than the production default, long enough for many probes. */
+    private static final Duration DRAIN = Duration.ofSeconds(2);
     private static PostgresServer postgres;
     private static RedisServer redis;
     private static GraceProcess grace;
@@ -31,7 +33,7 @@ class HealthIT {
     static void start(GraceFleet fleet, PostgresDatabase database, RedisServer server) {
         postgres = database.server();
         redis = server;
-        grace = fleet.start("health");
+        grace = fleet.start("health", java.util.Map.of("GRACE_SHUTDOWN_DRAIN", DRAIN.toMillis() + "ms"));
     }
 
     @Test
@@ -87,5 +89,109 @@ class HealthIT {
                 downAfterMs, upAfterMs);
         assertThat(grace.get("/health/ready").statusCode()).isEqualTo(200);
         assertThat(grace.get("/health/live").statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * With Redis not answering in time and PostgreSQL down, the logout denial list cannot be asked: a signed-in caller
+     * gets a JSON 503 with Retry-After, not a 401, which would make clients sign the user out. When both are back,
+     * the same token works.
+     */
+    @Test
+    @Order(4)
+    void aTokenThatCannotBeCheckedIs503NotA401() {
+        String password = "correct horse battery staple";
+        assertThat(post("/api/setup", "{\"organizationName\":\"Health Home\",\"email\":\"admin@health.example\","
+                + "\"displayName\":\"Ada\",\"password\":\"" + password + "\"}", null).statusCode()).isEqualTo(201);
+        HttpResponse<String> login = post("/api/auth/login", "{\"email\":\"admin@health.example\",\"password\":\""
+                + password + "\",\"client\":\"api\"}", null);
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+        String token = GraceProcess.json(login).path("accessToken").asText();
+        assertThat(me(token).statusCode()).isEqualTo(200);
+
+        redis.pause(); // the denial check misses its deadline (GRACE_REDIS_CALL_TIMEOUT)
+        postgres.stop(); // and its fallback, the list in PostgreSQL, is out of reach
+        try {
+            grace.awaitHealth(Duration.ofSeconds(10), j -> j.path("checks").path("database").asText().equals("unhealthy"));
+            HttpResponse<String> unchecked = me(token);
+            JsonNode body = GraceProcess.json(unchecked);
+            assertThat(unchecked.statusCode()).as(unchecked.body()).isEqualTo(503);
+            assertThat(body.path("status").asInt()).isEqualTo(503);
+            assertThat(body.path("message").asText()).contains("sign-in cannot be checked");
+            assertThat(body.path("requestId").asText()).isNotBlank();
+            assertThat(unchecked.headers().firstValue("Retry-After")).hasValue("1");
+        } finally {
+            postgres.restart();
+            redis.resume();
+        }
+        grace.awaitHealth(Duration.ofSeconds(15), j -> j.path("status").asText().equals("healthy"));
+        assertThat(me(token).statusCode()).as("the same token, both back").isEqualTo(200);
+    }
+
+    private static HttpResponse<String> me(String token) {
+        return grace.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(grace.baseUrl() + "/api/auth/me"))
+                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(15)).GET().build());
+    }
+
+    private static HttpResponse<String> post(String path, String json, String token) {
+        java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(grace.baseUrl() + path)).timeout(Duration.ofSeconds(15))
+                .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(json));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return grace.send(b.build());
+    }
+
+    /**
+     * For GRACE_SHUTDOWN_DRAIN after SIGTERM the instance keeps serving and {@code /health/ready} and
+     * {@code /api/health} answer Grace's 503, never 200 and never 500: a 500 tells an orchestrator the instance is
+     * broken, not draining. Without the drain, Payara Micro stopped the application at once while its listener still
+     * accepted, and every probe got the container's empty 500 (FleetUnderFaultsIT's rolling restart saw them). After
+     * the drain the container stops the application; what the last probes get then (its 500 or 503 for a few
+     * milliseconds, then refused connections) is printed, not asserted: nothing should be probing by then.
+     * Last: it stops the class's instance.
+     */
+    @Test
+    @Order(5)
+    void whileDrainingEveryProbeIsGraces503NeverA500() throws Exception {
+        grace.awaitHealth(Duration.ofSeconds(15), j -> j.path("status").asText().equals("healthy"));
+        assertThat(grace.get("/health/ready").statusCode()).isEqualTo(200);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+        java.util.Map<String, java.util.Map<Integer, Integer>> inDrain = new java.util.TreeMap<>();
+        java.util.Map<String, java.util.Map<Integer, Integer>> after = new java.util.TreeMap<>();
+        java.util.List<String> wrong = new java.util.ArrayList<>();
+        long signalled = System.nanoTime();
+        Thread stopper = new Thread(grace::terminate, "terminate");
+        stopper.start();
+        boolean answered = true;
+        while (answered && grace.isAlive()) {
+            answered = false;
+            for (String path : java.util.List.of("/health/ready", "/api/health")) {
+                long sent = System.nanoTime();
+                try {
+                    HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(grace.baseUrl() + path)).timeout(Duration.ofSeconds(5)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    answered = true;
+                    long received = System.nanoTime();
+                    // A probe sent in the first 100 ms may have been read before the signal arrived.
+                    boolean early = sent - signalled < 100_000_000L;
+                    boolean draining = received - signalled < DRAIN.toNanos();
+                    (draining ? inDrain : after).computeIfAbsent(path, k -> new java.util.TreeMap<>())
+                            .merge(r.statusCode(), 1, Integer::sum);
+                    if (draining && !early && !(r.statusCode() == 503 && r.body().contains("\"status\""))) {
+                        wrong.add(path + " " + r.statusCode() + " " + r.body());
+                    }
+                } catch (java.io.IOException e) {
+                    // the listener has closed: what an orchestrator sees last
+                }
+            }
+            GraceProcess.sleep(10);
+        }
+        stopper.join(60_000);
+        System.out.printf("HealthIT: answers while draining %s, after the drain %s%n", inDrain, after);
+        assertThat(inDrain).as("probes answered while draining").isNotEmpty();
+        assertThat(wrong).as("answers other than Grace's 503 while draining").isEmpty();
     }
 }

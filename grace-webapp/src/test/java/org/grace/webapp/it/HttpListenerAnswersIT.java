@@ -104,6 +104,38 @@ class HttpListenerAnswersIT {
         assertThat(JSON.readTree(unasked.body()).size()).isEqualTo(13);
     }
 
+    /**
+     * Issue #11: a 64 KB access token got the listener's empty 400 (its 8 KB header buffer). Now Grace's JSON 401,
+     * over HTTP/1.1 (nginx) and from Java's default client, which upgrades to HTTP/2 cleartext, where the header
+     * list has a limit of its own: with only the HTTP/1.1 buffer raised, that client got RST_STREAM for the token
+     * and GOAWAY on its next request. Ordinary requests on the same client afterwards still work.
+     */
+    @Test
+    void aSixtyFourKilobyteTokenGetsTheJson401OverEitherClient() throws Exception {
+        // Random token characters: HPACK's Huffman code would shrink a run of one letter far below 64 KB.
+        java.util.Random random = new java.util.Random(11);
+        StringBuilder token = new StringBuilder("Bearer ");
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        for (int i = 0; i < 64 * 1024; i++) {
+            token.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        String huge = token.toString();
+        assertIsGraceError(send(request("/api/auth/me").header("Authorization", huge).GET()), 401);
+        assertThat(send(request("/api/health").GET()).statusCode()).isEqualTo(200);
+
+        HttpClient byDefault = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        // First an ordinary request, which upgrades the connection: the token then travels in HTTP/2 frames.
+        assertThat(byDefault.send(request("/api/health").GET().build(), HttpResponse.BodyHandlers.ofString()).version())
+                .isEqualTo(HttpClient.Version.HTTP_2);
+        HttpResponse<String> refused = byDefault.send(request("/api/auth/me").header("Authorization", huge).GET()
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertIsGraceError(refused, 401);
+        for (int i = 0; i < 3; i++) {
+            assertThat(byDefault.send(request("/api/health").GET().build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode()).isEqualTo(200);
+        }
+    }
+
     private static void assertIsGraceError(HttpResponse<String> response, int status) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(

@@ -19,8 +19,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.grace.testsupport.PostgresDatabase;
+import org.grace.webapp.it.GraceExtension.GraceFleet;
 import org.grace.webapp.it.GraceProcess;
-import org.junit.jupiter.api.AfterAll;
+import org.grace.webapp.it.WithGrace;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -28,29 +30,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The care workflows on three Payara Micro processes sharing one PostgreSQL and one Redis ({@link CareWorld}):
+ * The care workflows on three Payara Micro processes sharing one PostgreSQL and one Redis (the class's, through
+ * {@link WithGrace}; {@link CareWorld} builds on them):
  * who may do what (every endpoint, every role, another organisation), bad input, and the first acknowledgement
  * winning across instances, unread counts and the dashboard, and a thousand transcripts posted round-robin (the
  * last test, on the same instances, to keep the boots to three).
  */
+@WithGrace
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CareWorkflowsIT {
     static final List<String> ROLES = List.of("admin", "director", "manager", "staff", "family", "manager2", "bAdmin");
     static CareWorld world;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start(GraceFleet fleet, PostgresDatabase database) throws Exception {
         long t0 = System.nanoTime();
-        world = CareWorld.start(3);
+        world = CareWorld.start(fleet, database, 3);
         System.out.printf("CareWorkflowsIT: 3 instances up and the world built in %.1f s%n",
                 (System.nanoTime() - t0) / 1e9);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (world != null) {
-            world.close();
-        }
     }
 
     /** Expected statuses by role, written "admin=200 director=200|409 ...". */

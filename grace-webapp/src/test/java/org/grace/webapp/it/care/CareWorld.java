@@ -16,13 +16,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.grace.testsupport.PostgresServer;
-import org.grace.testsupport.RedisServer;
+import org.grace.testsupport.PostgresDatabase;
+import org.grace.webapp.it.GraceExtension.GraceFleet;
 import org.grace.webapp.it.GraceProcess;
 
 /**
- * The world of the care tests: three Grace instances on one PostgreSQL and one Redis, and two organisations built
- * through the API.
+ * The world of the care tests: three Grace instances of the class's {@link GraceFleet} on its PostgreSQL and Redis,
+ * and two organisations built through the API.
  *
  * <pre>
  * Rose Court (organisation A)                          Oak House (organisation B)
@@ -30,14 +30,14 @@ import org.grace.webapp.it.GraceProcess;
  *   Willow Wing: director, manager, staff; residents 0..9 (resident 0 linked to family), a device per resident
  *   Birch Wing:  manager2, staff2; residents 10..11
  * </pre>
- * Instances run with generous rate limits (the tests call fast from one address) except where a test says.
+ * Instances run with generous rate limits (the tests call fast from one address) except where a test says. The fleet
+ * stops them, and the servers, when the class ends.
  */
-final class CareWorld implements AutoCloseable {
+final class CareWorld {
     static final String PASSWORD = "correct horse battery staple";
     static final int WILLOW_RESIDENTS = 10;
 
-    final PostgresServer postgres;
-    final RedisServer redis;
+    private final DataSource db;
     final List<GraceProcess> instances = new ArrayList<>();
     final Map<String, CareClient> users = new LinkedHashMap<>();
     final Map<String, Long> userIds = new LinkedHashMap<>();
@@ -52,56 +52,42 @@ final class CareWorld implements AutoCloseable {
     final Map<Long, Long> deviceIds = new LinkedHashMap<>();
     /** The key pair that signs the instances' access tokens (a test may sign its own, e.g. one about to expire). */
     KeyPair signingKey;
-    /** Every instance's settings, to start another one like them. */
-    final Map<String, String> environment = new HashMap<>();
 
-    private CareWorld(PostgresServer postgres, RedisServer redis) {
-        this.postgres = postgres;
-        this.redis = redis;
+    private CareWorld(DataSource db) {
+        this.db = db;
     }
 
-    static CareWorld start(int instanceCount) throws Exception {
-        return start(instanceCount, Map.of());
+    static CareWorld start(GraceFleet fleet, PostgresDatabase database, int instanceCount) throws Exception {
+        return start(fleet, database, instanceCount, Map.of());
     }
 
     /** The world with {@code settings} on top of the care tests' own (which they may replace). */
-    static CareWorld start(int instanceCount, Map<String, String> settings) throws Exception {
-        CareWorld w = new CareWorld(PostgresServer.start(), RedisServer.start());
-        try {
-            KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
-            rsa.initialize(2048);
-            KeyPair signing = rsa.generateKeyPair();
-            w.signingKey = signing;
-            Map<String, String> env = new HashMap<>();
-            env.put("GRACE_DB_URL", w.postgres.jdbcUrl());
-            env.put("GRACE_DB_USER", w.postgres.user());
-            env.put("GRACE_REDIS_URL", w.redis.url());
-            env.put("GRACE_INSTANCES", Integer.toString(instanceCount));
-            env.put("GRACE_DB_POOL_SIZE", "12");
-            env.put("GRACE_AUTH_SIGNING_KEY", "-----BEGIN PRIVATE KEY-----\n"
-                    + Base64.getMimeEncoder().encodeToString(signing.getPrivate().getEncoded())
-                    + "\n-----END PRIVATE KEY-----\n");
-            env.put("GRACE_AUTH_SIGNING_KEY_ID", "care-it");
-            env.put("GRACE_AUTH_ACCESS_TTL", "60m");
-            env.put("GRACE_AUTH_PBKDF2_ITERATIONS", "10000");
-            env.put("GRACE_RATELIMIT_LOGIN_PER_MINUTE", "1000");
-            env.put("GRACE_RATELIMIT_API_PER_MINUTE", "100000");
-            env.put("GRACE_RATELIMIT_INGEST_DEVICE_PER_MINUTE", "1000");
-            env.put("GRACE_RATELIMIT_INGEST_RESIDENT_PER_MINUTE", "200");
-            // A healthy Redis answer on two loaded cores sometimes takes over 50 ms (see MultiInstanceIT).
-            env.put("GRACE_REDIS_CALL_TIMEOUT", "250ms");
-            env.putAll(settings);
-            w.environment.putAll(env);
-            for (int i = 0; i < instanceCount; i++) {
-                // One after the other: boots at once on two busy cores have exceeded GraceProcess's limit.
-                w.instances.add(GraceProcess.start("care-" + (char) ('a' + i), env, java.time.Duration.ofMinutes(5)));
-            }
-            w.build();
-            return w;
-        } catch (Exception | AssertionError e) {
-            w.close();
-            throw e;
-        }
+    static CareWorld start(GraceFleet fleet, PostgresDatabase database, int instanceCount,
+                           Map<String, String> settings) throws Exception {
+        CareWorld w = new CareWorld(database.dataSource());
+        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(2048);
+        KeyPair signing = rsa.generateKeyPair();
+        w.signingKey = signing;
+        Map<String, String> env = new HashMap<>();
+        env.put("GRACE_DB_POOL_SIZE", "12");
+        env.put("GRACE_AUTH_SIGNING_KEY", "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(signing.getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n");
+        env.put("GRACE_AUTH_SIGNING_KEY_ID", "care-it");
+        env.put("GRACE_AUTH_ACCESS_TTL", "60m");
+        env.put("GRACE_AUTH_PBKDF2_ITERATIONS", "10000");
+        env.put("GRACE_RATELIMIT_LOGIN_PER_MINUTE", "1000");
+        env.put("GRACE_RATELIMIT_API_PER_MINUTE", "100000");
+        env.put("GRACE_RATELIMIT_INGEST_DEVICE_PER_MINUTE", "1000");
+        env.put("GRACE_RATELIMIT_INGEST_RESIDENT_PER_MINUTE", "200");
+        // A healthy Redis answer on two loaded cores sometimes takes over 50 ms (see MultiInstanceIT).
+        env.put("GRACE_REDIS_CALL_TIMEOUT", "250ms");
+        env.putAll(settings);
+        // One after the other (the fleet's way): boots at once on two busy cores are slower.
+        w.instances.addAll(fleet.start("care", instanceCount, env));
+        w.build();
+        return w;
     }
 
     GraceProcess instance(int n) {
@@ -117,7 +103,7 @@ final class CareWorld implements AutoCloseable {
     }
 
     DataSource db() {
-        return postgres.dataSource();
+        return db;
     }
 
     private void build() throws Exception {
@@ -196,18 +182,5 @@ final class CareWorld implements AutoCloseable {
             users.put(name, CareClient.signIn(instance(n++), name + "@rose.example", PASSWORD));
         }
         users.put("bManager", CareClient.signIn(instance(n), "manager@oak.example", PASSWORD));
-    }
-
-    @Override
-    public void close() {
-        for (GraceProcess p : instances) {
-            try {
-                p.close();
-            } catch (RuntimeException e) {
-                // keep closing the rest
-            }
-        }
-        redis.close();
-        postgres.close();
     }
 }
