@@ -19,16 +19,21 @@ final class InnerRun {
 
     /** Runs {@code testClass} and checks that its {@code tests} tests ran and passed (naming the failures if not). */
     static void runPassing(Class<?> testClass, int tests) {
-        Launcher launcher = LauncherFactory.create();
-        SummaryGeneratingListener listener = new SummaryGeneratingListener();
-        launcher.execute(LauncherDiscoveryRequestBuilder.request().selectors(selectClass(testClass)).build(), listener);
-        TestExecutionSummary summary = listener.getSummary();
+        TestExecutionSummary summary = run(testClass);
         assertThat(summary.getTotalFailureCount()).as(failures(summary)).isZero();
         assertThat(summary.getTestsSucceededCount()).isEqualTo(tests);
     }
 
+    /** Runs {@code testClass} and returns what happened, for a class with tests meant to fail. */
+    static TestExecutionSummary run(Class<?> testClass) {
+        Launcher launcher = LauncherFactory.create();
+        SummaryGeneratingListener listener = new SummaryGeneratingListener();
+        launcher.execute(LauncherDiscoveryRequestBuilder.request().selectors(selectClass(testClass)).build(), listener);
+        return listener.getSummary();
+    }
+
     /** The failures of a run as text, for an assertion message. */
-    private static String failures(TestExecutionSummary summary) {
+    static String failures(TestExecutionSummary summary) {
         StringBuilder out = new StringBuilder();
         summary.getFailures().forEach(f -> out.append(f.getTestIdentifier().getDisplayName()).append(": ")
                 .append(f.getException()).append('\n'));

@@ -14,19 +14,19 @@ import org.grace.webapp.it.GraceProcess;
  * One API caller of the care tests: a signed-in user (its access token as {@code Authorization: Bearer}, the way the
  * API clients and the companion devices call), a device credential, or nobody. Bearer calls need no CSRF token.
  */
-final class CareClient {
-    static final ObjectMapper JSON = new ObjectMapper();
+public final class CareClient {
+    public static final ObjectMapper JSON = new ObjectMapper();
 
     final String name;
     final String bearer;
 
-    CareClient(String name, String bearer) {
+    public CareClient(String name, String bearer) {
         this.name = name;
         this.bearer = bearer;
     }
 
     /** Signs {@code email} in on {@code instance} as an API client. */
-    static CareClient signIn(GraceProcess instance, String email, String password) {
+    public static CareClient signIn(GraceProcess instance, String email, String password) {
         HttpResponse<String> r = new CareClient("anonymous", null).send(instance, "POST", "/api/auth/login",
                 json("email", email, "password", password, "client", "api"));
         if (r.statusCode() != 200) {
@@ -35,15 +35,15 @@ final class CareClient {
         return new CareClient(email, GraceProcess.json(r).path("accessToken").asText());
     }
 
-    HttpResponse<String> get(GraceProcess instance, String path) {
+    public HttpResponse<String> get(GraceProcess instance, String path) {
         return send(instance, "GET", path, null);
     }
 
-    HttpResponse<String> post(GraceProcess instance, String path, String body) {
+    public HttpResponse<String> post(GraceProcess instance, String path, String body) {
         return send(instance, "POST", path, body);
     }
 
-    HttpResponse<String> send(GraceProcess instance, String method, String path, String body) {
+    public HttpResponse<String> send(GraceProcess instance, String method, String path, String body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(instance.baseUrl() + path))
                 .timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
@@ -58,7 +58,7 @@ final class CareClient {
     }
 
     /** The JSON of a response that must have this status. */
-    static JsonNode expect(HttpResponse<String> r, int status) {
+    public static JsonNode expect(HttpResponse<String> r, int status) {
         if (r.statusCode() != status) {
             throw new AssertionError("expected " + status + " but got " + r.statusCode() + " for "
                     + r.request().method() + " " + r.request().uri() + ": " + r.body());
@@ -67,7 +67,7 @@ final class CareClient {
     }
 
     /** A JSON object from alternating names and values. */
-    static String json(Object... namesAndValues) {
+    public static String json(Object... namesAndValues) {
         Map<String, Object> map = new LinkedHashMap<>();
         for (int i = 0; i < namesAndValues.length; i += 2) {
             map.put((String) namesAndValues[i], namesAndValues[i + 1]);
