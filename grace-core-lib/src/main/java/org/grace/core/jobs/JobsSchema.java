@@ -1,16 +1,8 @@
 package org.grace.core.jobs;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import javax.sql.DataSource;
+import org.grace.core.postgres.SchemaScript;
 
 /**
  * Creates the job tables. Safe to call on every start-up of every instance: the script is idempotent and runs
@@ -29,51 +21,11 @@ public final class JobsSchema {
 
     /** Creates the tables and indexes that are missing; does nothing when they exist. */
     public static void migrate(DataSource dataSource) {
-        Objects.requireNonNull(dataSource, "dataSource must not be null");
-        List<String> statements = statements();
-        try (Connection c = dataSource.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                s.execute("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")");
-                for (String sql : statements) {
-                    s.execute(sql);
-                }
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not create the grace job tables: " + e.getMessage(), e);
-        }
+        SchemaScript.run(dataSource, SCRIPT, LOCK_KEY, "the grace job tables");
     }
 
-    /** The script split into statements (it has no semicolons inside statements). */
+    /** The script split into statements. */
     static List<String> statements() {
-        String script;
-        try (InputStream in = JobsSchema.class.getClassLoader().getResourceAsStream(SCRIPT)) {
-            if (in == null) {
-                throw new IllegalStateException("missing classpath resource " + SCRIPT);
-            }
-            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        StringBuilder withoutComments = new StringBuilder();
-        for (String line : script.split("\n")) {
-            if (!line.strip().startsWith("--")) {
-                withoutComments.append(line).append('\n');
-            }
-        }
-        List<String> result = new ArrayList<>();
-        for (String sql : withoutComments.toString().split(";")) {
-            if (!sql.isBlank()) {
-                result.add(sql.strip());
-            }
-        }
-        return result;
+        return SchemaScript.statements(SCRIPT);
     }
 }

@@ -11,7 +11,6 @@ import jakarta.mail.internet.MimeMessage;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.KeyPairGenerator;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,7 +20,6 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,10 +75,7 @@ class CareDeliveryIT {
         postgres = PostgresServer.start();
         redis = RedisServer.start();
         smtpPort = FreePorts.next(); // GreenMail starts on it in the first test, after a failed attempt
-        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
-        rsa.initialize(2048);
-        String key = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes())
-                .encodeToString(rsa.generateKeyPair().getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+        String key = SigningKeys.newPrivateKeyPem();
         Map<String, String> env = new HashMap<>();
         env.put("GRACE_DB_URL", postgres.jdbcUrl());
         env.put("GRACE_DB_USER", postgres.user());

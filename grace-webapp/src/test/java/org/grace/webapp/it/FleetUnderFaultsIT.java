@@ -6,13 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.KeyPairGenerator;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,11 +60,7 @@ class FleetUnderFaultsIT {
     static void start(GraceFleet graceFleet, PostgresDatabase db, NginxLoadBalancers nginx) throws Exception {
         fleet = graceFleet;
         database = db;
-        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
-        rsa.initialize(2048);
-        env.put("GRACE_AUTH_SIGNING_KEY", "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(rsa.generateKeyPair().getPrivate()
-                .getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+        env.put("GRACE_AUTH_SIGNING_KEY", SigningKeys.newPrivateKeyPem());
         env.put("GRACE_AUTH_SIGNING_KEY_ID", "fleet");
         env.put("GRACE_AUTH_PBKDF2_ITERATIONS", "10000");
         env.put("GRACE_RATELIMIT_API_PER_MINUTE", "1000000");

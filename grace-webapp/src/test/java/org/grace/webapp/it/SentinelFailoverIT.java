@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,12 +34,8 @@ class SentinelFailoverIT {
     @Test
     void killingTheMasterUnderLoadFailsNoRequestAndRedisIsBackWithinTenSecondsOfThePromotion(GraceFleet fleet,
             RedisSentinelGroup sentinel, NginxLoadBalancers nginx) throws Exception {
-        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
-        rsa.initialize(2048);
         Map<String, String> env = new HashMap<>();
-        env.put("GRACE_AUTH_SIGNING_KEY", "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(rsa.generateKeyPair().getPrivate()
-                .getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+        env.put("GRACE_AUTH_SIGNING_KEY", SigningKeys.newPrivateKeyPem());
         env.put("GRACE_AUTH_PBKDF2_ITERATIONS", "10000");
         env.put("GRACE_RATELIMIT_API_PER_MINUTE", "1000000");
         env.put("GRACE_REDIS_CALL_TIMEOUT", "250ms");

@@ -5,12 +5,10 @@ import static org.grace.webapp.it.care.CareClient.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +17,7 @@ import javax.sql.DataSource;
 import org.grace.testsupport.PostgresDatabase;
 import org.grace.webapp.it.GraceExtension.GraceFleet;
 import org.grace.webapp.it.GraceProcess;
+import org.grace.webapp.it.SigningKeys;
 
 /**
  * The world of the care tests: three Grace instances of the class's {@link GraceFleet} on its PostgreSQL and Redis,
@@ -65,15 +64,11 @@ final class CareWorld {
     static CareWorld start(GraceFleet fleet, PostgresDatabase database, int instanceCount,
                            Map<String, String> settings) throws Exception {
         CareWorld w = new CareWorld(database.dataSource());
-        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
-        rsa.initialize(2048);
-        KeyPair signing = rsa.generateKeyPair();
+        KeyPair signing = SigningKeys.generate();
         w.signingKey = signing;
         Map<String, String> env = new HashMap<>();
         env.put("GRACE_DB_POOL_SIZE", "12");
-        env.put("GRACE_AUTH_SIGNING_KEY", "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder().encodeToString(signing.getPrivate().getEncoded())
-                + "\n-----END PRIVATE KEY-----\n");
+        env.put("GRACE_AUTH_SIGNING_KEY", SigningKeys.privateKeyPem(signing));
         env.put("GRACE_AUTH_SIGNING_KEY_ID", "care-it");
         env.put("GRACE_AUTH_ACCESS_TTL", "60m");
         env.put("GRACE_AUTH_PBKDF2_ITERATIONS", "10000");

@@ -5,10 +5,8 @@ import static org.grace.webapp.it.care.CareClient.expect;
 import static org.grace.webapp.it.care.CareClient.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -25,6 +23,7 @@ import org.grace.testsupport.WithNginx;
 import org.grace.testsupport.WithRedis;
 import org.grace.webapp.it.GraceExtension.GraceFleet;
 import org.grace.webapp.it.GraceProcess;
+import org.grace.webapp.it.SigningKeys;
 import org.grace.webapp.it.WithGrace;
 import org.grace.webapp.it.care.CareClient;
 import org.junit.jupiter.api.AfterAll;
@@ -67,12 +66,8 @@ class BrowserLiveAlertsIT {
     static void start(GraceFleet fleet, NginxLoadBalancers nginx, Chromium chromium) throws Exception {
         instances.clear();          // Failsafe's rerun of a failed class runs in the same JVM
         byInstanceId.clear();
-        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
-        rsa.initialize(2048);
         Map<String, String> env = new HashMap<>();
-        env.put("GRACE_AUTH_SIGNING_KEY", "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(rsa.generateKeyPair().getPrivate()
-                .getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+        env.put("GRACE_AUTH_SIGNING_KEY", SigningKeys.newPrivateKeyPem());
         env.put("GRACE_AUTH_SIGNING_KEY_ID", "live");
         env.put("GRACE_AUTH_PBKDF2_ITERATIONS", "10000");
         env.put("GRACE_RATELIMIT_API_PER_MINUTE", "1000000");
