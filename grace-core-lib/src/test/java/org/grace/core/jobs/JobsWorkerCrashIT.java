@@ -21,7 +21,7 @@ class JobsWorkerCrashIT {
     private static final String LEASE_MILLIS = "2000";
 
     @Test
-    void jobsOfAKilledWorkerAreCompletedByTheOthersAfterTheLeaseExpires(PostgresDatabase db) {
+    void jobsOfAKilledWorkerAreCompletedByTheOthersAfterTheLeaseExpires(PostgresDatabase db) throws Exception {
         String url = TestDatabase.withJobsSchema(db);
         // 300 jobs of 100 ms on 3 x 4 threads: about 2.5 s of work, so the victim is caught mid-run.
         try (JobWorkers group = JobWorkers.startReady(url, "crash-", List.of("victim", "survivor-1", "survivor-2"),
@@ -36,11 +36,14 @@ class JobsWorkerCrashIT {
                             + "AND lease_owner = 'victim'") >= 1);
             workers.get(0).kill();
             assertThat(workers.get(0).isAlive()).isFalse();
-            // The victim is dead: whatever it still holds is orphaned until its lease expires.
-            String orphans = TestDatabase.text(ds, "SELECT string_agg(id::text, ',' ORDER BY id) FROM grace_jobs "
-                    + "WHERE status = 'running' AND lease_owner = 'victim'");
+            // The victim is dead, but a COMMIT it sent just before (a job marked completed) may still be applied by
+            // its server process: the jobs it holds are the ones still running under its name once that settles,
+            // well within the 2 s lease (seen: 3 of 7 "held" jobs completed by the victim's last commits).
+            String heldAtKill = runningUnderVictim(ds);
+            Thread.sleep(300);
+            String orphans = runningUnderVictim(ds);
             assertThat(orphans).as("jobs held by the victim when it died").isNotNull();
-            System.out.println("crash: victim killed holding jobs " + orphans);
+            System.out.println("crash: victim killed holding jobs " + orphans + " (at the kill: " + heldAtKill + ")");
 
             TestDatabase.awaitNothingToDo(ds, Duration.ofSeconds(60));
 
@@ -60,8 +63,13 @@ class JobsWorkerCrashIT {
                     orphans.split(",").length, duplicates);
             // Duplicates are only possible for the orphans (at-least-once), never for other jobs.
             assertThat(TestDatabase.count(ds, "SELECT count(*) FROM (SELECT job_id FROM executions GROUP BY job_id "
-                    + "HAVING count(*) > 1) d WHERE job_id NOT IN (" + orphans + ")")).isZero();
+                    + "HAVING count(*) > 1) d WHERE job_id NOT IN (" + heldAtKill + ")")).isZero();
             assertThat(workers.get(1).isAlive() && workers.get(2).isAlive()).isTrue();
         }
+    }
+
+    private static String runningUnderVictim(HikariDataSource ds) {
+        return TestDatabase.text(ds, "SELECT string_agg(id::text, ',' ORDER BY id) FROM grace_jobs "
+                + "WHERE status = 'running' AND lease_owner = 'victim'");
     }
 }
