@@ -86,6 +86,18 @@ final class LiveStream {
         return state != State.CLOSED && check(output.send(null, null, null, "heartbeat", null));
     }
 
+    /**
+     * Ends the stream because this instance stops: a last comment line ({@code : instance stopping}) says why, for
+     * whoever reads the stream (browser developer tools, tests), then the browser reconnects, through the load
+     * balancer, to another instance.
+     */
+    synchronized void closeForStop() {
+        if (state != State.CLOSED) {
+            output.send(null, null, null, "instance stopping", null);
+            close();
+        }
+    }
+
     /** Ends the stream (idempotent); the caller removes it from the registry. */
     synchronized void close() {
         if (state != State.CLOSED) {

@@ -114,7 +114,8 @@ public class LiveStreams {
             bus.subscribe(CareEvents.INCIDENTS, CareEvents.IncidentChanged.class, this::incidentChanged);
         });
         metrics.fleetGauge("grace_stream_open", "Live streams open on this instance", "gauge", registry::open);
-        // Payara Micro ends on SIGTERM without undeploying: close the streams so browsers reconnect elsewhere at once.
+        // At SIGTERM, before the drain ends (GRACE_SHUTDOWN_DRAIN) and Payara Micro stops the application: each stream
+        // is told why and closed, so browsers reconnect to another instance while this one still answers.
         Runtime.getRuntime().addShutdownHook(new Thread(this::closeAll, "grace-stream-shutdown"));
         LOG.info(() -> "grace: live stream ready (heartbeat " + settings.streamHeartbeat().toSeconds() + " s, at most "
                 + settings.streamMaxConnections() + " streams, " + settings.streamMaxPerUser() + " per user)");
@@ -279,7 +280,7 @@ public class LiveStreams {
             return;
         }
         for (LiveStream s : r.all()) {
-            s.close();
+            s.closeForStop();
             r.remove(s);
         }
     }

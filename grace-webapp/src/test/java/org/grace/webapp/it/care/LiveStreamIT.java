@@ -62,8 +62,9 @@ class LiveStreamIT {
     @BeforeAll
     static void start(GraceFleet fleet, PostgresDatabase database, RedisServer server) throws Exception {
         redis = server;
-        world = CareWorld.start(fleet, database, 2, Map.of("GRACE_STREAM_HEARTBEAT", "1s", "GRACE_STREAM_MAX_CONNECTIONS", "12",
-                "GRACE_STREAM_MAX_PER_USER", "3"));
+        // A 1 s drain: the last test stops an instance and reads what its streams said before the stop.
+        world = CareWorld.start(fleet, database, 2, Map.of("GRACE_SHUTDOWN_DRAIN", "1s", "GRACE_STREAM_HEARTBEAT", "1s",
+                "GRACE_STREAM_MAX_CONNECTIONS", "12", "GRACE_STREAM_MAX_PER_USER", "3"));
         a = world.instance(0);
         b = world.instance(1);
         nginx = NginxLoadBalancer.start(List.of(a.port(), b.port()), Map.of("grace_lb_stream_read_timeout", "3s"));
@@ -394,6 +395,42 @@ class LiveStreamIT {
         System.out.printf("LiveStreamIT: SIGKILL of the stream's instance during %d notifications: %d reconnect(s), "
                 + "longest gap %d ms, received %d, expected %d, duplicates 0%n", total, reconnects, gapMillis,
                 received.size(), expected.size());
+    }
+
+    /**
+     * A stopping instance closes its streams itself at SIGTERM, with a last comment saying why, so browsers reconnect
+     * elsewhere at once instead of finding out when the process is gone.
+     */
+    @Test
+    @Order(8)
+    void aStoppingInstanceClosesItsStreams() throws Exception {
+        GraceProcess last = a.isAlive() ? a : b;
+        assertThat(last.isAlive()).isTrue();
+        try (SseClient s = accepted(last.baseUrl(), world.user("manager").bearer);
+             SseClient other = accepted(last.baseUrl(), world.user("director").bearer)) {
+            long sigterm = System.nanoTime();
+            java.util.concurrent.CompletableFuture<Duration> stopped =
+                    java.util.concurrent.CompletableFuture.supplyAsync(last::terminate);
+            for (SseClient stream : List.of(s, other)) {
+                SseClient.Event lastEvent = null;
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (System.nanoTime() < deadline) {
+                    SseClient.Event e = stream.next(Duration.ofMillis(200));
+                    if (e != null) {
+                        lastEvent = e;
+                    } else if (!stream.isOpen()) {
+                        break;
+                    }
+                }
+                assertThat(stream.isOpen()).as("the stream ends while the instance stops").isFalse();
+                assertThat(lastEvent).as("its last line says why").isNotNull();
+                assertThat(lastEvent.comment()).isEqualTo("instance stopping");
+            }
+            long ended = (System.nanoTime() - sigterm) / 1_000_000;
+            Duration stop = stopped.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            System.out.printf("LiveStreamIT: SIGTERM: both streams closed by the instance within %d ms, the process "
+                    + "exited after %d ms%n", ended, stop.toMillis());
+        }
     }
 
     // ---- helpers
