@@ -60,6 +60,9 @@ class FleetUnderFaultsIT {
     static void start(GraceFleet graceFleet, PostgresDatabase db, NginxLoadBalancers nginx) throws Exception {
         fleet = graceFleet;
         database = db;
+        // Failsafe's rerun of a failed test runs this again in the same JVM, with a new fleet: start from nothing.
+        instances.clear();
+        env.clear();
         env.put("GRACE_AUTH_SIGNING_KEY", SigningKeys.newPrivateKeyPem());
         env.put("GRACE_AUTH_SIGNING_KEY_ID", "fleet");
         env.put("GRACE_AUTH_PBKDF2_ITERATIONS", "10000");
