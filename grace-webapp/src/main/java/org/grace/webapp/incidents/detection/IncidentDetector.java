@@ -74,21 +74,28 @@ public final class IncidentDetector {
     /** The stemmed words of {@link ReportingSpeakers}. */
     private record SpeakerScope(Set<String> labels, Set<String> selfReferences, Set<String> otherPeople) {
         /**
-         * Staff or family speaking of themselves: in a reporting speaker's turn, the clause before the phrase has
-         * "I" or "my" and nobody else ("I tripped on the kerb on my way in", "my brother's been poorly").
+         * Per word, whether a mention starting there is staff or family speaking of themselves: in a reporting
+         * speaker's turn, the clause has "I" or "my" before it and nobody else anywhere ("I tripped on the kerb on
+         * my way in", "my brother's been poorly"; not "I found her on the floor"). One pass over the words.
          */
-        boolean aboutTheSpeaker(TranscriptText t, int first) {
-            if (t.speaker[first] == null || !labels.contains(t.speaker[first])) {
-                return false;
+        boolean[] aboutTheSpeaker(TranscriptText t) {
+            boolean[] about = new boolean[t.size];
+            BitSet clausesWithOthers = new BitSet();
+            for (int j = 0; j < t.size; j++) {
+                if (otherPeople.contains(t.stems[j])) {
+                    clausesWithOthers.set(t.clauseStart[j]);
+                }
             }
             boolean self = false;
-            for (int j = t.clauseStart[first]; j < first; j++) {
-                if (otherPeople.contains(t.stems[j])) {
-                    return false;
+            for (int j = 0; j < t.size; j++) {
+                if (j == t.clauseStart[j]) {
+                    self = false;
                 }
+                about[j] = self && t.speaker[j] != null && labels.contains(t.speaker[j])
+                        && !clausesWithOthers.get(t.clauseStart[j]);
                 self |= selfReferences.contains(t.stems[j]);
             }
-            return self;
+            return about;
         }
     }
 
@@ -194,6 +201,7 @@ public final class IncidentDetector {
         private final boolean[] hypotheticalEndsAt;
         private final BitSet hypotheticalClauses = new BitSet();
         private final boolean[] questionOpensAt;
+        private final boolean[] aboutTheSpeaker;
 
         Context(TranscriptText t) {
             this.t = t;
@@ -203,6 +211,7 @@ public final class IncidentDetector {
             for (PhraseMatcher.Match m : cueMatchers.get(Cue.HYPOTHETICAL_ANYWHERE).findAll(t)) {
                 hypotheticalClauses.set(t.segmentStart[m.first()]);
             }
+            aboutTheSpeaker = speakerScope.aboutTheSpeaker(t);
             questionOpensAt = new boolean[t.size];
             for (PhraseMatcher.Match m : cueMatchers.get(Cue.QUESTION_OPENER).findAll(t)) {
                 questionOpensAt[m.first()] = true;
@@ -230,7 +239,7 @@ public final class IncidentDetector {
             if (questioned(first)) {
                 factor *= tuning.questionFactor();
             }
-            if (speakerScope.aboutTheSpeaker(t, first)) {
+            if (aboutTheSpeaker[first]) {
                 factor *= tuning.selfReportFactor();
             }
             return factor;

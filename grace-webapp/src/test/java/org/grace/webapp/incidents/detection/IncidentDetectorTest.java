@@ -51,6 +51,8 @@ class IncidentDetectorTest {
             safeguarding       | Resident: someone has taken my lovely old wedding ring
             cognitive_change   | She is very confused this morning
             fall_injury        | Staff: Did you fall?\\nResident: Yes, I fell off the toilet.
+            fall_injury        | Staff: I found her on the floor by the bed.
+            fall_injury        | Family: When I came in I found Dad on the floor.
             medical_emergency  | Staff: Mrs Dean's face has dropped on one side
             medical_emergency  | Staff: Her lips are going blue and her breathing is rapid and shallow
             """)
