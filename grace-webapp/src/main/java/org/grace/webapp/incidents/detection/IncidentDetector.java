@@ -304,7 +304,7 @@ public final class IncidentDetector {
             }
         }
         // sentence and rule -> per group the match with the highest factor
-        Map<Long, PhraseMatcher.Match[]> best = new HashMap<>();
+        Map<Long, PhraseMatcher.Match[]> best = new LinkedHashMap<>();
         Map<PhraseMatcher.Match, Double> factors = new HashMap<>();
         for (PhraseMatcher.Match m : kept) {
             Part part = parts.get(m.owner());
