@@ -14,8 +14,10 @@ package org.grace.webapp.incidents.detection;
  * @param signalFloor            evidence from one mention at or above which it counts as a signal: it sets its
  *                               category's severity and, for high or critical rules, counts towards escalation
  * @param highSignalsToEscalate  how many distinct high or critical rules with signals raise the severity one step
+ * @param selfReportFactor       multiplies the evidence of a phrase that a member of staff or family says about
+ *                               themselves ({@link LanguageCues#otherPeople()}); 1 (the default) turns it off
  */
 public record DetectionTuning(double negatedFactor, double hypotheticalFactor, double questionFactor,
                               int negationWindow, int hypotheticalWindow, double signalFloor,
-                              int highSignalsToEscalate) {
+                              int highSignalsToEscalate, double selfReportFactor) {
 }

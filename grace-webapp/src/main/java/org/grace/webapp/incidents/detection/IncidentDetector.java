@@ -1,6 +1,7 @@
 package org.grace.webapp.incidents.detection;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -12,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.StringJoiner;
+import java.util.function.Function;
 
 /**
  * Finds incidents in a care transcript with the phrases of a {@link RuleSet}. Plain Java, immutable and thread-safe:
@@ -40,17 +43,65 @@ public final class IncidentDetector {
     private final RuleSet ruleSet;
     private final double minConfidence;
     private final DetectionTuning tuning;
-    private final WordStemmer stemmer;
-    private final PhraseMatcher clauseBreaks = new PhraseMatcher();
-    private final Map<String, Double> speakerFactors;
+    private final Vocabulary vocabulary;
     private final PhraseMatcher phrases = new PhraseMatcher();
     private final PhraseMatcher exclusions = new PhraseMatcher();
-    private final PhraseMatcher negations = new PhraseMatcher();
-    private final PhraseMatcher pseudoNegations = new PhraseMatcher();
-    private final PhraseMatcher hypotheticals = new PhraseMatcher();
-    private final PhraseMatcher hypotheticalsAnywhere = new PhraseMatcher();
-    private final PhraseMatcher questionOpeners = new PhraseMatcher();
+    /** The phrases of the rules' "together" groups; a match's owner indexes {@link #parts}. */
+    private final PhraseMatcher groupPhrases = new PhraseMatcher();
+    private final List<Part> parts = new ArrayList<>();
+    private final Map<Cue, PhraseMatcher> cueMatchers = new EnumMap<>(Cue.class);
     private final Set<String> openQuestionWords = new HashSet<>();
+    private final SpeakerScope speakerScope;
+
+    private static final BitSet NOTHING = new BitSet();
+
+    /** The cue lists of {@link LanguageCues} that are found as phrases. */
+    private enum Cue {
+        NEGATION(LanguageCues::negationCues),
+        PSEUDO_NEGATION(LanguageCues::pseudoNegations),
+        HYPOTHETICAL(LanguageCues::hypotheticalCues),
+        HYPOTHETICAL_ANYWHERE(LanguageCues::hypotheticalAnywhereCues),
+        CLAUSE_BREAK(LanguageCues::clauseBreaks),
+        QUESTION_OPENER(LanguageCues::questionOpeners);
+
+        private final Function<LanguageCues, List<String>> list;
+
+        Cue(Function<LanguageCues, List<String>> list) {
+            this.list = list;
+        }
+    }
+
+    /** The stemmed words of {@link ReportingSpeakers}. */
+    private record SpeakerScope(Set<String> labels, Set<String> selfReferences, Set<String> otherPeople) {
+        /**
+         * Per word, whether a mention starting there is staff or family speaking of themselves: in a reporting
+         * speaker's turn, the clause has "I" or "my" before it and nobody else anywhere ("I tripped on the kerb on
+         * my way in", "my brother's been poorly"; not "I found her on the floor"). One pass over the words.
+         */
+        boolean[] aboutTheSpeaker(TranscriptText t) {
+            boolean[] about = new boolean[t.size];
+            BitSet clausesWithOthers = new BitSet();
+            for (int j = 0; j < t.size; j++) {
+                if (otherPeople.contains(t.stems[j])) {
+                    clausesWithOthers.set(t.clauseStart[j]);
+                }
+            }
+            boolean self = false;
+            for (int j = 0; j < t.size; j++) {
+                if (j == t.clauseStart[j]) {
+                    self = false;
+                }
+                about[j] = self && t.speaker[j] != null && labels.contains(t.speaker[j])
+                        && !clausesWithOthers.get(t.clauseStart[j]);
+                self |= selfReferences.contains(t.stems[j]);
+            }
+            return about;
+        }
+    }
+
+    /** One group of a rule's "together" phrases. */
+    private record Part(int rule, int group) {
+    }
 
     private IncidentDetector(RuleSet ruleSet, double minConfidence) {
         this.ruleSet = Objects.requireNonNull(ruleSet, "ruleSet");
@@ -60,26 +111,26 @@ public final class IncidentDetector {
         this.minConfidence = minConfidence;
         this.tuning = ruleSet.tuning();
         LanguageCues cues = ruleSet.cues();
-        this.stemmer = new WordStemmer(cues.irregularForms());
-        this.speakerFactors = cues.speakerFactors();
-        for (String word : cues.openQuestionWords()) {
-            openQuestionWords.add(PhraseMatcher.compile(word, stemmer)[0][0]);
-        }
+        this.vocabulary = new Vocabulary(new WordStemmer(cues.irregularForms()), ruleSet.concepts());
+        openQuestionWords.addAll(words(cues.openQuestionWords()));
+        ReportingSpeakers reporting = cues.reportingSpeakers();
+        this.speakerScope = new SpeakerScope(Set.copyOf(reporting.labels()), words(reporting.selfReferences()),
+                words(reporting.otherPeople()));
         List<DetectionRule> rules = ruleSet.rules();
         for (int r = 0; r < rules.size(); r++) {
-            for (String phrase : rules.get(r).phrases()) {
-                phrases.add(PhraseMatcher.compile(phrase, stemmer), r, stemmer);
-            }
-            for (String phrase : rules.get(r).exclusions()) {
-                exclusions.add(PhraseMatcher.compile(phrase, stemmer), r, stemmer);
+            DetectionRule rule = rules.get(r);
+            addAll(phrases, rule.phrases(), r);
+            addAll(exclusions, rule.exclusions(), r);
+            for (int g = 0; g < rule.together().size(); g++) {
+                addAll(groupPhrases, rule.together().get(g), parts.size());
+                parts.add(new Part(r, g));
             }
         }
-        addAll(negations, cues.negationCues());
-        addAll(pseudoNegations, cues.pseudoNegations());
-        addAll(hypotheticals, cues.hypotheticalCues());
-        addAll(hypotheticalsAnywhere, cues.hypotheticalAnywhereCues());
-        addAll(clauseBreaks, cues.clauseBreaks());
-        addAll(questionOpeners, cues.questionOpeners());
+        for (Cue cue : Cue.values()) {
+            PhraseMatcher matcher = new PhraseMatcher();
+            addAll(matcher, cue.list.apply(cues), 0);
+            cueMatchers.put(cue, matcher);
+        }
     }
 
     /** A detector with the rules that ship with Grace and {@link #DEFAULT_MIN_CONFIDENCE}. */
@@ -106,28 +157,17 @@ public final class IncidentDetector {
     /** Scores one transcript; linear in its length. */
     public DetectionResult detect(String transcript) {
         Objects.requireNonNull(transcript, "transcript");
-        TranscriptText t = TranscriptText.analyse(transcript, stemmer, speakerFactors);
-        t.startClausesAt(covered(t, clauseBreaks, true));
-        BitSet pseudo = covered(t, pseudoNegations, false);
-        boolean[] negationEndsAt = cueEnds(t, negations, pseudo);
-        boolean[] hypotheticalEndsAt = cueEnds(t, hypotheticals, pseudo);
-        BitSet hypotheticalClauses = new BitSet();
-        for (PhraseMatcher.Match m : hypotheticalsAnywhere.findAll(t)) {
-            hypotheticalClauses.set(t.segmentStart[m.first()]);
-        }
-        boolean[] questionOpensAt = new boolean[t.size];
-        for (PhraseMatcher.Match m : questionOpeners.findAll(t)) {
-            questionOpensAt[m.first()] = true;
-        }
+        TranscriptText t = TranscriptText.analyse(transcript, vocabulary.stemmer(), ruleSet.cues().speakerFactors());
+        t.startClausesAt(covered(t, cueMatchers.get(Cue.CLAUSE_BREAK), true));
+        Context context = new Context(t);
+        Map<Integer, BitSet> excluded = excludedByRule(t);
 
-        List<PhraseMatcher.Match> found = withoutExcluded(phrases.findAll(t), t);
+        List<PhraseMatcher.Match> found = withoutExcluded(phrases.findAll(t), excluded);
         // Longest first, so that "had a fall" and "fall" in the same words count once.
         found.sort(Comparator.comparingInt((PhraseMatcher.Match m) -> m.first() - m.last())
                 .thenComparingInt(PhraseMatcher.Match::first));
         List<DetectionRule> rules = ruleSet.rules();
         Map<IncidentCategory, BitSet> taken = new EnumMap<>(IncidentCategory.class);
-        Map<Integer, Double> bestByPhrase = new LinkedHashMap<>();
-        Map<Integer, Double> bestByRule = new LinkedHashMap<>();
         List<Mention> mentions = new ArrayList<>();
         for (PhraseMatcher.Match m : found) {
             DetectionRule rule = rules.get(m.owner());
@@ -136,36 +176,186 @@ public final class IncidentDetector {
                 continue;
             }
             used.set(m.first(), m.last() + 1);
-            double evidence = rule.weight() * t.speakerFactor[m.first()];
-            if (negated(t, m.first(), negationEndsAt)) {
-                evidence *= tuning.negatedFactor();
-            }
-            if (hypothetical(t, m.first(), hypotheticalEndsAt) || hypotheticalClauses.get(t.segmentStart[m.first()])) {
-                evidence *= tuning.hypotheticalFactor();
-            }
-            if (questioned(t, m.first(), questionOpensAt)) {
-                evidence *= tuning.questionFactor();
-            }
-            bestByPhrase.merge(m.phrase(), evidence, Math::max);
-            bestByRule.merge(m.owner(), evidence, Math::max);
-            mentions.add(new Mention(m, evidence));
+            double factor = context.factor(m.first()) * context.negatedInGap(phrases, m);
+            mentions.add(new Mention(m.phrase(), m.owner(), m.first(), rule.weight() * factor,
+                    t.quote(m.first(), m.last())));
         }
-        mentions.sort(Comparator.comparingInt(x -> x.match.first()));
-        return score(t, mentions, bestByPhrase, bestByRule);
+        mentions.addAll(together(t, context, excluded));
+        mentions.sort(Comparator.comparingInt(Mention::first));
+        return score(mentions);
     }
 
-    private record Mention(PhraseMatcher.Match match, double evidence) {
+    /**
+     * One piece of evidence: a phrase (or, for a rule's "together" groups, one phrase of each group in a sentence),
+     * its rule, where it starts, its evidence after the context factors, and the words quoted.
+     *
+     * @param signal identifies the phrase (or the together-rule): the same signal repeated counts once
+     */
+    private record Mention(int signal, int rule, int first, double evidence, String quote) {
     }
 
-    private DetectionResult score(TranscriptText t, List<Mention> mentions, Map<Integer, Double> bestByPhrase,
-                                  Map<Integer, Double> bestByRule) {
+    /** The negation, hypothetical, question and speaker cues of one transcript. */
+    private final class Context {
+        private final TranscriptText t;
+        private final boolean[] negationEndsAt;
+        private final boolean[] hypotheticalEndsAt;
+        private final BitSet hypotheticalClauses = new BitSet();
+        private final boolean[] questionOpensAt;
+        private final boolean[] aboutTheSpeaker;
+
+        Context(TranscriptText t) {
+            this.t = t;
+            BitSet pseudo = covered(t, cueMatchers.get(Cue.PSEUDO_NEGATION), false);
+            negationEndsAt = cueEnds(t, cueMatchers.get(Cue.NEGATION), pseudo);
+            hypotheticalEndsAt = cueEnds(t, cueMatchers.get(Cue.HYPOTHETICAL), pseudo);
+            for (PhraseMatcher.Match m : cueMatchers.get(Cue.HYPOTHETICAL_ANYWHERE).findAll(t)) {
+                hypotheticalClauses.set(t.segmentStart[m.first()]);
+            }
+            aboutTheSpeaker = speakerScope.aboutTheSpeaker(t);
+            questionOpensAt = new boolean[t.size];
+            for (PhraseMatcher.Match m : cueMatchers.get(Cue.QUESTION_OPENER).findAll(t)) {
+                questionOpensAt[m.first()] = true;
+            }
+        }
+
+        /** What a mention starting at word {@code first} is worth relative to a plain statement. */
+        double factor(int first) {
+            return factor(first, NOTHING);
+        }
+
+        /**
+         * The same, not counting negation and hypothetical cues that end on the {@code ignored} words (the other
+         * parts of a "together" match: in "wasn't given her tablets", "wasn't" belongs to the part "wasn't given").
+         */
+        double factor(int first, BitSet ignored) {
+            double factor = t.speakerFactor[first];
+            if (cueWithin(first, tuning.negationWindow(), negationEndsAt, ignored)) {
+                factor *= tuning.negatedFactor();
+            }
+            if (cueWithin(first, tuning.hypotheticalWindow(), hypotheticalEndsAt, ignored)
+                    || hypotheticalClauses.get(t.segmentStart[first])) {
+                factor *= tuning.hypotheticalFactor();
+            }
+            if (questioned(first)) {
+                factor *= tuning.questionFactor();
+            }
+            if (aboutTheSpeaker[first]) {
+                factor *= tuning.selfReportFactor();
+            }
+            return factor;
+        }
+
+        /**
+         * The negated factor when a negation cue stands in a gap of the phrase ("her face did not droop" for
+         * {@code face ... droop}), else 1.
+         */
+        double negatedInGap(PhraseMatcher matcher, PhraseMatcher.Match m) {
+            for (int j = m.first() + 1; j < m.last(); j++) {
+                if (negationEndsAt[j] && matcher.inGap(m, t, j)) {
+                    return tuning.negatedFactor();
+                }
+            }
+            return 1;
+        }
+
+        private boolean cueWithin(int first, int window, boolean[] cueEndsAt, BitSet ignored) {
+            for (int j = Math.max(t.clauseStart[first], first - window); j < first; j++) {
+                if (cueEndsAt[j] && !ignored.get(j)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /**
+         * A yes/no question asks rather than tells: it opens with "did you", "has she"... (speech-to-text often drops
+         * the question mark), or ends with a question mark without opening with "why", "who"... ("you fell?").
+         */
+        private boolean questioned(int first) {
+            int clause = t.clauseStart[first];
+            int sentence = t.sentenceStart[first];
+            if (questionOpensAt[clause] || questionOpensAt[sentence]) {
+                return true;
+            }
+            return t.inQuestion[first] && !openQuestionWords.contains(t.stems[sentence]);
+        }
+    }
+
+    /**
+     * The rules' "together" groups: per sentence, the strongest mention of each group; where every group of a rule
+     * is there, one mention worth the rule's weight times the weakest group's factor (a negated or hypothetical part
+     * weakens the whole), quoted as its parts joined by " + ".
+     */
+    private List<Mention> together(TranscriptText t, Context context, Map<Integer, BitSet> excluded) {
+        List<PhraseMatcher.Match> found = groupPhrases.findAll(t);
+        if (found.isEmpty()) {
+            return List.of();
+        }
         List<DetectionRule> rules = ruleSet.rules();
-        Map<IncidentCategory, Double> remaining = new EnumMap<>(IncidentCategory.class);
-        Set<Integer> phraseSeen = new HashSet<>();
+        // the words each rule's parts cover per sentence, keyed by sentence start * rules + rule
+        Map<Long, BitSet> covered = new HashMap<>();
+        List<PhraseMatcher.Match> kept = new ArrayList<>();
+        for (PhraseMatcher.Match m : found) {
+            int rule = parts.get(m.owner()).rule();
+            BitSet x = excluded.get(rule);
+            if (x == null || x.get(m.first(), m.last() + 1).isEmpty()) {
+                kept.add(m);
+                covered.computeIfAbsent(key(t, m), k -> new BitSet()).set(m.first(), m.last() + 1);
+            }
+        }
+        // sentence and rule -> per group the match with the highest factor
+        Map<Long, PhraseMatcher.Match[]> best = new LinkedHashMap<>();
+        Map<PhraseMatcher.Match, Double> factors = new HashMap<>();
+        for (PhraseMatcher.Match m : kept) {
+            Part part = parts.get(m.owner());
+            double factor = context.factor(m.first(), covered.get(key(t, m))) * context.negatedInGap(groupPhrases, m);
+            factors.put(m, factor);
+            PhraseMatcher.Match[] groups = best.computeIfAbsent(key(t, m),
+                    k -> new PhraseMatcher.Match[rules.get(part.rule()).together().size()]);
+            PhraseMatcher.Match current = groups[part.group()];
+            if (current == null || factors.get(current) < factor) {
+                groups[part.group()] = m;
+            }
+        }
+        List<Mention> mentions = new ArrayList<>();
+        int signalBase = phrases.size();
+        for (PhraseMatcher.Match[] groups : best.values()) {
+            if (Arrays.asList(groups).contains(null)) {
+                continue;
+            }
+            double factor = 1;
+            List<PhraseMatcher.Match> inOrder = new ArrayList<>(Arrays.asList(groups));
+            inOrder.sort(Comparator.comparingInt(PhraseMatcher.Match::first));
+            StringJoiner quote = new StringJoiner(" + ");
+            for (PhraseMatcher.Match m : inOrder) {
+                factor = Math.min(factor, factors.get(m));
+                quote.add(t.quote(m.first(), m.last()));
+            }
+            int rule = parts.get(groups[0].owner()).rule();
+            mentions.add(new Mention(signalBase + rule, rule, inOrder.get(0).first(), rules.get(rule).weight() * factor,
+                    quote.toString()));
+        }
+        return mentions;
+    }
+
+    private long key(TranscriptText t, PhraseMatcher.Match m) {
+        return (long) t.sentenceStart[m.first()] * ruleSet.rules().size() + parts.get(m.owner()).rule();
+    }
+
+    private DetectionResult score(List<Mention> mentions) {
+        List<DetectionRule> rules = ruleSet.rules();
+        Map<Integer, Double> bestBySignal = new HashMap<>();
+        Map<Integer, Double> bestByRule = new LinkedHashMap<>();
         for (Mention mention : mentions) {
-            if (phraseSeen.add(mention.match.phrase())) {
-                IncidentCategory c = rules.get(mention.match.owner()).category();
-                remaining.merge(c, 1 - bestByPhrase.get(mention.match.phrase()), (a, b) -> a * b);
+            bestBySignal.merge(mention.signal, mention.evidence, Math::max);
+            bestByRule.merge(mention.rule, mention.evidence, Math::max);
+        }
+        Map<IncidentCategory, Double> remaining = new EnumMap<>(IncidentCategory.class);
+        Set<Integer> signalSeen = new HashSet<>();
+        for (Mention mention : mentions) {
+            if (signalSeen.add(mention.signal)) {
+                IncidentCategory c = rules.get(mention.rule).category();
+                remaining.merge(c, 1 - bestBySignal.get(mention.signal), (a, b) -> a * b);
             }
         }
         List<CategoryFinding> findings = new ArrayList<>();
@@ -185,9 +375,9 @@ public final class IncidentDetector {
             Severity severity = rules.get(deciding.get(0)).severity();
             Set<String> quotes = new LinkedHashSet<>();
             for (Mention mention : mentions) {
-                if (rules.get(mention.match.owner()).category() == category
+                if (rules.get(mention.rule).category() == category
                         && (signalled.isEmpty() || mention.evidence >= tuning.signalFloor())) {
-                    quotes.add(t.quote(mention.match.first(), mention.match.last()));
+                    quotes.add(mention.quote);
                 }
             }
             Set<String> actions = new LinkedHashSet<>();
@@ -217,11 +407,16 @@ public final class IncidentDetector {
         return new DetectionResult(ruleSet.version(), findings, severity, confidence, below);
     }
 
-    private List<PhraseMatcher.Match> withoutExcluded(List<PhraseMatcher.Match> found, TranscriptText t) {
+    private Map<Integer, BitSet> excludedByRule(TranscriptText t) {
         Map<Integer, BitSet> excludedByRule = new HashMap<>();
         for (PhraseMatcher.Match x : exclusions.findAll(t)) {
             excludedByRule.computeIfAbsent(x.owner(), r -> new BitSet()).set(x.first(), x.last() + 1);
         }
+        return excludedByRule;
+    }
+
+    private static List<PhraseMatcher.Match> withoutExcluded(List<PhraseMatcher.Match> found,
+                                                             Map<Integer, BitSet> excludedByRule) {
         List<PhraseMatcher.Match> kept = new ArrayList<>(found.size());
         for (PhraseMatcher.Match m : found) {
             BitSet excluded = excludedByRule.get(m.owner());
@@ -230,37 +425,6 @@ public final class IncidentDetector {
             }
         }
         return kept;
-    }
-
-    private boolean negated(TranscriptText t, int first, boolean[] negationEndsAt) {
-        for (int j = Math.max(t.clauseStart[first], first - tuning.negationWindow()); j < first; j++) {
-            if (negationEndsAt[j]) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private boolean hypothetical(TranscriptText t, int first, boolean[] hypotheticalEndsAt) {
-        for (int j = Math.max(t.clauseStart[first], first - tuning.hypotheticalWindow()); j < first; j++) {
-            if (hypotheticalEndsAt[j]) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * A yes/no question asks rather than tells: it opens with "did you", "has she"... (speech-to-text often drops the
-     * question mark), or ends with a question mark without opening with "why", "who"... ("you fell?").
-     */
-    private boolean questioned(TranscriptText t, int first, boolean[] questionOpensAt) {
-        int clause = t.clauseStart[first];
-        int sentence = t.sentenceStart[first];
-        if (questionOpensAt[clause] || questionOpensAt[sentence]) {
-            return true;
-        }
-        return t.inQuestion[first] && !openQuestionWords.contains(t.stems[sentence]);
     }
 
     private static boolean[] cueEnds(TranscriptText t, PhraseMatcher cues, BitSet cancelled) {
@@ -282,9 +446,21 @@ public final class IncidentDetector {
         return covered;
     }
 
-    private void addAll(PhraseMatcher matcher, List<String> cues) {
-        for (String cue : cues) {
-            matcher.add(PhraseMatcher.compile(cue, stemmer), 0, stemmer);
+    private Set<String> words(List<String> words) {
+        Set<String> stems = new HashSet<>();
+        for (String word : words) {
+            stems.add(compile(word)[0][0]);
+        }
+        return Set.copyOf(stems);
+    }
+
+    private String[][] compile(String phrase) {
+        return PhraseMatcher.compile(phrase, vocabulary);
+    }
+
+    private void addAll(PhraseMatcher matcher, List<String> phrasesToAdd, int owner) {
+        for (String phrase : phrasesToAdd) {
+            matcher.add(compile(phrase), owner, vocabulary.stemmer());
         }
     }
 }

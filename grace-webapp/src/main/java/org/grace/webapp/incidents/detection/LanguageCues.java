@@ -20,12 +20,14 @@ import java.util.Map;
  * @param irregularForms     word to base form for the stemmer ("fell" to "fall")
  * @param speakerFactors     speaker label (lower case, e.g. "grace" for the companion device) to a factor for the
  *                           evidence of that speaker's turns; labels not listed count 1
+ * @param reportingSpeakers  staff and family, who speak about a resident: when they speak about themselves
  */
 public record LanguageCues(List<String> negationCues, List<String> pseudoNegations, List<String> hypotheticalCues,
                            List<String> hypotheticalAnywhereCues,
                            List<String> questionOpeners, List<String> openQuestionWords,
                            List<String> clauseBreaks,
-                           Map<String, String> irregularForms, Map<String, Double> speakerFactors) {
+                           Map<String, String> irregularForms, Map<String, Double> speakerFactors,
+                           ReportingSpeakers reportingSpeakers) {
     public LanguageCues {
         negationCues = List.copyOf(negationCues);
         pseudoNegations = List.copyOf(pseudoNegations);

@@ -9,7 +9,7 @@ import java.util.Map;
  * Finds compiled phrases in a {@link TranscriptText}, whole words only. A compiled phrase is a list of positions,
  * each a small set of accepted stems ({@code tablet|pill|medication} in a rule file) or a gap ({@code ...}: zero to
  * {@link #MAX_GAP} words of the same sentence, tried shortest first). A word written {@code =word} matches that word
- * only, unstemmed.
+ * only, unstemmed; {@code @name} accepts any word of the rule file's concept of that name ({@link Vocabulary}).
  *
  * <p>Phrases are indexed by each stem their first position accepts, so each word of the transcript is compared only
  * with the phrases that can start with it: the cost is the number of words times the (small) number of phrases sharing
@@ -28,6 +28,7 @@ final class PhraseMatcher {
     }
 
     private final Map<String, List<Compiled>> byFirstStem = new HashMap<>();
+    private final List<Compiled> byNumber = new ArrayList<>();
     private int count;
 
     /**
@@ -37,6 +38,7 @@ final class PhraseMatcher {
      */
     int add(String[][] positions, int owner, WordStemmer stemmer) {
         Compiled compiled = new Compiled(count, owner, positions);
+        byNumber.add(compiled);
         for (String accepted : positions[0]) {
             String first = accepted.startsWith(EXACT) ? stemmer.stem(accepted.substring(EXACT.length())) : accepted;
             List<Compiled> list = byFirstStem.computeIfAbsent(first, k -> new ArrayList<>());
@@ -53,7 +55,8 @@ final class PhraseMatcher {
      * @return per position the accepted stems ({@code =word} for an exact word), or {@code null} for a gap
      * @throws IllegalArgumentException saying what is wrong with the phrase
      */
-    static String[][] compile(String phrase, WordStemmer stemmer) {
+    static String[][] compile(String phrase, Vocabulary vocabulary) {
+        WordStemmer stemmer = vocabulary.stemmer();
         String[] words = phrase.trim().split("\\s+");
         if (words.length == 1 && words[0].isEmpty()) {
             throw new IllegalArgumentException("phrase has no words");
@@ -69,6 +72,10 @@ final class PhraseMatcher {
                 continue;
             }
             String[] alternatives = word.split("\\|", -1);
+            if (alternatives.length == 1 && word.startsWith(Vocabulary.CONCEPT)) {
+                positions.add(vocabulary.concept(word));
+                continue;
+            }
             if (alternatives.length == 1) {
                 String[] exact = exactWord(word);
                 String[] stems = exact != null ? exact : TranscriptText.phraseStems(word, stemmer);
@@ -81,16 +88,20 @@ final class PhraseMatcher {
                 }
                 continue;
             }
-            String[] accepted = new String[alternatives.length];
-            for (int a = 0; a < alternatives.length; a++) {
-                String[] exact = exactWord(alternatives[a]);
-                String[] stems = exact != null ? exact : TranscriptText.phraseStems(alternatives[a], stemmer);
+            List<String> accepted = new ArrayList<>();
+            for (String alternative : alternatives) {
+                if (alternative.startsWith(Vocabulary.CONCEPT)) {
+                    accepted.addAll(List.of(vocabulary.concept(alternative)));
+                    continue;
+                }
+                String[] exact = exactWord(alternative);
+                String[] stems = exact != null ? exact : TranscriptText.phraseStems(alternative, stemmer);
                 if (stems.length != 1) {
                     throw new IllegalArgumentException("'" + word + "' has an alternative that is not one word");
                 }
-                accepted[a] = stems[0];
+                accepted.add(stems[0]);
             }
-            positions.add(accepted);
+            positions.add(accepted.toArray(new String[0]));
         }
         return positions.toArray(new String[0][]);
     }
@@ -107,6 +118,24 @@ final class PhraseMatcher {
             throw new IllegalArgumentException("'" + alternative + "' must be '=' and one word");
         }
         return new String[] {EXACT + word};
+    }
+
+    /** How many phrases were added; phrase numbers are below it. */
+    int size() {
+        return count;
+    }
+
+    /**
+     * Whether word {@code i} of a match stands in one of its phrase's gaps: no word position of the phrase accepts
+     * it ("did not" in "face did not droop" for {@code face ... droop}).
+     */
+    boolean inGap(Match m, TranscriptText t, int i) {
+        for (String[] accepted : byNumber.get(m.phrase()).positions) {
+            if (accepted != null && accepts(accepted, t, i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Every occurrence of every phrase, in order of first word. */

@@ -6,7 +6,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A versioned set of detection rules with the cues and numbers they were tuned with, read from JSON. The webapp ships
@@ -27,13 +30,18 @@ public final class RuleSet {
     private final String version;
     private final DetectionTuning tuning;
     private final LanguageCues cues;
+    private final Map<String, List<String>> concepts;
     private final List<DetectionRule> rules;
 
-    RuleSet(String source, String version, DetectionTuning tuning, LanguageCues cues, List<DetectionRule> rules) {
+    RuleSet(String source, String version, DetectionTuning tuning, LanguageCues cues,
+            Map<String, List<String>> concepts, List<DetectionRule> rules) {
         this.source = source;
         this.version = version;
         this.tuning = tuning;
         this.cues = cues;
+        Map<String, List<String>> copy = new LinkedHashMap<>();
+        concepts.forEach((name, words) -> copy.put(name, List.copyOf(words)));
+        this.concepts = Collections.unmodifiableMap(copy);
         this.rules = List.copyOf(rules);
     }
 
@@ -96,6 +104,14 @@ public final class RuleSet {
 
     public LanguageCues cues() {
         return cues;
+    }
+
+    /**
+     * The named lexicons that phrases refer to as {@code @name}, in file order: each a list of words that mean the
+     * same thing for detection.
+     */
+    public Map<String, List<String>> concepts() {
+        return concepts;
     }
 
     public List<DetectionRule> rules() {

@@ -25,14 +25,19 @@ final class RuleSetParser {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build();
-    private static final Set<String> TOP_FIELDS = Set.of("format", "version", "description", "tuning", "cues", "rules");
+    private static final Set<String> TOP_FIELDS = Set.of("format", "version", "description", "tuning", "cues",
+            "concepts", "rules");
     private static final Set<String> TUNING_FIELDS = Set.of("negatedFactor", "hypotheticalFactor", "questionFactor",
-            "negationWindow", "hypotheticalWindow", "signalFloor", "highSignalsToEscalate");
+            "negationWindow", "hypotheticalWindow", "signalFloor", "highSignalsToEscalate", "selfReportFactor");
     private static final Set<String> CUE_FIELDS = Set.of("negation", "pseudoNegation", "hypothetical",
             "hypotheticalAnywhere",
-            "questionOpeners", "openQuestionWords", "clauseBreaks", "irregularForms", "speakerFactors");
+            "questionOpeners", "openQuestionWords", "clauseBreaks", "irregularForms", "speakerFactors",
+            "reportingSpeakers", "selfReferences", "otherPeople");
     private static final Set<String> RULE_FIELDS = Set.of("id", "category", "severity", "weight", "phrases",
-            "exclude", "actions", "note");
+            "exclude", "actions", "note", "together");
+
+    private static final Set<String> ONE_WORD_CUES = Set.of("openQuestionWords", "reportingSpeakers",
+            "selfReferences", "otherPeople");
 
     private final String source;
 
@@ -60,7 +65,13 @@ final class RuleSetParser {
         String version = text(root, "version", "");
         DetectionTuning tuning = tuning(object(root, "tuning", ""));
         LanguageCues cues = cues(object(root, "cues", ""));
-        WordStemmer stemmer = new WordStemmer(cues.irregularForms());
+        Map<String, List<String>> concepts = concepts(root.get("concepts"));
+        Vocabulary stemmer;
+        try {
+            stemmer = new Vocabulary(new WordStemmer(cues.irregularForms()), concepts);
+        } catch (IllegalArgumentException e) {
+            throw fail("concepts: " + e.getMessage(), e);
+        }
         checkPhrases(cues, stemmer);
         JsonNode rulesNode = root.get("rules");
         if (rulesNode == null || !rulesNode.isArray() || rulesNode.isEmpty()) {
@@ -75,7 +86,7 @@ final class RuleSetParser {
             }
             rules.add(rule);
         }
-        return new RuleSet(source, version, tuning, cues, rules);
+        return new RuleSet(source, version, tuning, cues, concepts, rules);
     }
 
     private DetectionTuning tuning(JsonNode node) {
@@ -87,7 +98,8 @@ final class RuleSetParser {
                 integer(node, "negationWindow", 1, 20, "tuning: "),
                 integer(node, "hypotheticalWindow", 1, 30, "tuning: "),
                 fraction(node, "signalFloor", "tuning: "),
-                integer(node, "highSignalsToEscalate", 1, 10, "tuning: "));
+                integer(node, "highSignalsToEscalate", 1, 10, "tuning: "),
+                node.has("selfReportFactor") ? fraction(node, "selfReportFactor", "tuning: ") : 1.0);
     }
 
     private LanguageCues cues(JsonNode node) {
@@ -117,15 +129,37 @@ final class RuleSetParser {
                 strings(node, "hypothetical", "cues: ", true), strings(node, "hypotheticalAnywhere", "cues: ", false),
                 strings(node, "questionOpeners", "cues: ", false),
                 strings(node, "openQuestionWords", "cues: ", false), strings(node, "clauseBreaks", "cues: ", false),
-                irregular, speakers);
+                irregular, speakers, new ReportingSpeakers(optionalStrings(node, "reportingSpeakers"),
+                optionalStrings(node, "selfReferences"), optionalStrings(node, "otherPeople")));
     }
 
-    private void checkPhrases(LanguageCues cues, WordStemmer stemmer) {
+    /** The optional named lexicons: {@code {"limp": ["limp", "floppy"]}}. */
+    private Map<String, List<String>> concepts(JsonNode node) {
+        Map<String, List<String>> concepts = new LinkedHashMap<>();
+        if (node == null) {
+            return concepts;
+        }
+        if (!node.isObject()) {
+            throw fail("field 'concepts': must be an object of word lists");
+        }
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!name.matches("[a-z0-9_]{1,40}")) {
+                throw fail("concepts: '" + name + "': a concept name must be 1-40 characters of a-z, 0-9 and _");
+            }
+            concepts.put(name, strings(node, name, "concepts: ", true));
+        }
+        return concepts;
+    }
+
+    private void checkPhrases(LanguageCues cues, Vocabulary stemmer) {
         Map<String, List<String>> lists = Map.of("negation", cues.negationCues(), "pseudoNegation",
                 cues.pseudoNegations(), "hypothetical", cues.hypotheticalCues(),
                 "hypotheticalAnywhere", cues.hypotheticalAnywhereCues(), "questionOpeners",
                 cues.questionOpeners(), "openQuestionWords", cues.openQuestionWords(),
-                "clauseBreaks", cues.clauseBreaks());
+                "clauseBreaks", cues.clauseBreaks(), "reportingSpeakers", cues.reportingSpeakers().labels(),
+                "selfReferences", cues.reportingSpeakers().selfReferences(),
+                "otherPeople", cues.reportingSpeakers().otherPeople());
         for (Map.Entry<String, List<String>> list : lists.entrySet()) {
             for (String phrase : list.getValue()) {
                 String[][] positions = compile(phrase, stemmer, "cues: field '" + list.getKey() + "'");
@@ -134,14 +168,14 @@ final class RuleSetParser {
                         throw fail("cues: field '" + list.getKey() + "', phrase '" + phrase + "': cues cannot have gaps");
                     }
                 }
-                if (list.getKey().equals("openQuestionWords") && (positions.length != 1 || positions[0].length != 1)) {
+                if (ONE_WORD_CUES.contains(list.getKey()) && (positions.length != 1 || positions[0].length != 1)) {
                     throw fail("cues: field '" + list.getKey() + "', phrase '" + phrase + "': must be one word");
                 }
             }
         }
     }
 
-    private DetectionRule rule(JsonNode node, int index, WordStemmer stemmer) {
+    private DetectionRule rule(JsonNode node, int index, Vocabulary stemmer) {
         String at = "rules[" + index + "]";
         if (node == null || !node.isObject()) {
             throw fail(at + ": must be an object");
@@ -169,19 +203,51 @@ final class RuleSetParser {
         if (weight == 0) {
             throw fail(where + "field 'weight': must be above 0");
         }
-        List<String> phrases = strings(node, "phrases", where, true);
+        List<List<String>> together = together(node.get("together"), where);
+        List<String> phrases = node.has("phrases") || together.isEmpty()
+                ? strings(node, "phrases", where, together.isEmpty()) : List.of();
         List<String> exclusions = node.has("exclude") ? strings(node, "exclude", where, false) : List.of();
         for (String p : phrases) {
             compile(p, stemmer, where + "field 'phrases'");
+        }
+        for (int g = 0; g < together.size(); g++) {
+            for (String p : together.get(g)) {
+                compile(p, stemmer, where + "field 'together'[" + g + "]");
+            }
         }
         for (String p : exclusions) {
             compile(p, stemmer, where + "field 'exclude'");
         }
         List<String> actions = strings(node, "actions", where, true);
-        return new DetectionRule(id, category, severity, weight, phrases, exclusions, actions);
+        return new DetectionRule(id, category, severity, weight, phrases, exclusions, actions, together);
     }
 
-    private String[][] compile(String phrase, WordStemmer stemmer, String where) {
+    /** Optional: two or more groups of phrases, every group needed in one sentence. */
+    private List<List<String>> together(JsonNode node, String where) {
+        if (node == null) {
+            return List.of();
+        }
+        if (!node.isArray() || node.size() < 2) {
+            throw fail(where + "field 'together': must be an array of two or more arrays of phrases");
+        }
+        List<List<String>> groups = new ArrayList<>();
+        for (int g = 0; g < node.size(); g++) {
+            JsonNode group = node.get(g);
+            List<String> phrases = new ArrayList<>();
+            for (int i = 0; group.isArray() && i < group.size(); i++) {
+                if (group.get(i).isTextual() && !group.get(i).asText().isBlank()) {
+                    phrases.add(group.get(i).asText().trim());
+                }
+            }
+            if (phrases.isEmpty() || phrases.size() != group.size()) {
+                throw fail(where + "field 'together'[" + g + "]: must be a non-empty array of non-empty strings");
+            }
+            groups.add(phrases);
+        }
+        return groups;
+    }
+
+    private String[][] compile(String phrase, Vocabulary stemmer, String where) {
         try {
             return PhraseMatcher.compile(phrase, stemmer);
         } catch (IllegalArgumentException e) {
@@ -229,6 +295,10 @@ final class RuleSetParser {
             throw fail(where + "field '" + field + "': must be a whole number from " + min + " to " + max + ", was " + node);
         }
         return node.intValue();
+    }
+
+    private List<String> optionalStrings(JsonNode cues, String field) {
+        return cues.has(field) ? strings(cues, field, "cues: ", false) : List.of();
     }
 
     private List<String> strings(JsonNode parent, String field, String where, boolean nonEmpty) {

@@ -31,10 +31,13 @@ final class TranscriptText {
     int[] sentenceStart = new int[64];
     boolean[] inQuestion = new boolean[64];
     double[] speakerFactor = new double[64];
+    /** The first word of the speaker label of each word's turn ("staff" for "Staff (night):"), or null. */
+    String[] speaker = new String[64];
 
     private int currentClauseStart;
     private int currentSentenceStart;
     private double currentSpeakerFactor = 1.0;
+    private String currentSpeaker;
 
     private TranscriptText(String text) {
         this.text = text;
@@ -95,7 +98,14 @@ final class TranscriptText {
                 lineStart = false;
                 int colon = speakerLabelEnd(i);
                 if (colon >= 0) {
-                    currentSpeakerFactor = speakerFactor(text.substring(i, colon), speakerFactors);
+                    String label = normalise(text.substring(i, colon)).trim().replaceAll("\\s+", " ");
+                    int cut = 0;
+                    while (cut < label.length() && Character.isLetter(label.charAt(cut))) {
+                        cut++;
+                    }
+                    currentSpeaker = label.substring(0, cut);
+                    Double factor = speakerFactors.getOrDefault(label, speakerFactors.get(currentSpeaker));
+                    currentSpeakerFactor = factor == null ? 1.0 : factor;
                     endSentence(false);
                     i = colon + 1;
                     continue;
@@ -179,19 +189,6 @@ final class TranscriptText {
         return -1;
     }
 
-    private static double speakerFactor(String rawLabel, Map<String, Double> speakerFactors) {
-        String label = normalise(rawLabel).trim().replaceAll("\\s+", " ");
-        Double factor = speakerFactors.get(label);
-        if (factor == null) {
-            int cut = 0;
-            while (cut < label.length() && Character.isLetter(label.charAt(cut))) {
-                cut++;
-            }
-            factor = speakerFactors.get(label.substring(0, cut));
-        }
-        return factor == null ? 1.0 : factor;
-    }
-
     private void endSentence(boolean question) {
         if (question) {
             for (int k = currentSentenceStart; k < size; k++) {
@@ -213,6 +210,7 @@ final class TranscriptText {
             sentenceStart = Arrays.copyOf(sentenceStart, capacity);
             inQuestion = Arrays.copyOf(inQuestion, capacity);
             speakerFactor = Arrays.copyOf(speakerFactor, capacity);
+            speaker = Arrays.copyOf(speaker, capacity);
         }
         stems[size] = stem;
         words[size] = word;
@@ -221,6 +219,7 @@ final class TranscriptText {
         clauseStart[size] = currentClauseStart;
         sentenceStart[size] = currentSentenceStart;
         speakerFactor[size] = currentSpeakerFactor;
+        speaker[size] = currentSpeaker;
         size++;
     }
 

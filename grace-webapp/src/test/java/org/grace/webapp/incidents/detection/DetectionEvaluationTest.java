@@ -21,19 +21,25 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs the bundled rules over the labelled evaluation set (evaluation-set.jsonl next to this class: short care-home
- * transcripts written for Grace, each with the categories a care manager would record and the minimum severity) and
- * prints precision and recall per category for each part of the set ({@link #SPLITS}) and for all of it.
+ * Runs the bundled rules over the labelled evaluation sets next to this class (short care-home transcripts written for
+ * Grace, each with the categories a care manager would record and the minimum severity) and prints precision and
+ * recall per category for each part ({@link #SPLITS}), for the development set and for the new holdout.
  *
- * <p>It fails unless, over every transcript the rules were tuned on, recall on items labelled high or critical is at
- * least 0.95 (a hit needs the category and at least the labelled severity, since a lower severity alerts fewer
- * people) and overall precision is at least 0.9: a regression guard for the rule file. The "holdout" part is never
- * used for tuning; its figures are printed, not asserted, and are the honest estimate for unseen transcripts (they
- * are well below the goals; docs/care.md has the history).
+ * <ul>
+ *   <li>evaluation-set.jsonl, the <b>development set</b>: every transcript the rules have been tuned on, the old
+ *       holdout included (it was used for tuning from rules 2026-12-01.1 on). The test fails unless recall on items
+ *       labelled high or critical is at least 0.95 (a hit needs the category and at least the labelled severity,
+ *       since a lower severity alerts fewer people) and overall precision is at least 0.9: a regression guard for
+ *       the rule file, not an estimate of how it does on new text.</li>
+ *   <li>evaluation-holdout2.jsonl, the <b>new holdout</b>: written and committed before rules 2026-12-01.1 were
+ *       tuned, scored once after. Its figures are the estimate for unseen transcripts; never tune on it (docs/care.md
+ *       has the history and what to do when it has been used up). It met both goals on that first scoring, so they
+ *       are asserted on it too.</li>
+ * </ul>
  */
 class DetectionEvaluationTest {
-    private static final String SET = "evaluation-set.jsonl";
-    private static final String HOLDOUT = "holdout";
+    private static final String DEVELOPMENT_SET = "evaluation-set.jsonl";
+    private static final String HOLDOUT_SET = "evaluation-holdout2.jsonl";
     private static final double REQUIRED_HIGH_RECALL = 0.95;
     private static final double REQUIRED_PRECISION = 0.9;
     /** How each part of the set was used; see docs/care.md. */
@@ -42,7 +48,8 @@ class DetectionEvaluationTest {
             "round2", "written as two held-out sets, measured unseen, then used in the second tuning round",
             "round3", "written after the second round, measured unseen, then used in the third round",
             "round4", "written after the third round, measured unseen, then used in the fourth round",
-            "holdout", "written after the fourth round, never used for tuning");
+            "holdout", "written after the fourth round, measured unseen with rules .5, then used to tune 2026-12-01.1",
+            "holdout2", "written before 2026-12-01.1 was tuned, never used for tuning: the new holdout");
 
     record Item(String id, String split, String text, Set<IncidentCategory> expected, Severity minSeverity) {
     }
@@ -70,35 +77,52 @@ class DetectionEvaluationTest {
     }
 
     @Test
-    void theBundledRulesMeetTheGoalsOnTheEvaluationSet() throws IOException {
-        List<Item> items = load();
-        assertThat(items).hasSizeGreaterThanOrEqualTo(200);
-        for (IncidentCategory category : IncidentCategory.values()) {
-            assertThat(items.stream().filter(i -> i.expected.contains(category)).count())
-                    .as("positives for %s", category).isGreaterThanOrEqualTo(10);
-        }
-        assertThat(items.stream().filter(i -> i.expected.isEmpty()).count()).isGreaterThanOrEqualTo(60);
+    void theBundledRulesMeetTheGoalsOnTheDevelopmentSetAndTheNewHoldoutIsReported() throws IOException {
+        List<Item> development = load(DEVELOPMENT_SET);
+        List<Item> holdout = load(HOLDOUT_SET);
+        checkCoverage(development, 200, 10, 60);
+        checkCoverage(holdout, 80, 7, 30);
 
         IncidentDetector detector = IncidentDetector.withBundledRules();
         StringBuilder report = new StringBuilder();
         report.append("Incident detection evaluation, rules ").append(detector.ruleSet().version())
                 .append(", minimum confidence ").append(detector.minConfidence()).append('\n');
-        for (String split : items.stream().map(Item::split).distinct().toList()) {
-            append(report, split + " (" + count(items, split) + " transcripts, " + SPLITS.getOrDefault(split, "?") + ")",
-                    score(detector, items, i -> i.split.equals(split)));
+        List<Item> all = new ArrayList<>(development);
+        all.addAll(holdout);
+        for (String split : all.stream().map(Item::split).distinct().toList()) {
+            append(report, split + " (" + count(all, split) + " transcripts, " + SPLITS.getOrDefault(split, "?") + ")",
+                    score(detector, all, i -> i.split.equals(split)));
         }
-        Scores tuned = score(detector, items, i -> !i.split.equals(HOLDOUT));
-        append(report, "tuned on (every part but the holdout, " + (items.size() - count(items, HOLDOUT))
-                + " transcripts): the asserted goals", tuned);
-        Scores all = score(detector, items, i -> true);
-        append(report, "all (" + items.size() + " transcripts)", all);
-        report.append("\nMisses and false alarms (all):\n");
-        all.misses.forEach(m -> report.append("  ").append(m).append('\n'));
+        Scores tuned = score(detector, development, i -> true);
+        append(report, "development set (" + development.size() + " transcripts, every one tuned on): the asserted goals",
+                tuned);
+        Scores unseen = score(detector, holdout, i -> true);
+        append(report, "new holdout (" + holdout.size() + " transcripts, never tuned on): asserted too", unseen);
+        report.append("\nMisses and false alarms, development set:\n");
+        tuned.misses.forEach(m -> report.append("  ").append(m).append('\n'));
+        report.append("\nMisses and false alarms, new holdout:\n");
+        unseen.misses.forEach(m -> report.append("  ").append(m).append('\n'));
         System.out.println(report);
 
-        assertThat(count(items, HOLDOUT)).as("held-out transcripts").isGreaterThanOrEqualTo(40);
         assertThat(tuned.highRecall()).as("recall on items labelled high or critical").isGreaterThanOrEqualTo(REQUIRED_HIGH_RECALL);
         assertThat(tuned.overall.precision()).as("overall precision").isGreaterThanOrEqualTo(REQUIRED_PRECISION);
+        // Scored once, after tuning, with rules 2026-12-01.1 (and the same with .2, a scoring fix found by a unit
+        // test): 40/42 = 0.952 and 0.908, so the goals are enforced here
+        // too. If a rule change breaks them, fix the rules on the development set; reading this set's misses to fix
+        // them makes it development data (then write a new holdout, as docs/care.md says).
+        assertThat(unseen.highRecall()).as("new holdout: recall on items labelled high or critical")
+                .isGreaterThanOrEqualTo(REQUIRED_HIGH_RECALL);
+        assertThat(unseen.overall.precision()).as("new holdout: overall precision").isGreaterThanOrEqualTo(REQUIRED_PRECISION);
+    }
+
+    /** Enough transcripts, positives for every category and transcripts that must not alert. */
+    private static void checkCoverage(List<Item> items, int size, int perCategory, int quiet) {
+        assertThat(items).hasSizeGreaterThanOrEqualTo(size);
+        for (IncidentCategory category : IncidentCategory.values()) {
+            assertThat(items.stream().filter(i -> i.expected.contains(category)).count())
+                    .as("positives for %s", category).isGreaterThanOrEqualTo(perCategory);
+        }
+        assertThat(items.stream().filter(i -> i.expected.isEmpty()).count()).isGreaterThanOrEqualTo(quiet);
     }
 
     private static Scores score(IncidentDetector detector, List<Item> items, Predicate<Item> which) {
@@ -189,10 +213,10 @@ class DetectionEvaluationTest {
         return denominator == 0 ? 1.0 : (double) numerator / denominator;
     }
 
-    private static List<Item> load() throws IOException {
+    private static List<Item> load(String set) throws IOException {
         ObjectMapper mapper = new ObjectMapper();
         List<Item> items = new ArrayList<>();
-        try (InputStream in = Objects.requireNonNull(DetectionEvaluationTest.class.getResourceAsStream(SET), SET);
+        try (InputStream in = Objects.requireNonNull(DetectionEvaluationTest.class.getResourceAsStream(set), set);
              BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
