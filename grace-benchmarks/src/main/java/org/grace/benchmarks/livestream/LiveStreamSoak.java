@@ -126,6 +126,8 @@ public final class LiveStreamSoak {
     private int foreign;
     private int reconnects;
     private int failedReconnects;
+    private String classGrowth = "";
+    private int staleFacilityAnswers;
     private final List<double[]> loadSamples = Collections.synchronizedList(new ArrayList<>());
 
     record Delivery(long id, long incidentId, String type, long createdMicros, long arrivedMicros) {
@@ -203,6 +205,7 @@ public final class LiveStreamSoak {
         awaitDetected(new ArrayList<>(postedAt.keySet()), Duration.ofSeconds(120));
         postedAt.clear();
         Map<Integer, ProcessMemory> before = memory("before streams");
+        Map<String, Long> classesBefore = ProcessMemory.liveBytesByClass(instances.get(0).process().pid());
 
         long t0 = System.nanoTime();
         openStreams();
@@ -211,6 +214,7 @@ public final class LiveStreamSoak {
         Map<Integer, Long> open = metricPerInstance("grace_stream_open");
         say("streams per instance (grace_stream_open): " + open);
         Map<Integer, ProcessMemory> withStreams = memory("with streams, idle");
+        growth(classesBefore, ProcessMemory.liveBytesByClass(instances.get(0).process().pid()), open.get(0));
 
         Thread collector = new Thread(this::collect, "soak-collector");
         collector.start();
@@ -253,6 +257,21 @@ public final class LiveStreamSoak {
         System.out.println(line);
         Files.writeString(Path.of("target").toAbsolutePath().resolve("live-streams-" + tabList.size() + ".txt"),
                 line + "\n", java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    /** The classes whose live bytes grew most on instance 1 when its streams opened, per stream. */
+    private void growth(Map<String, Long> before, Map<String, Long> after, long streams) throws IOException {
+        List<Map.Entry<String, Long>> grown = new ArrayList<>();
+        after.forEach((k, v) -> grown.add(Map.entry(k, v - before.getOrDefault(k, 0L))));
+        grown.sort((x, y) -> Long.compare(y.getValue(), x.getValue()));
+        StringBuilder out = new StringBuilder(String.format("instance 1, live bytes by class, with %d streams minus "
+                + "before (bytes per stream):%n", streams));
+        for (Map.Entry<String, Long> e : grown.subList(0, Math.min(15, grown.size()))) {
+            out.append(String.format("  %-90s %10d  %7.0f%n", e.getKey(), e.getValue(),
+                    e.getValue() / (double) Math.max(1, streams)));
+        }
+        System.out.print(out);
+        classGrowth = out.toString();
     }
 
     /** Closes every client's stream and waits (up to 60 s) until the instances have noticed; their open counts. */
@@ -370,10 +389,10 @@ public final class LiveStreamSoak {
             long facility = expect(call("POST", "/api/facilities", admin, body(Map.of("name", "Wing " + f))), 201)
                     .path("id").asLong();
             facilityIds.add(facility);
-            long resident = expect(call("POST", "/api/residents", admin, body(Map.of("facilityId", facility,
+            long resident = expect(created(admin, "/api/residents", body(Map.of("facilityId", facility,
                     "fullName", "Resident " + f))), 201).path("id").asLong();
             residents.add(resident);
-            deviceCredentials.add(expect(call("POST", "/api/devices", admin, body(Map.of("facilityId", facility,
+            deviceCredentials.add(expect(created(admin, "/api/devices", body(Map.of("facilityId", facility,
                     "residentId", resident, "name", "Tablet " + f))), 201).path("credential").asText());
         }
         // The managers straight into the tables (with the admin's password hash): thousands of API calls of set-up
@@ -423,8 +442,26 @@ public final class LiveStreamSoak {
         } finally {
             pool.shutdownNow();
         }
-        say(String.format("world: %d facilities, %d residents with a device, %d managers signed in, in %.0f s",
-                facilities, residents.size(), users, (System.nanoTime() - t) / 1e9));
+        say(String.format("world: %d facilities, %d residents with a device, %d managers signed in, in %.0f s; %d "
+                        + "set-up calls answered 'no such facility' first and were tried again", facilities,
+                residents.size(), users, (System.nanoTime() - t) / 1e9, staleFacilityAnswers));
+    }
+
+    /**
+     * POSTs something into a facility created a moment ago (through nginx, so usually on another instance). The
+     * instances cache an organisation's facilities (two-level cache, evicted on every instance through Redis), and on
+     * this loaded machine another instance answered "no such facility" for a facility created on its neighbour
+     * milliseconds earlier: tried again, up to 5 s, and counted.
+     */
+    private HttpResponse<String> created(String bearer, String path, String json) throws Exception {
+        for (int attempt = 0; ; attempt++) {
+            HttpResponse<String> r = call("POST", path, bearer, json);
+            if (r.statusCode() != 400 || !r.body().contains("no such facility") || attempt == 20) {
+                return r;
+            }
+            staleFacilityAnswers++;
+            Thread.sleep(250);
+        }
     }
 
     private String signIn(String email) throws Exception {
@@ -794,6 +831,7 @@ public final class LiveStreamSoak {
         }
         out.append("(MB; heap = in use right after a full GC; per stream = (with streams - before) / streams)\n");
         out.append("streams open after the clients closed theirs: " + openAfterClose + "\n");
+        out.append(classGrowth);
         out.append("server side: ");
         server.forEach((k, v) -> out.append(k).append(' ').append(v).append("; "));
         double count = server.get("grace_stream_delivery_lag_seconds_count").values().stream()

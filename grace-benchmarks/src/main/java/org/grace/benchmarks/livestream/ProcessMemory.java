@@ -20,6 +20,21 @@ record ProcessMemory(long rssKb, long heapUsedKb, long threads) {
         return new ProcessMemory(status(pid, "VmRSS:"), heapUsedKb(pid), status(pid, "Threads:"));
     }
 
+    /**
+     * {@code jcmd <pid> GC.class_histogram} (which collects first): live bytes by class name. Where the memory of the
+     * streams goes, as the difference of two of these.
+     */
+    static java.util.Map<String, Long> liveBytesByClass(long pid) {
+        java.util.Map<String, Long> bytes = new java.util.HashMap<>();
+        for (String line : run(List.of("jcmd", Long.toString(pid), "GC.class_histogram")).split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 4 && f[0].endsWith(":")) {
+                bytes.merge(f[3], Long.parseLong(f[2]), Long::sum);
+            }
+        }
+        return bytes;
+    }
+
     String mb(long kb) {
         return String.format("%.1f", kb / 1024.0);
     }
