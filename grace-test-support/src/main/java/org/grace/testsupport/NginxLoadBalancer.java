@@ -39,6 +39,7 @@ public final class NginxLoadBalancer implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final Map<String, Object> overrides = new LinkedHashMap<>();
+    private int workerConnections = 1024;
     private List<Integer> upstreamPorts = List.of();
     private Process process;
 
@@ -59,7 +60,18 @@ public final class NginxLoadBalancer implements AutoCloseable {
      * {@code grace_lb_fail_timeout}. Values are strings, numbers or lists of strings.
      */
     public static NginxLoadBalancer start(List<Integer> upstreamPorts, Map<String, Object> roleVariables) {
+        return start(upstreamPorts, roleVariables, 1024);
+    }
+
+    /**
+     * Like {@link #start(List, Map)} with {@code worker_connections} set (1024 otherwise). Each proxied request holds
+     * two connections of the single worker (the client's and the upstream's), so {@code n} open live streams need
+     * more than {@code 2n}: the live-stream soak benchmark opens thousands.
+     */
+    public static NginxLoadBalancer start(List<Integer> upstreamPorts, Map<String, Object> roleVariables,
+                                          int workerConnections) {
         NginxLoadBalancer nginx = new NginxLoadBalancer(FreePorts.next(), roleVariables);
+        nginx.workerConnections = workerConnections;
         nginx.upstreamPorts = List.copyOf(upstreamPorts);
         nginx.writeConfiguration();
         nginx.startProcess();
@@ -196,7 +208,7 @@ public final class NginxLoadBalancer implements AutoCloseable {
                 "error_log " + errorLog() + " notice;",
                 // The workers write temp files and logs under target/, which root owns: run them as root too.
                 "user root;",
-                "events { worker_connections 1024; }",
+                "events { worker_connections " + workerConnections + "; }",
                 "http {",
                 "    sendfile on;",
                 "    tcp_nopush on;",

@@ -41,6 +41,11 @@ final class LiveStream {
         lastSent = id;
     }
 
+    /** Where its events go (for the shutdown's wait on the last writes). */
+    EventOutput output() {
+        return output;
+    }
+
     State state() {
         return state;
     }

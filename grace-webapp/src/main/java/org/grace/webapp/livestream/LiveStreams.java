@@ -13,8 +13,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -50,6 +53,13 @@ public class LiveStreams {
     static final Duration REAUTHENTICATE_BEFORE = Duration.ofSeconds(30);
     /** The browser's reconnection delay after a dropped stream ({@code retry:} of {@code ready}). */
     static final long RETRY_MILLIS = 2000;
+    /**
+     * Threads that write events on the connections ({@link QueuedOutput}): a client that stops reading holds one of
+     * them until the container's write gives up, and only its own stream waits. They exist while there is writing.
+     */
+    static final int WRITER_THREADS = 8;
+    /** At SIGTERM, the longest wait for the streams' last lines to be written. */
+    static final long STOP_WRITE_MILLIS = 2000;
     static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
@@ -72,6 +82,7 @@ public class LiveStreams {
     private StreamRegistry registry;
     private Dispatcher dispatcher;
     private ScheduledExecutorService timer;
+    private ThreadPoolExecutor writers;
     private volatile long lastSweepNanos = System.nanoTime();
     private boolean started;
 
@@ -82,6 +93,14 @@ public class LiveStreams {
         }
         started = true;
         registry = new StreamRegistry(settings.streamMaxConnections(), settings.streamMaxPerUser());
+        AtomicInteger writerCount = new AtomicInteger();
+        writers = new ThreadPoolExecutor(WRITER_THREADS, WRITER_THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "grace-stream-writer-" + writerCount.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        writers.allowCoreThreadTimeOut(true);
         dispatcher = new Dispatcher(registry, new PostgresSource(), new Dispatcher.Delivery() {
             @Override
             public void query(String path) {
@@ -126,10 +145,16 @@ public class LiveStreams {
      * sends {@code ready}, and hands it to the dispatcher for its catch-up. {@code lastEventId} is where the browser
      * left off; null starts from the user's newest notification.
      */
-    void open(GraceJsonWebToken caller, Long lastEventId, EventOutput output) {
+    void open(GraceJsonWebToken caller, Long lastEventId, EventOutput connection) {
         start();
+        QueuedOutput output = new QueuedOutput(connection, writers);
         LiveStream stream = new LiveStream(caller.userId(), caller.organizationId(), caller.role(),
                 caller.expiresAt(), lastEventId == null ? 0 : lastEventId, output);
+        // A failed write (or a client too far behind) ends the stream now, not at its next send.
+        output.onFailure(() -> {
+            stream.close();
+            registry.remove(stream);
+        });
         switch (registry.register(stream)) {
             case INSTANCE_FULL -> throw new ApiException(503, "this instance holds its maximum of live streams; "
                     + "try again shortly", Map.of(), Map.of("Retry-After", "5"));
@@ -279,9 +304,21 @@ public class LiveStreams {
         if (r == null) {
             return;
         }
-        for (LiveStream s : r.all()) {
+        List<LiveStream> all = r.all();
+        for (LiveStream s : all) {
             s.closeForStop();
             r.remove(s);
+        }
+        // The last lines are written by the writer threads: give them a moment before the instance goes on stopping.
+        long deadline = System.currentTimeMillis() + STOP_WRITE_MILLIS;
+        try {
+            for (LiveStream s : all) {
+                if (s.output() instanceof QueuedOutput q) {
+                    q.awaitClosed(Math.max(0, deadline - System.currentTimeMillis()));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -6,9 +6,17 @@ import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.util.concurrent.TimeUnit;
 
-/** A stream's events on its JAX-RS {@link SseEventSink}: no thread and no database connection while idle. */
+/**
+ * A stream's events on its JAX-RS {@link SseEventSink}: no thread and no database connection while idle. Jersey's
+ * {@code send} writes on the calling thread (the returned stage is already complete), blocking while the client's
+ * socket is full; {@link QueuedOutput} keeps those writes on the writer threads.
+ */
 final class SseOutput implements EventOutput {
-    /** Longest wait for one write before the client is taken for gone. */
+    /**
+     * Longest wait on the stage {@code send} returns. Jersey's is already complete when {@code send} returns (the
+     * write happened on this thread, blocking on a full socket), so this bounds nothing there; it would with a
+     * JAX-RS implementation that writes asynchronously.
+     */
     private static final long WRITE_TIMEOUT_SECONDS = 10;
 
     private final SseEventSink sink;

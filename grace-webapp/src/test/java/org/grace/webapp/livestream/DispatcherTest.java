@@ -13,10 +13,10 @@ import org.junit.jupiter.api.Test;
 /** The registry's bounds, a stream's once-only sends, and the dispatcher's hand-over and coalescing, without servers. */
 class DispatcherTest {
     /** What one stream wrote. */
-    static final class Recorded implements EventOutput {
+    static class Recorded implements EventOutput {
         final List<String> lines = new CopyOnWriteArrayList<>();
         boolean broken;
-        boolean closed;
+        volatile boolean closed;
 
         @Override
         public boolean send(String name, String id, String data, String comment, Long retryMillis) {
