@@ -40,7 +40,7 @@ public class Devices {
     }
 
     public Created create(CareScope scope, long facilityId, Long residentId, String name) {
-        if (facilities.visibleTo(scope).stream().noneMatch(f -> f.id() == facilityId)) {
+        if (facilities.find(scope, facilityId).isEmpty()) {
             throw ApiException.invalidFields(Map.of("facilityId", "no such facility"));
         }
         if (residentId != null) {

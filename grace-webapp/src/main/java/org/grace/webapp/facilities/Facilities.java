@@ -48,8 +48,24 @@ public class Facilities {
 
     /** One facility the caller may see; 404 otherwise. */
     public Facility visible(CareScope scope, long id) {
-        return visibleTo(scope).stream().filter(f -> f.id() == id).findFirst()
-                .orElseThrow(() -> new ApiException(404, "no such facility"));
+        return find(scope, id).orElseThrow(() -> new ApiException(404, "no such facility"));
+    }
+
+    /**
+     * The facility if the caller may see it. The cached lists answer a yes; a no is asked again of PostgreSQL, because
+     * the facility or the membership may have been created a moment ago on another instance whose eviction has not
+     * reached this one yet (or never will, if Redis was unreachable when it was made: then only the entry's expiry
+     * would end the stale no). Misses are rare, so the extra query costs little.
+     */
+    public Optional<Facility> find(CareScope scope, long id) {
+        Optional<Facility> cached = visibleTo(scope).stream().filter(f -> f.id() == id).findFirst();
+        if (cached.isPresent()) {
+            return cached;
+        }
+        return Transactions.inTransaction(dataSource, c -> Sql.one(c, "SELECT " + COLUMNS + " FROM facilities f "
+                        + "WHERE f.id = ? AND f.organization_id = ? AND (? OR EXISTS (SELECT 1 FROM facility_staff fs "
+                        + "WHERE fs.facility_id = f.id AND fs.user_id = ?))",
+                Sql.params(id, scope.organizationId(), scope.isOrganizationAdmin(), scope.userId()), Facilities::read));
     }
 
     public List<Facility> ofOrganization(long organizationId) {

@@ -157,7 +157,7 @@ public class Residents {
     }
 
     private void requireFacility(CareScope scope, Long facilityId) {
-        if (facilityId == null || facilities.visibleTo(scope).stream().noneMatch(f -> f.id() == facilityId)) {
+        if (facilityId == null || facilities.find(scope, facilityId).isEmpty()) {
             throw ApiException.invalidFields(Map.of("facilityId", "no such facility"));
         }
     }

@@ -594,6 +594,31 @@ class CareWorkflowsIT {
                 + "WHERE i.interaction_id = ? AND a.kind = 'alert_sent'", interaction)).isEqualTo(1);
     }
 
+    /**
+     * A facility this instance has not heard of (made as if while Redis was unreachable, so no eviction ever reached
+     * the cached facility list) is looked up in PostgreSQL before a write naming it is refused.
+     */
+    @Test
+    @Order(9)
+    void aFacilityMissingFromAStaleCachedListIsCheckedInPostgresqlBeforeAWriteIsRefused() {
+        CareClient admin = world.user("admin");
+        expect(admin.get(world.instance(1), "/api/facilities"), 200);
+        long organization = count("SELECT organization_id FROM facilities WHERE id = ?", world.willow);
+        long quiet = count("INSERT INTO facilities (organization_id, name, time_zone) VALUES (?, 'Quiet Lodge', "
+                + "'Europe/London') RETURNING id", organization);
+        assertThat(ids(admin.get(world.instance(1), "/api/facilities").body()))
+                .as("instance 1 still answers its cached list, without the new facility").doesNotContain(quiet);
+
+        expect(admin.post(world.instance(1), "/api/residents", json("facilityId", quiet, "fullName",
+                "Arrived Today")), 201);
+        expect(admin.post(world.instance(1), "/api/devices", json("facilityId", quiet, "name", "Lodge tablet")), 201);
+        assertThat(expect(admin.get(world.instance(1), "/api/facilities/" + quiet), 200).path("name").asText())
+                .isEqualTo("Quiet Lodge");
+        expect(world.user("manager").get(world.instance(1), "/api/facilities/" + quiet), 404);
+        expect(world.user("bAdmin").post(world.instance(1), "/api/residents", json("facilityId", quiet,
+                "fullName", "Not Theirs")), 400);
+    }
+
     static void awaitZero(String sql, Object... params) throws InterruptedException {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (count(sql, params) > 0) {
