@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import org.grace.testsupport.Chromium;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -45,6 +47,11 @@ final class PageDriver {
                     d.findElement(by).click();
                     return true;
                 });
+    }
+
+    /** Waits until {@code condition} holds for the page (true or not null) and returns its value. */
+    <V> V until(Duration timeout, Function<WebDriver, V> condition) {
+        return new WebDriverWait(driver, timeout).until(condition);
     }
 
     void awaitGone(By by, Duration timeout) {
@@ -99,6 +106,12 @@ final class PageDriver {
 
     void assertCleanConsole() {
         assertThat(consoleProblems()).as("console errors or CSP violations").isEmpty();
+    }
+
+    /** The end of a visit: the console must be clean ({@link #assertCleanConsole()}); then the window closes. */
+    void closeClean() {
+        assertCleanConsole();
+        window.close();
     }
 
     /** Whether the page is wider than the window (a horizontal scroll bar). */

@@ -1,6 +1,8 @@
 package org.grace.webapp.it.pages;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.grace.webapp.it.Fixtures.CRITICAL_TRANSCRIPT;
+import static org.grace.webapp.it.Fixtures.PASSWORD;
 import static org.grace.webapp.it.care.CareClient.expect;
 import static org.grace.webapp.it.care.CareClient.json;
 
@@ -37,10 +39,6 @@ import org.openqa.selenium.WebElement;
 @WithChromium
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StaffPagesIT {
-    static final String PASSWORD = "correct horse battery staple";
-    /** A transcript the bundled rules rate critical (checked below against the detector itself). */
-    static final String CRITICAL_TRANSCRIPT = "resident: Help me, I can't breathe and my chest hurts so much";
-
     static GraceProcess instance;
     static CareClient admin;
     static CareClient staff;
@@ -55,8 +53,11 @@ class StaffPagesIT {
                 "GRACE_RATELIMIT_API_PER_MINUTE", "100000"));
     }
 
-    private static PageDriver page(Chromium chromium) {
-        return new PageDriver(chromium.open(), instance.baseUrl());
+    /** A new window on the page at {@code hash}, signed in through the form as {@code email}. */
+    private static PageDriver signedIn(Chromium chromium, String hash, String email) {
+        PageDriver page = new PageDriver(chromium.open(), instance.baseUrl()).open(hash);
+        page.signIn(email, PASSWORD);
+        return page;
     }
 
     @Test
@@ -85,8 +86,7 @@ class StaffPagesIT {
             p.type("email", "admin@rose.example");
             p.type("password", "not the password at all");
             p.driver.findElement(By.id("password")).sendKeys(Keys.ENTER);     // the keyboard submits the form
-            new org.openqa.selenium.support.ui.WebDriverWait(p.driver, Duration.ofSeconds(10)).until(
-                    d -> !d.findElement(By.id("message")).getText().isBlank());
+            p.until(Duration.ofSeconds(10), d -> !d.findElement(By.id("message")).getText().isBlank());
             assertThat(p.driver.findElement(By.id("message")).getText()).containsIgnoringCase("wrong");
 
             p.type("password", PASSWORD);
@@ -137,8 +137,7 @@ class StaffPagesIT {
     void aCriticalIncidentShowsOnTheDashboardWithABannerUntilAcknowledged(Chromium chromium) throws Exception {
         assertThat(IncidentDetector.withBundledRules().detect(CRITICAL_TRANSCRIPT).severity().wireName())
                 .isEqualTo("critical");
-        PageDriver manager = page(chromium).open("");
-        manager.signIn("manager@rose.example", PASSWORD);
+        PageDriver manager = signedIn(chromium, "", "manager@rose.example");
         manager.awaitHeading("Dashboard");
         manager.await(By.id("no-open"));
 
@@ -155,12 +154,11 @@ class StaffPagesIT {
         assertThat((String) manager.script("return document.getElementById('banner').textContent;"))
                 .contains("Rosie", "can't breathe");
         manager.await(By.cssSelector("li.incident.urgent[data-incident='" + criticalIncident + "']"));
-        new org.openqa.selenium.support.ui.WebDriverWait(manager.driver, Duration.ofSeconds(20)).until(d ->
+        manager.until(Duration.ofSeconds(20), d ->
                 d.findElement(By.cssSelector("[data-count='critical-unacknowledged'] .n")).getText().equals("1"));
         assertThat(manager.driver.findElement(By.cssSelector("[data-count='critical-unacknowledged']"))
                 .getAttribute("class")).contains("alarm");
-        new org.openqa.selenium.support.ui.WebDriverWait(manager.driver, Duration.ofSeconds(20)).until(d ->
-                !d.findElement(By.id("unread")).getText().equals("0"));
+        manager.until(Duration.ofSeconds(20), d -> !d.findElement(By.id("unread")).getText().equals("0"));
         assertThat(manager.driver.findElement(By.id("announce")).getAttribute("aria-live")).isEqualTo("assertive");
         Path shot = manager.window.screenshot("dashboard-critical-alert");
         System.out.println("StaffPagesIT: screenshot " + shot.toAbsolutePath());
@@ -170,20 +168,18 @@ class StaffPagesIT {
         manager.await(By.cssSelector("#notification-list button[data-ack-incident='" + criticalIncident + "']"));
         manager.click(By.cssSelector("#notification-list button[data-ack-incident='" + criticalIncident + "']"));
         manager.awaitGone(By.id("banner"), Duration.ofSeconds(10));
-        new org.openqa.selenium.support.ui.WebDriverWait(manager.driver, Duration.ofSeconds(10)).until(d ->
+        manager.until(Duration.ofSeconds(10), d ->
                 d.findElement(By.cssSelector("[data-count='critical-unacknowledged'] .n")).getText().equals("0"));
         JsonNode incident = expect(admin.get(instance, "/api/incidents/" + criticalIncident), 200).path("incident");
         assertThat(incident.path("status").asText()).isEqualTo("acknowledged");
         assertThat(incident.path("acknowledgedByName").asText()).isEqualTo("Maya Manager");
-        manager.assertCleanConsole();
-        manager.window.close();
+        manager.closeClean();
     }
 
     @Test
     @Order(4)
     void theResidentPageAndTheIncidentPageWithItsAuditTrailAndResolve(Chromium chromium) {
-        PageDriver manager = page(chromium).open("#/residents");
-        manager.signIn("manager@rose.example", PASSWORD);
+        PageDriver manager = signedIn(chromium, "#/residents", "manager@rose.example");
         manager.awaitHeading("Residents");
         manager.await(By.linkText("Rose Turner")).click();
         manager.awaitHeading("Rose Turner");
@@ -200,23 +196,20 @@ class StaffPagesIT {
         assertThat(trail).containsIgnoringCase("acknowledg").contains("Maya Manager");
         manager.type("note", "Paramedics checked her; breathing normal, GP informed");
         manager.driver.findElement(By.cssSelector("#resolve-form button[type=submit]")).click();
-        new org.openqa.selenium.support.ui.WebDriverWait(manager.driver, Duration.ofSeconds(10)).until(d ->
+        manager.until(Duration.ofSeconds(10), d ->
                 d.findElement(By.id("incident-status")).getText().equals("resolved"));
         assertThat(manager.await(By.id("trail")).getText()).contains("Paramedics checked her");
-        manager.assertCleanConsole();
-        manager.window.close();
+        manager.closeClean();
     }
 
     @Test
     @Order(5)
     void aFamilyMemberSeesOnlyTheirResident(Chromium chromium) {
-        PageDriver family = page(chromium).open("");
-        family.signIn("family@rose.example", PASSWORD);
+        PageDriver family = signedIn(chromium, "", "family@rose.example");
         family.awaitHeading("My family");
-        List<WebElement> cards = family.driver.findElements(By.cssSelector("main section[data-resident]"));
-        new org.openqa.selenium.support.ui.WebDriverWait(family.driver, Duration.ofSeconds(10)).until(d ->
+        family.until(Duration.ofSeconds(10), d ->
                 !d.findElements(By.cssSelector("main section[data-resident]")).isEmpty());
-        cards = family.driver.findElements(By.cssSelector("main section[data-resident]"));
+        List<WebElement> cards = family.driver.findElements(By.cssSelector("main section[data-resident]"));
         assertThat(cards).hasSize(1);
         assertThat(cards.get(0).getAttribute("data-resident")).isEqualTo(Long.toString(rose));
         String shown = family.driver.findElement(By.id("view")).getText();
@@ -230,36 +223,31 @@ class StaffPagesIT {
 
         // Another resident's page is not theirs to see: the API answers 404, the page says so.
         family.open("#/residents/" + arthur);
-        new org.openqa.selenium.support.ui.WebDriverWait(family.driver, Duration.ofSeconds(10)).until(d ->
+        family.until(Duration.ofSeconds(10), d ->
                 d.findElement(By.id("message")).getText().contains("no such resident"));
         assertThat(family.driver.findElement(By.id("view")).getText()).doesNotContain("Arthur");
-        family.assertCleanConsole();
-        family.window.close();
+        family.closeClean();
     }
 
     @Test
     @Order(6)
     void careStaffCannotOpenTheAdministrationAndTheAdministratorCan(Chromium chromium) {
-        PageDriver staffPage = page(chromium).open("#/admin");
-        staffPage.signIn("staff@rose.example", PASSWORD);
+        PageDriver staffPage = signedIn(chromium, "#/admin", "staff@rose.example");
         staffPage.await(By.id("not-allowed"));
         assertThat(staffPage.driver.findElements(By.id("users"))).isEmpty();
         assertThat(staffPage.driver.findElements(By.linkText("Administration")).stream()
                 .filter(WebElement::isDisplayed)).isEmpty();
-        staffPage.assertCleanConsole();
-        staffPage.window.close();
+        staffPage.closeClean();
 
-        PageDriver adminPage = page(chromium).open("#/admin");
-        adminPage.signIn("admin@rose.example", PASSWORD);
+        PageDriver adminPage = signedIn(chromium, "#/admin", "admin@rose.example");
         adminPage.awaitHeading("Administration");
         assertThat(adminPage.await(By.id("users")).getText()).contains("Sam Staff", "Fay Family", "care staff");
         adminPage.type("f-name", "Birch Wing");
         adminPage.type("f-tz", "Europe/London");
         adminPage.driver.findElement(By.cssSelector("#facility-form button[type=submit]")).click();
-        new org.openqa.selenium.support.ui.WebDriverWait(adminPage.driver, Duration.ofSeconds(10)).until(d ->
+        adminPage.until(Duration.ofSeconds(10), d ->
                 d.findElement(By.id("facilities")).getText().contains("Birch Wing"));
-        adminPage.assertCleanConsole();
-        adminPage.window.close();
+        adminPage.closeClean();
     }
 
     @Test
@@ -290,7 +278,6 @@ class StaffPagesIT {
             phone.await(By.cssSelector("main .card, main .counts, main table"));
             assertThat(phone.scrollsSideways()).as(hash + " at 200 percent zoom").isFalse();
         }
-        phone.assertCleanConsole();
-        phone.window.close();
+        phone.closeClean();
     }
 }

@@ -659,27 +659,11 @@
           append(actions, h("button", { type: "button", id: "acknowledge", text: "Acknowledge", onclick: function () { acknowledge(i.id); } }));
         }
         if (i.status !== "resolved") {
-          var form = h("form", { id: "resolve-form", novalidate: true },
-            field("note", "Resolution note", { tag: "textarea", required: true }),
-            h("button", { type: "submit", text: "Resolve" }));
-          form.addEventListener("submit", function (e) {
-            e.preventDefault();
-            post("/api/incidents/" + i.id + "/resolve", { note: values(form).note }).then(function () {
-              say("Incident resolved."); refreshAll();
-            }, function (err) { fieldErrors(form, err); });
-          });
-          append(actions, form);
+          append(actions, incidentNoteForm(i.id, "resolve", { fieldId: "note", label: "Resolution note",
+            button: { type: "submit", text: "Resolve" }, done: "Incident resolved." }));
         } else if (has(MANAGERS, state.user.role)) {
-          var reopen = h("form", { id: "reopen-form", novalidate: true },
-            field("reopen-note", "Why reopen it?", { name: "note", tag: "textarea", required: true }),
-            h("button", { type: "submit", class: "quiet", text: "Reopen" }));
-          reopen.addEventListener("submit", function (e) {
-            e.preventDefault();
-            post("/api/incidents/" + i.id + "/reopen", { note: values(reopen).note }).then(function () {
-              say("Incident reopened."); refreshAll();
-            }, function (err) { fieldErrors(reopen, err); });
-          });
-          append(actions, reopen);
+          append(actions, incidentNoteForm(i.id, "reopen", { fieldId: "reopen-note", label: "Why reopen it?",
+            button: { type: "submit", class: "quiet", text: "Reopen" }, done: "Incident reopened." }));
         }
       }
       var trail = d.trail ? h("section", { class: "card", "aria-labelledby": "trail-h" },
@@ -756,6 +740,20 @@
       var note = staff ? noteForm(r.id) : null;
       append(clear($("view")), [heading, h("div", { class: "grid2" }, profile, timeline), h("div", { class: "grid2" }, reminders, interactions), note]);
     }).catch(failed);
+  }
+  // Resolving and reopening an incident both take a note: the form "<action>-form" posts it to
+  // /api/incidents/<id>/<action>, says opts.done and refreshes; the API's field errors show by the field.
+  function incidentNoteForm(incidentId, action, opts) {
+    var form = h("form", { id: action + "-form", novalidate: true },
+      field(opts.fieldId, opts.label, { name: "note", tag: "textarea", required: true }),
+      h("button", opts.button));
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      post("/api/incidents/" + incidentId + "/" + action, { note: values(form).note }).then(function () {
+        say(opts.done); refreshAll();
+      }, function (err) { fieldErrors(form, err); });
+    });
+    return form;
   }
   function noteForm(residentId) {
     var form = h("form", { id: "note-form", class: "card", novalidate: true }, h("h2", { text: "Add a care note" }),
