@@ -105,7 +105,10 @@ public final class CareIngestionBenchmark {
             t.setDaemon(true);
             return t;
         });
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).executor(httpThreads).build();
+        // HTTP/1.1, as nginx speaks to the instances: the JDK client's default (HTTP/2) upgrades a plain connection
+        // to h2c, which Payara Micro's listener accepts, and which broke down under this load (results page).
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
+                .executor(httpThreads).build();
     }
 
     public static void main(String[] args) throws Exception {
@@ -279,22 +282,25 @@ public final class CareIngestionBenchmark {
             long closedErrors = closed.size() - accepted;
             double[] closedLatency = percentiles(closed.stream().filter(p -> p.status == 202)
                     .mapToLong(Post::latencyNanos).toArray());
-            report.add("## " + setup);
-            report.add("");
-            report.add("Lock waited " + lock.waitedSeconds() + " s. Load average (1 min) before " + loadBefore
+            List<String> section = new ArrayList<>();
+            section.add("## " + setup);
+            section.add("");
+            section.add("Lock waited " + lock.waitedSeconds() + " s. Load average (1 min) before " + loadBefore
                     + ", after the open loop " + loadAfterOpen + ", after the ceiling " + loadAfter + ".");
-            report.add("");
-            report.addAll(openResult.lines());
-            report.add("");
-            report.add(String.format("Ceiling (closed loop, %d clients, %.1f s): %d posted, %d accepted = **%.0f/s**, "
+            section.add("");
+            section.addAll(openResult.lines());
+            section.add("");
+            section.add(String.format("Ceiling (closed loop, %d clients, %.1f s): %d posted, %d accepted = **%.0f/s**, "
                             + "%d errors %s; POST p50 %.0f ms, p95 %.0f ms, p99 %.0f ms, max %.0f ms; backlog screened "
                             + "%.1f s after the last POST (%d transcripts screened in %.1f s from the first = %.0f/s)",
                     concurrency, postingSeconds, closed.size(), accepted, accepted / postingSeconds, closedErrors,
                     errorKinds(closed), closedLatency[0], closedLatency[1], closedLatency[2], closedLatency[3],
                     screenedAfter, closed.size(), screenedSeconds, closed.size() / screenedSeconds));
-            report.add("");
-            report.addAll(verdict.lines());
-            report.add("");
+            section.add("");
+            section.addAll(verdict.lines());
+            section.add("");
+            section.forEach(System.out::println);
+            report.addAll(section);
         }
     }
 
