@@ -47,6 +47,22 @@ import org.grace.testsupport.RedisServer;
 public final class FleetHttpBenchmark {
     private static final String PASSWORD = "correct horse battery staple";
     private static final int RESIDENTS = 20;
+    /**
+     * The instances' settings beside the servers and the key. Rate limits must not be what is measured: every call
+     * still goes through the limiter (its Redis round trip is part of the cost), but no limit is reached: 3,000,000 a
+     * minute is 50,000 a second, under the library's bound (docs/webapp.md) and far above what two cores serve. The
+     * tokens made at set-up must outlive every run (default 15 min). No drain on SIGTERM: stopping is not measured.
+     */
+    private static final Map<String, String> SETTINGS = """
+            GRACE_AUTH_SIGNING_KEY_ID=bench
+            GRACE_AUTH_ACCESS_TTL=120m
+            GRACE_RATELIMIT_API_PER_MINUTE=3000000
+            GRACE_RATELIMIT_INGEST_DEVICE_PER_MINUTE=3000000
+            GRACE_RATELIMIT_INGEST_RESIDENT_PER_MINUTE=3000000
+            GRACE_RATELIMIT_LOGIN_PER_MINUTE=1000
+            GRACE_SHUTDOWN_DRAIN=0s
+            """.lines().map(line -> line.split("=", 2))
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(kv -> kv[0], kv -> kv[1]));
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Path root = ProjectLayout.root();
@@ -79,22 +95,11 @@ public final class FleetHttpBenchmark {
         System.out.printf("http benchmark: %s, JDK %s, %d cores, options %s%n", Instant.now(),
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), options);
         try (PostgresServer postgres = PostgresServer.start(); RedisServer redis = RedisServer.start()) {
-            Map<String, String> env = new LinkedHashMap<>();
+            Map<String, String> env = new LinkedHashMap<>(SETTINGS);
             env.put("GRACE_DB_URL", postgres.createDatabase("grace_bench"));
             env.put("GRACE_DB_USER", postgres.user());
             env.put("GRACE_REDIS_URL", redis.url());
             env.put("GRACE_AUTH_SIGNING_KEY", newSigningKeyPem());
-            env.put("GRACE_AUTH_SIGNING_KEY_ID", "bench");
-            // The tokens made at set-up must outlive every run (default 15 min).
-            env.put("GRACE_AUTH_ACCESS_TTL", "120m");
-            // Rate limits must not be what is measured: every call still goes through the limiter (its Redis round
-            // trip is part of the cost), but no limit is reached. 3,000,000 a minute is 50,000 a second, under the
-            // library's bound (docs/webapp.md) and far above what two cores serve.
-            env.put("GRACE_RATELIMIT_API_PER_MINUTE", "3000000");
-            env.put("GRACE_RATELIMIT_INGEST_DEVICE_PER_MINUTE", "3000000");
-            env.put("GRACE_RATELIMIT_INGEST_RESIDENT_PER_MINUTE", "3000000");
-            env.put("GRACE_RATELIMIT_LOGIN_PER_MINUTE", "1000");
-            env.put("GRACE_SHUTDOWN_DRAIN", "0s");
 
             try (Fleet one = Fleet.start(this, 1, env)) {
                 buildWorld(one.instances.get(0).baseUrl());
@@ -220,17 +225,18 @@ public final class FleetHttpBenchmark {
     }
 
     private static String call(String base, String method, String path, String token, String body, int expected) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
+        List<String> headers = new ArrayList<>(List.of("Accept", "application/json"));
         if (token != null) {
-            b.header("Authorization", "Bearer " + token);
+            headers.addAll(List.of("Authorization", "Bearer " + token));
         }
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .headers(body == null ? headers.toArray(String[]::new)
+                        : concat(headers, "Content-Type", "application/json"))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body))
+                .build();
         try {
-            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != expected) {
                 throw new IllegalStateException(method + " " + path + ": " + r.statusCode() + " " + r.body());
             }
@@ -241,6 +247,12 @@ public final class FleetHttpBenchmark {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    private static String[] concat(List<String> list, String... more) {
+        List<String> all = new ArrayList<>(list);
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
     }
 
     /** The first {@code "name": value} of a JSON body, a number or a string (enough for ids, tokens, credentials). */
@@ -455,14 +467,5 @@ public final class FleetHttpBenchmark {
         rsa.initialize(2048);
         return "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
                 .encodeToString(rsa.generateKeyPair().getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }
