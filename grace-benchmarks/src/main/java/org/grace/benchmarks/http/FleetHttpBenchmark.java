@@ -178,13 +178,13 @@ public final class FleetHttpBenchmark {
                 if (r.statusCode() == 200) {
                     return;
                 }
+                TimeUnit.MILLISECONDS.sleep(250);
             } catch (IOException e) {
-                // not listening yet
+                // not listening yet: asked again at once, the connect itself takes a moment
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
-            sleep(250);
         }
         throw new IllegalStateException("instance on port " + instance.port() + " not healthy within 5 min");
     }
