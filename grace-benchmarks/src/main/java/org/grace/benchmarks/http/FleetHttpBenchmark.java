@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.grace.launcher.PayaraInstance;
@@ -178,13 +179,13 @@ public final class FleetHttpBenchmark {
                 if (r.statusCode() == 200) {
                     return;
                 }
-                TimeUnit.MILLISECONDS.sleep(250);
             } catch (IOException e) {
-                // not listening yet: asked again at once, the connect itself takes a moment
+                // not listening yet
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250));
         }
         throw new IllegalStateException("instance on port " + instance.port() + " not healthy within 5 min");
     }
