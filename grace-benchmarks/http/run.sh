@@ -2,7 +2,7 @@
 # The fleet's HTTP benchmark (results/http.md): builds the launcher, the WAR and this module, then runs
 # org.grace.benchmarks.http.FleetHttpBenchmark, which starts its own PostgreSQL, Redis, Payara Micro instances and nginx
 # on loopback, drives them with wrk and grace-benchmarks/http/mixed.lua, stops everything and prints a table.
-# Run from anywhere; arguments go to the program (--warmup 30 --duration 30 --connections 32,128 --threads 2
+# Run from anywhere; arguments go to the program (--warmup 60 --duration 20 --connections 32,128 --threads 2
 # --profile staging). Set GRACE_BENCH_LOCK=<file> to take that flock(1) lock around each wrk run on a shared machine.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

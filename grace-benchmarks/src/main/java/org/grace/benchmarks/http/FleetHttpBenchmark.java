@@ -40,8 +40,10 @@ import org.grace.testsupport.RedisServer;
  * instances through payara-config's {@link PayaraInstance} (the launcher's own class), nginx configured by the Ansible
  * role's template ({@link NginxLoadBalancer}, as the tests use it).
  *
- * <p>Arguments (all optional): {@code --warmup 30} seconds, {@code --duration 30} seconds, {@code --connections 32,128}
- * (one measurement per value), {@code --threads 2} (wrk's), {@code --profile staging} (the launcher's JVM profile).
+ * <p>With one instance, direct and through nginx alternate (A B B A) at each connection count, and the program prints
+ * what nginx costs from the means. Arguments (all optional): {@code --warmup 60} seconds (for each URL, before its
+ * measured runs), {@code --duration 20} seconds, {@code --connections 32,128} (measured runs at each value),
+ * {@code --threads 2} (wrk's), {@code --profile staging} (the launcher's JVM profile).
  * {@code GRACE_BENCH_LOCK}, when set, names a lock file that every wrk run takes with {@code flock(1)} first, so that
  * benchmarks sharing a machine do not run at once.
  */
@@ -70,6 +72,7 @@ public final class FleetHttpBenchmark {
     private final Map<String, String> options;
     private final String wrk;
     private final List<String> results = new ArrayList<>();
+    private final List<String> ratios = new ArrayList<>();
     private String staffToken;
     private String managerToken;
     private final List<String> residentIds = new ArrayList<>();
@@ -81,7 +84,7 @@ public final class FleetHttpBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new HashMap<>(Map.of("warmup", "30", "duration", "30", "connections", "32,128",
+        Map<String, String> options = new HashMap<>(Map.of("warmup", "60", "duration", "20", "connections", "32,128",
                 "threads", "2", "profile", "staging"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--") || !options.containsKey(args[i].substring(2))) {
@@ -103,15 +106,30 @@ public final class FleetHttpBenchmark {
             env.put("GRACE_AUTH_SIGNING_KEY", newSigningKeyPem());
 
             try (Fleet one = Fleet.start(this, 1, env)) {
-                buildWorld(one.instances.get(0).baseUrl());
-                measure("1 instance, direct", one.instances.get(0).baseUrl(), one);
+                String direct = one.instances.get(0).baseUrl();
+                buildWorld(direct);
                 try (NginxLoadBalancer nginx = NginxLoadBalancer.start(one.ports())) {
-                    measure("1 instance behind nginx", nginx.url(), one);
+                    warmUp(direct, one);
+                    warmUp(nginx.url(), one);
+                    // Direct and through nginx in the order A B B A at each level, so that a drift during the runs
+                    // (the JIT still improving, other work on the machine coming and going) weighs on both alike.
+                    for (int connections : levels()) {
+                        double a1 = measure("1 instance, direct", direct, connections, one);
+                        double b1 = measure("1 instance behind nginx", nginx.url(), connections, one);
+                        double b2 = measure("1 instance behind nginx", nginx.url(), connections, one);
+                        double a2 = measure("1 instance, direct", direct, connections, one);
+                        ratios.add(String.format("%d connections: behind nginx %.0f requests/s, direct %.0f (means of"
+                                + " two runs each): nginx costs %.1f %% of direct throughput", connections,
+                                (b1 + b2) / 2, (a1 + a2) / 2, 100 * (1 - (b1 + b2) / (a1 + a2))));
+                    }
                 }
             }
             try (Fleet three = Fleet.start(this, 3, env)) {
                 try (NginxLoadBalancer nginx = NginxLoadBalancer.start(three.ports())) {
-                    measure("3 instances behind nginx", nginx.url(), three);
+                    warmUp(nginx.url(), three);
+                    for (int connections : levels()) {
+                        measure("3 instances behind nginx", nginx.url(), connections, three);
+                    }
                 }
             }
         }
@@ -121,6 +139,8 @@ public final class FleetHttpBenchmark {
                 + " load before -> after |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|---|---|---|---|");
         results.forEach(System.out::println);
+        System.out.println();
+        ratios.forEach(System.out::println);
     }
 
     /** The instances of one configuration, stopped (SIGTERM) together at the end. */
@@ -265,25 +285,31 @@ public final class FleetHttpBenchmark {
         return m.group(2) != null ? m.group(2) : m.group(3);
     }
 
-    private void measure(String setup, String url, Fleet fleet) throws Exception {
-        System.out.printf("%n== %s (%s)%n", setup, url);
-        int warmup = Integer.parseInt(options.get("warmup"));
-        if (warmup > 0) {
-            Wrk w = wrk(url, 32, warmup, fleet);
-            System.out.printf("warm-up %d s at 32 connections: %s%n", warmup, w.summaryLine());
+    private List<Integer> levels() {
+        return java.util.Arrays.stream(options.get("connections").split(",")).map(String::trim)
+                .map(Integer::valueOf).toList();
+    }
+
+    private void warmUp(String url, Fleet fleet) throws Exception {
+        int seconds = Integer.parseInt(options.get("warmup"));
+        if (seconds > 0) {
+            Wrk w = wrk(url, 32, seconds, fleet);
+            System.out.printf("warm-up of %s, %d s at 32 connections: %s%n", url, seconds, w.summaryLine());
         }
-        for (String c : options.get("connections").split(",")) {
-            int connections = Integer.parseInt(c.trim());
-            String loadBefore = loadAverage();
-            Wrk w = wrk(url, connections, Integer.parseInt(options.get("duration")), fleet);
-            String loadAfter = loadAverage();
-            System.out.println(w.output);
-            System.out.printf("uptime before: %s%nuptime after:  %s%n", loadBefore, loadAfter);
-            results.add(String.format("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s -> %s |", setup,
-                    connections, w.value("rps"), w.value("p50_ms"), w.value("p95_ms"), w.value("p99_ms"),
-                    w.value("max_ms"), w.errors(), w.memory(), w.cpu(), shortLoad(loadBefore),
-                    shortLoad(loadAfter)));
-        }
+    }
+
+    /** One measured run; returns its requests per second. */
+    private double measure(String setup, String url, int connections, Fleet fleet) throws Exception {
+        System.out.printf("%n== %s (%s), %d connections%n", setup, url, connections);
+        String loadBefore = loadAverage();
+        Wrk w = wrk(url, connections, Integer.parseInt(options.get("duration")), fleet);
+        String loadAfter = loadAverage();
+        System.out.println(w.output);
+        System.out.printf("uptime before: %s%nuptime after:  %s%n", loadBefore, loadAfter);
+        results.add(String.format("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s -> %s |", setup,
+                connections, w.value("rps"), w.value("p50_ms"), w.value("p95_ms"), w.value("p99_ms"),
+                w.value("max_ms"), w.errors(), w.memory(), w.cpu(), shortLoad(loadBefore), shortLoad(loadAfter)));
+        return Double.parseDouble(w.value("rps"));
     }
 
     /** One wrk run, under the shared lock when there is one, sampling the instances' RSS and CPU while it runs. */
