@@ -69,6 +69,8 @@ public final class FleetHttpBenchmark {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Path root = ProjectLayout.root();
+    /** The WAR as built when the run started, copied: a build running meanwhile may rewrite target/grace.war. */
+    private final Path war;
     private final Map<String, String> options;
     private final String wrk;
     private final List<String> results = new ArrayList<>();
@@ -81,6 +83,12 @@ public final class FleetHttpBenchmark {
     private FleetHttpBenchmark(Map<String, String> options) {
         this.options = options;
         this.wrk = DebianPackages.ensure("wrk", "wrk");
+        try {
+            this.war = Files.copy(root.resolve("grace-webapp/target/grace.war"),
+                    ProjectLayout.scratch("war-").resolve("grace.war"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy grace-webapp/target/grace.war (run.sh builds it)", e);
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -157,7 +165,7 @@ public final class FleetHttpBenchmark {
                     Path dir = ProjectLayout.scratch("payara-bench" + count + "-" + i + "-");
                     PayaraInstance instance = PayaraInstance.builder()
                             .payaraMicroJar(bench.root.resolve("payara-config/target/payara-micro.jar"))
-                            .war(bench.root.resolve("grace-webapp/target/grace.war"))
+                            .war(bench.war)
                             .port(FreePorts.next())
                             .rootDir(dir)
                             .name("bench-" + i)
@@ -188,7 +196,8 @@ public final class FleetHttpBenchmark {
     }
 
     private static void awaitHealthy(PayaraInstance instance) {
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        // Boots on two cores shared with other builds have taken over 5 minutes (load average above 30).
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         while (System.nanoTime() < deadline) {
             if (!instance.process().isAlive()) {
                 throw new IllegalStateException("Payara Micro exited with " + instance.process().exitValue());
@@ -207,7 +216,7 @@ public final class FleetHttpBenchmark {
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250));
         }
-        throw new IllegalStateException("instance on port " + instance.port() + " not healthy within 5 min");
+        throw new IllegalStateException("instance on port " + instance.port() + " not healthy within 10 min");
     }
 
     /**
