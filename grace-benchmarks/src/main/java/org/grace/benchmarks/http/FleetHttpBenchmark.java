@@ -315,9 +315,12 @@ public final class FleetHttpBenchmark {
         String loadAfter = loadAverage();
         System.out.println(w.output);
         System.out.printf("uptime before: %s%nuptime after:  %s%n", loadBefore, loadAfter);
-        results.add(String.format("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s -> %s |", setup,
+        String row = String.format("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s -> %s |", setup,
                 connections, w.value("rps"), w.value("p50_ms"), w.value("p95_ms"), w.value("p99_ms"),
-                w.value("max_ms"), w.errors(), w.memory(), w.cpu(), shortLoad(loadBefore), shortLoad(loadAfter)));
+                w.value("max_ms"), w.errors(), w.memory(), w.cpu(), shortLoad(loadBefore), shortLoad(loadAfter));
+        // At once too: a run stopped before its end (a lock held for long by another benchmark) keeps its rows.
+        System.out.println("row: " + row);
+        results.add(row);
         return Double.parseDouble(w.value("rps"));
     }
 
