@@ -192,6 +192,11 @@ public final class GraceProcess implements AutoCloseable {
         return instance.port();
     }
 
+    /** The Payara Micro process id (the job system's instance id of this instance contains it). */
+    public long pid() {
+        return instance.process().pid();
+    }
+
     public boolean isAlive() {
         return instance.process().isAlive();
     }
