@@ -51,9 +51,12 @@ final class PageDriver {
                 });
     }
 
-    /** Waits up to 15 s for the condition (a page redrawn meanwhile is looked at again). */
+    /**
+     * Waits up to 30 s for the condition (a page redrawn meanwhile is looked at again): adding a user hashes a
+     * password, which took over 15 s on this 2-core machine at load average 50.
+     */
     void until(java.util.function.Function<org.openqa.selenium.WebDriver, Boolean> condition) {
-        new WebDriverWait(driver, Duration.ofSeconds(15))
+        new WebDriverWait(driver, Duration.ofSeconds(30))
                 .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
                 .ignoring(org.openqa.selenium.NoSuchElementException.class).until(condition);
     }
