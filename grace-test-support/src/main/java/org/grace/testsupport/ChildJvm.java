@@ -13,9 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * A separate JVM process running a main class on the test class path: how a test makes a claim about several
- * instances with several processes. Output goes to a log file under {@code target/}; {@link #kill()} is a
- * {@code kill -9}.
+ * A separate JVM process running a main class on the test class path (how a test makes a claim about several
+ * instances with several processes), or a self-contained jar (a server that must not meet the test class path).
+ * Output goes to a log file under {@code target/}; {@link #kill()} is a {@code kill -9}.
  */
 public final class ChildJvm implements AutoCloseable {
     private final Process process;
@@ -29,21 +29,32 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     public static Builder builder(Class<?> mainClass) {
-        return new Builder(mainClass.getName());
+        // Surefire and Failsafe start tests through a manifest-only jar; the real class path is in this property.
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        String name = mainClass.getName();
+        return new Builder(name.substring(name.lastIndexOf('.') + 1), List.of("-cp", classPath, name));
+    }
+
+    /** A JVM running {@code java -jar jar}, named after the jar's file. */
+    public static Builder jar(Path jar) {
+        return new Builder(jar.getFileName().toString().replaceFirst("\\.jar$", ""),
+                List.of("-jar", jar.toString()));
     }
 
     public static final class Builder {
-        private final String mainClass;
+        /** What follows the JVM's options: {@code -cp <path> <main class>} or {@code -jar <jar>}. */
+        private final List<String> launch;
         private final List<String> args = new ArrayList<>();
         private final List<String> jvmArgs = new ArrayList<>(List.of("-Xmx256m", "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1"));
         private final Map<String, String> systemProperties = new LinkedHashMap<>();
         private final Map<String, String> environment = new LinkedHashMap<>();
         private String name;
+        private Path log;
 
-        private Builder(String mainClass) {
-            this.mainClass = mainClass;
-            this.name = mainClass.substring(mainClass.lastIndexOf('.') + 1);
+        private Builder(String name, List<String> launch) {
+            this.name = name;
+            this.launch = launch;
         }
 
         public Builder name(String name) {
@@ -73,17 +84,20 @@ public final class ChildJvm implements AutoCloseable {
             return this;
         }
 
+        /** Where the output goes; by default {@code output.log} in a new folder under {@code target/}. */
+        public Builder log(Path file) {
+            this.log = file;
+            return this;
+        }
+
         public ChildJvm start() {
             List<String> cmd = new ArrayList<>();
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             cmd.addAll(jvmArgs);
             systemProperties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-            cmd.add("-cp");
-            // Surefire and Failsafe start tests through a manifest-only jar; the real class path is in this property.
-            cmd.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
-            cmd.add(mainClass);
+            cmd.addAll(launch);
             cmd.addAll(args);
-            Path log = ProjectLayout.scratch("jvm-" + name + "-").resolve("output.log");
+            Path log = this.log != null ? this.log : ProjectLayout.scratch("jvm-" + name + "-").resolve("output.log");
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().putAll(environment);
             try {
@@ -154,12 +168,7 @@ public final class ChildJvm implements AutoCloseable {
 
     /** {@code kill -9}: no shutdown hooks, no cleanup, as a crashed instance. */
     public void kill() {
-        process.destroyForcibly();
-        try {
-            process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Processes.kill(process);
     }
 
     /**
@@ -171,12 +180,7 @@ public final class ChildJvm implements AutoCloseable {
     public void close() {
         if (process.isAlive()) {
             process.destroy();
-            try {
-                if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                    killTree();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!Processes.endsWithin(process, Duration.ofSeconds(15))) {
                 killTree();
             }
         }

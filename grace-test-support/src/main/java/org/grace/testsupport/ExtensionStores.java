@@ -1,11 +1,12 @@
 package org.grace.testsupport;
 
-import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 
-/** Shared by the server extensions (and extensions built on them in other modules): where a lifetime lives. */
+/**
+ * Shared by the server extensions (and extensions built on them in other modules): where a lifetime lives. What is
+ * kept there per kind of server: {@link ServerStore}.
+ */
 public final class ExtensionStores {
     private ExtensionStores() {
     }
@@ -21,27 +22,6 @@ public final class ExtensionStores {
             c = c.getParent().get();
         }
         return c;
-    }
-
-    /**
-     * The class's {@code type} kept under {@code namespace}: made by {@code start} on first use, closed when the class
-     * ends (for a server: stopped).
-     */
-    public static <T> T ofClass(ExtensionContext context, ExtensionContext.Namespace namespace, Class<T> type,
-                                Supplier<T> start) {
-        return classContext(context).getStore(namespace).getOrComputeIfAbsent(type, key -> start.get(), type);
-    }
-
-    /**
-     * Hands the class's {@code type} to {@code action} if one was made: after each test, to leave it as the next test
-     * expects it (a stopped server started again), whatever the test did to it.
-     */
-    public static <T> void ifMade(ExtensionContext context, ExtensionContext.Namespace namespace, Class<T> type,
-                                  Consumer<T> action) {
-        T made = classContext(context).getStore(namespace).get(type, type);
-        if (made != null) {
-            action.accept(made);
-        }
     }
 
     /** Whether the parameter asks for a server of its own ({@link Fresh}). */

@@ -4,9 +4,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.ParameterContext;
-import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * nginx load balancers for a test class ({@link WithNginx}). nginx cannot start without an upstream, and the
@@ -14,19 +11,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * {@code nginx.start(ports)} starts one {@link NginxLoadBalancer} (the Ansible role's template, its own master
  * process on a free loopback port), and every one it started stops when the test class ends.
  */
-public final class NginxExtension implements ParameterResolver {
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(NginxExtension.class);
-
-    @Override
-    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-        return parameter.getParameter().getType() == NginxLoadBalancers.class;
-    }
-
-    @Override
-    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return ExtensionStores.classContext(context).getStore(NAMESPACE)
-                .getOrComputeIfAbsent(NginxLoadBalancers.class, key -> new NginxLoadBalancers(),
-                        NginxLoadBalancers.class);
+public final class NginxExtension extends ServerExtension<NginxExtension.NginxLoadBalancers> {
+    public NginxExtension() {
+        super(ServerStore.perClass(NginxExtension.class, NginxLoadBalancers.class, NginxLoadBalancers::new));
     }
 
     /** Starts nginx load balancers and stops, when its test class ends, those it started. */

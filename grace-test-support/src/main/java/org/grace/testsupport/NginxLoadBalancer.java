@@ -150,14 +150,7 @@ public final class NginxLoadBalancer implements AutoCloseable {
             return;
         }
         signal("QUIT");
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        Processes.awaitOrKill(process, Duration.ofSeconds(10));
         // Workers are children of the master and leave with it; a worker still finishing a request ends with it.
     }
 

@@ -22,13 +22,15 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * ever stopped.
  */
 public final class PostgresExtension implements ParameterResolver, AfterEachCallback {
+    private static final ServerStore<PostgresServer> SERVERS =
+            ServerStore.perClassOrFresh(PostgresExtension.class, PostgresServer.class, PostgresServer::start);
     private static final ExtensionContext.Namespace NAMESPACE =
             ExtensionContext.Namespace.create(PostgresExtension.class);
     private static final AtomicInteger FRESH_DATABASES = new AtomicInteger();
 
     /** The class's server, started on first use; for other extensions that build on it (a Grace instance). */
     public static PostgresServer classServer(ExtensionContext context) {
-        return ExtensionStores.ofClass(context, NAMESPACE, PostgresServer.class, PostgresServer::start);
+        return SERVERS.ofClass(context);
     }
 
     /** The database created for the class, on first use. */
@@ -44,12 +46,7 @@ public final class PostgresExtension implements ParameterResolver, AfterEachCall
 
     /** The current test method's own server ({@code @Fresh PostgresServer}), stopped when the test ends. */
     public static PostgresServer methodServer(ExtensionContext context) {
-        if (context.getTestMethod().isEmpty()) {
-            throw new IllegalStateException(
-                    "@Fresh PostgresServer is for test methods and their @BeforeEach/@AfterEach");
-        }
-        return context.getStore(NAMESPACE).getOrComputeIfAbsent("fresh", key -> PostgresServer.start(),
-                PostgresServer.class);
+        return SERVERS.ofMethod(context);
     }
 
     @Override
@@ -76,7 +73,7 @@ public final class PostgresExtension implements ParameterResolver, AfterEachCall
 
     @Override
     public void afterEach(ExtensionContext context) {
-        ExtensionStores.ifMade(context, NAMESPACE, PostgresServer.class, PostgresServer::restart); // no-op if running
+        SERVERS.ifMade(context, PostgresServer::restart); // no-op if running
     }
 
     /** A lower-case identifier PostgreSQL accepts unquoted, at most 50 characters (the limit is 63). */

@@ -2,8 +2,6 @@ package org.grace.testsupport;
 
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.ParameterContext;
-import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * A throwaway {@code redis-server} for a test class ({@link WithRedis}): declare a {@link RedisServer} parameter in
@@ -16,12 +14,17 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * every test the class's server is brought back (resumed, started again) if the test left it paused or stopped, so
  * that one failing fault test cannot fail the tests after it. Only servers this extension started are ever stopped.
  */
-public final class RedisExtension implements ParameterResolver, AfterEachCallback {
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(RedisExtension.class);
+public final class RedisExtension extends ServerExtension<RedisServer> implements AfterEachCallback {
+    private static final ServerStore<RedisServer> SERVERS =
+            ServerStore.perClassOrFresh(RedisExtension.class, RedisServer.class, RedisServer::start);
+
+    public RedisExtension() {
+        super(SERVERS);
+    }
 
     /** The class's server, started on first use; for other extensions that build on it (a Grace instance). */
     public static RedisServer classServer(ExtensionContext context) {
-        return ExtensionStores.ofClass(context, NAMESPACE, RedisServer.class, RedisServer::start);
+        return SERVERS.ofClass(context);
     }
 
     /**
@@ -29,25 +32,11 @@ public final class RedisExtension implements ParameterResolver, AfterEachCallbac
      * every {@code @Fresh RedisServer} parameter of one method gets this same server.
      */
     public static RedisServer methodServer(ExtensionContext context) {
-        if (context.getTestMethod().isEmpty()) {
-            throw new IllegalStateException("@Fresh RedisServer is for test methods and their @BeforeEach/@AfterEach;"
-                    + " a class-wide server is the one without @Fresh");
-        }
-        return context.getStore(NAMESPACE).getOrComputeIfAbsent("fresh", key -> RedisServer.start(), RedisServer.class);
-    }
-
-    @Override
-    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-        return parameter.getParameter().getType() == RedisServer.class;
-    }
-
-    @Override
-    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return ExtensionStores.fresh(parameter) ? methodServer(context) : classServer(context);
+        return SERVERS.ofMethod(context);
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
-        ExtensionStores.ifMade(context, NAMESPACE, RedisServer.class, RedisServer::bringBack);
+        SERVERS.ifMade(context, RedisServer::bringBack);
     }
 }

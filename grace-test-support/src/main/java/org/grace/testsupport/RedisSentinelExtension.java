@@ -2,8 +2,6 @@ package org.grace.testsupport;
 
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.ParameterContext;
-import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * A {@link RedisSentinelGroup} (master, replica, three sentinels) for a test class ({@link WithRedisSentinel}):
@@ -12,27 +10,21 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * and turned into a replica by the sentinels), so each test starts with a master and a healthy replica, though not
  * necessarily on the same ports as the test before.
  */
-public final class RedisSentinelExtension implements ParameterResolver, AfterEachCallback {
-    private static final ExtensionContext.Namespace NAMESPACE =
-            ExtensionContext.Namespace.create(RedisSentinelExtension.class);
+public final class RedisSentinelExtension extends ServerExtension<RedisSentinelGroup> implements AfterEachCallback {
+    private static final ServerStore<RedisSentinelGroup> GROUPS =
+            ServerStore.perClass(RedisSentinelExtension.class, RedisSentinelGroup.class, RedisSentinelGroup::start);
+
+    public RedisSentinelExtension() {
+        super(GROUPS);
+    }
 
     /** The class's group, started on first use; for other extensions that build on it (Grace instances). */
     public static RedisSentinelGroup classGroup(ExtensionContext context) {
-        return ExtensionStores.ofClass(context, NAMESPACE, RedisSentinelGroup.class, RedisSentinelGroup::start);
-    }
-
-    @Override
-    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-        return parameter.getParameter().getType() == RedisSentinelGroup.class;
-    }
-
-    @Override
-    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return classGroup(context);
+        return GROUPS.ofClass(context);
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
-        ExtensionStores.ifMade(context, NAMESPACE, RedisSentinelGroup.class, RedisSentinelGroup::heal);
+        GROUPS.ifMade(context, RedisSentinelGroup::heal);
     }
 }

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -132,13 +131,7 @@ public final class RedisSentinelGroup implements AutoCloseable {
             sentinel.destroy();
         }
         for (Process sentinel : sentinels) {
-            try {
-                if (!sentinel.waitFor(10, TimeUnit.SECONDS)) {
-                    sentinel.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            Processes.awaitOrKill(sentinel, Duration.ofSeconds(10));
         }
         nodes.forEach(RedisServer::close);
     }

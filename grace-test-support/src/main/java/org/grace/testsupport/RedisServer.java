@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A throwaway {@code redis-server} from the Debian package, on a free loopback port, persisting nothing.
@@ -114,8 +113,7 @@ public final class RedisServer implements AutoCloseable {
     /** Kills the server (SIGKILL), as a crash would. */
     public synchronized void kill() {
         if (process != null) {
-            process.destroyForcibly();
-            waitForExit();
+            Processes.kill(process);
             paused = false;
         }
     }
@@ -177,12 +175,6 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private void waitForExit() {
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Processes.awaitOrKill(process, Duration.ofSeconds(10));
     }
 }

@@ -9,14 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A throwaway S3 API server: s3proxy with its filesystem back end, on a free loopback port, storing under a scratch
  * folder in {@code target/} whose objects are deleted when the server stops. It runs in a child JVM from s3proxy's
  * self-contained jar (found through the system property {@value #JAR_PROPERTY}, which the module's build sets after
- * copying the jar), so that its jclouds, Jetty and Guava never meet the test class path. Path-style addressing, AWS
+ * copying the jar; a {@link ChildJvm}), so that its jclouds, Jetty and Guava never meet the test class path. Path-style addressing, AWS
  * signature v2 or v4 with the fixed
  * {@link #ACCESS_KEY}/{@link #SECRET_KEY}. Only the process this object started is ever stopped.
  */
@@ -30,12 +28,12 @@ public final class S3Server implements AutoCloseable {
 
     private final int port;
     private final Path dir;
-    private final Process process;
+    private final ChildJvm jvm;
 
-    private S3Server(int port, Path dir, Process process) {
+    private S3Server(int port, Path dir, ChildJvm jvm) {
         this.port = port;
         this.dir = dir;
-        this.process = process;
+        this.jvm = jvm;
     }
 
     /** Starts s3proxy on a free loopback port and waits until it answers HTTP. */
@@ -64,16 +62,12 @@ public final class S3Server implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        Process process;
-        try {
-            process = new ProcessBuilder(List.of(java, "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    "-jar", jar, "--properties", properties.toString()))
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("s3proxy.log").toFile()).start();
-        } catch (IOException e) {
-            throw new IllegalStateException("could not start s3proxy: " + e.getMessage(), e);
-        }
-        S3Server server = new S3Server(port, dir, process);
+        ChildJvm jvm = ChildJvm.jar(Paths.get(jar)).name("s3proxy")
+                .jvmArgs("-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
+                .args("--properties", properties.toString())
+                .log(dir.resolve("s3proxy.log"))
+                .start();
+        S3Server server = new S3Server(port, dir, jvm);
         server.awaitReady();
         return server;
     }
@@ -88,7 +82,7 @@ public final class S3Server implements AutoCloseable {
     }
 
     public boolean isRunning() {
-        return process.isAlive();
+        return jvm.isAlive();
     }
 
     /** Where s3proxy keeps the buckets (one folder each) and its log. */
@@ -99,7 +93,7 @@ public final class S3Server implements AutoCloseable {
     private void awaitReady() {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
+            if (!jvm.isAlive()) {
                 throw new IllegalStateException("s3proxy exited at start on port " + port + "; see " + dir);
             }
             try {
@@ -122,16 +116,7 @@ public final class S3Server implements AutoCloseable {
 
     @Override
     public void close() {
-        if (process.isAlive()) {
-            process.destroy();
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        jvm.close();
         deleteData();
     }
 

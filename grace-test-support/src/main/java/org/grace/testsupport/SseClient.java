@@ -106,12 +106,7 @@ public final class SseClient implements AutoCloseable {
 
     /** The next event or comment, or null after {@code timeout}. */
     public Event next(Duration timeout) {
-        try {
-            return events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        return Polling.upTo(timeout, events::poll, null);
     }
 
     /** The next event named {@code name} (others and comments are skipped), or null after {@code timeout}. */

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import javax.sql.DataSource;
 import org.grace.core.SettingChecks;
+import org.grace.core.postgres.Transactions;
 
 /**
  * Blobs in PostgreSQL: a row per blob in {@code grace_blobs} and its bytes in {@code grace_blob_chunks}, one row per
@@ -62,9 +63,8 @@ public final class PostgresBlobStore implements BlobStore {
         SettingChecks.given(content, "content");
         MessageDigest digest = BlobKeys.sha256();
         byte[] buffer = new byte[chunkSize];
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
+        try (Connection connection = dataSource.getConnection()) {
+            return Transactions.run(connection, c -> {
                 long blobId;
                 try (PreparedStatement next = c.prepareStatement("SELECT nextval('grace_blob_ids')");
                      ResultSet rs = next.executeQuery()) {
@@ -95,18 +95,11 @@ public final class PostgresBlobStore implements BlobStore {
                     blob.setInt(4, chunkSize);
                     inserted = blob.executeUpdate();
                 }
-                if (inserted == 1) {
-                    c.commit();
-                } else {
+                if (inserted != 1) {
                     c.rollback(); // the same bytes are stored already: keep those, drop these chunks
                 }
                 return new StoredBlob(key, size);
-            } catch (SQLException | IOException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("reading the content to store failed; nothing was stored", e);
         } catch (SQLException e) {

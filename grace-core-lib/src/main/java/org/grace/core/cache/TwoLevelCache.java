@@ -14,12 +14,11 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 import org.grace.core.InstanceId;
 import org.grace.core.cache.LevelTwo.NoAnswer;
 import org.grace.core.redis.ChannelSubscription;
+import org.grace.core.redis.FeatureBackground;
 import org.grace.core.redis.RedisAvailability;
 import org.grace.core.redis.RedisClients;
 import org.grace.core.redis.RedisFeatureSettings;
@@ -51,9 +50,8 @@ final class TwoLevelCache implements GraceCache {
     private final CacheCounters counters;
     private final SharedLoads loads = new SharedLoads();
     private final Cache<String, Boolean> undecodableLogged;
-    private final ScheduledExecutorService background;
+    private final FeatureBackground background;
     private final ChannelSubscription invalidations;
-    private volatile boolean closed;
     /** Test seam: runs between a GET's reply and the level-1 insert, to replay the race with an invalidation. */
     volatile Runnable afterRedisRead;
 
@@ -67,17 +65,13 @@ final class TwoLevelCache implements GraceCache {
         this.pending = new PendingWrites(levelTwo, availability, counters);
         this.undecodableLogged = Caffeine.newBuilder().maximumSize(1_000).expireAfterWrite(Duration.ofHours(1))
                 .build();
-        this.background = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "grace-cache-" + redis.namespace());
-            t.setDaemon(true);
-            return t;
-        });
+        this.background = new FeatureBackground("grace-cache-" + redis.namespace());
         availability.onTransition(this::onTransition);
         // A key outside the value space (ns:probe, not ns:c:...), so the probe never touches a cached key.
-        RedisProbe.schedule(background, redis.redis(), redis.namespace() + ":probe", availability, redis.probeInterval(),
+        RedisProbe.schedule(background.executor(), redis.redis(), redis.namespace() + ":probe", availability, redis.probeInterval(),
                 b.callTimeout != null ? b.callTimeout : RedisClients.DEFAULT_COMMAND_TIMEOUT);
         // Every (re)subscription but the one made here may follow lost messages: nothing in level 1 can be trusted.
-        this.invalidations = new ChannelSubscription("cache", redis.redis(), levelTwo.channel(), availability, background,
+        this.invalidations = new ChannelSubscription("cache", redis.redis(), levelTwo.channel(), availability, background.executor(),
                 this::onMessage, () -> clearLocal("resubscribed"));
         invalidations.open();
     }
@@ -316,13 +310,13 @@ final class TwoLevelCache implements GraceCache {
     }
 
     private void onTransition(boolean onRedis) {
-        if (closed) {
+        if (background.isShutDown()) {
             return;
         }
         clearLocal(onRedis ? "redis-back" : "redis-down");
         counters.fallback(onRedis);
         if (onRedis) {
-            background.execute(pending::replay);
+            background.executor().execute(pending::replay);
         }
     }
 
@@ -356,12 +350,9 @@ final class TwoLevelCache implements GraceCache {
 
     @Override
     public void close() {
-        if (closed) {
-            return;
+        if (background.shutDown()) {
+            invalidations.close();
         }
-        closed = true;
-        background.shutdownNow();
-        invalidations.close();
     }
 
     @Override

@@ -13,10 +13,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import org.grace.core.InstanceId;
 import org.grace.core.redis.ChannelSubscription;
+import org.grace.core.redis.FeatureBackground;
 import org.grace.core.redis.RedisAvailability;
 import org.grace.core.redis.RedisClients;
 import org.grace.core.redis.RedisFeatureSettings;
@@ -40,9 +40,8 @@ final class RedisEventBus implements EventBus {
     private final Executor executor;
     private final ExecutorService ownedExecutor;
     private final RedisAvailability availability;
-    private final ScheduledExecutorService background;
+    private final FeatureBackground background;
     private final Map<String, TopicState> topics = new ConcurrentHashMap<>();
-    private volatile boolean closed;
 
     RedisEventBus(EventBus.Builder b, RedisFeatureSettings settings) {
         this.redis = settings.redis();
@@ -53,20 +52,14 @@ final class RedisEventBus implements EventBus {
             this.executor = b.executor;
             this.ownedExecutor = null;
         } else {
-            this.ownedExecutor = Executors.newSingleThreadExecutor(r -> daemon(r, "grace-events"));
+            this.ownedExecutor = Executors.newSingleThreadExecutor(r -> FeatureBackground.daemon(r, "grace-events"));
             this.executor = ownedExecutor;
         }
         this.availability = settings.availability("events");
-        this.background = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "grace-events-probe"));
+        this.background = new FeatureBackground("grace-events-probe");
         // Publishers do not wait for Redis beyond the client's own timeout, so neither does the probe.
-        RedisProbe.schedule(background, redis, channelPrefix + "probe", availability, settings.probeInterval(),
+        RedisProbe.schedule(background.executor(), redis, channelPrefix + "probe", availability, settings.probeInterval(),
                 RedisClients.DEFAULT_COMMAND_TIMEOUT);
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 
     @Override
@@ -85,7 +78,7 @@ final class RedisEventBus implements EventBus {
             throw new IllegalArgumentException("cannot write an event of type " + event.getClass().getName()
                     + " as JSON: " + e.getMessage(), e);
         }
-        if (availability.isAvailable() && !closed) {
+        if (availability.isAvailable() && !background.isShutDown()) {
             try {
                 redis.getTopic(channelPrefix + topic, StringCodec.INSTANCE).publish(message);
                 return;
@@ -104,7 +97,7 @@ final class RedisEventBus implements EventBus {
         checkTopic(topic);
         Objects.requireNonNull(type, "type must not be null");
         Objects.requireNonNull(handler, "handler must not be null");
-        if (closed) {
+        if (background.isShutDown()) {
             throw new IllegalStateException("event bus is closed");
         }
         Handler<T> h = new Handler<>(topic, type, handler);
@@ -127,11 +120,9 @@ final class RedisEventBus implements EventBus {
 
     @Override
     public void close() {
-        if (closed) {
+        if (!background.shutDown()) {
             return;
         }
-        closed = true;
-        background.shutdownNow();
         for (TopicState state : List.copyOf(topics.values())) {
             state.unsubscribe();
         }
@@ -163,11 +154,11 @@ final class RedisEventBus implements EventBus {
         }
 
         synchronized void ensureSubscribed() {
-            if (subscription != null || handlers.isEmpty() || closed) {
+            if (subscription != null || handlers.isEmpty() || background.isShutDown()) {
                 return;
             }
             // Events are at most once: a resubscription after lost messages needs no reaction.
-            subscription = new ChannelSubscription("events", redis, channelPrefix + topic, availability, background,
+            subscription = new ChannelSubscription("events", redis, channelPrefix + topic, availability, background.executor(),
                     this::deliver, null);
             subscription.open();
         }

@@ -10,6 +10,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import org.grace.core.postgres.Transactions;
 
 /**
  * The SQL of recurring jobs: the {@code grace_job_schedules} rows and the firing of due occurrences, which enqueues
@@ -72,9 +73,8 @@ final class ScheduleStore {
      * fire once, not once each. Returns the number of jobs enqueued.
      */
     int fireDueSchedules() throws SQLException {
-        try (Connection c = jobs.connection()) {
-            c.setAutoCommit(false);
-            try {
+        try (Connection connection = jobs.connection()) {
+            return Transactions.run(connection, c -> {
                 List<DueSchedule> due = new ArrayList<>();
                 try (PreparedStatement ps = c.prepareStatement("""
                         SELECT name, schedule, type, queue, payload::text, priority, max_attempts, next_run_at, now()
@@ -105,14 +105,8 @@ final class ScheduleStore {
                     }
                     fired++;
                 }
-                c.commit();
                 return fired;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+            });
         }
     }
 }

@@ -29,21 +29,16 @@ public final class SchemaScript {
     public static void run(DataSource dataSource, String resource, long lockKey, String tables) {
         Objects.requireNonNull(dataSource, "dataSource must not be null");
         List<String> statements = statements(resource);
-        try (Connection c = dataSource.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                s.execute("SELECT pg_advisory_xact_lock(" + lockKey + ")");
-                for (String sql : statements) {
-                    s.execute(sql);
+        try (Connection connection = dataSource.getConnection()) {
+            Transactions.run(connection, c -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("SELECT pg_advisory_xact_lock(" + lockKey + ")");
+                    for (String sql : statements) {
+                        s.execute(sql);
+                    }
                 }
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
-            }
+                return statements.size();
+            });
         } catch (SQLException e) {
             throw new IllegalStateException("could not create " + tables + ": " + e.getMessage(), e);
         }

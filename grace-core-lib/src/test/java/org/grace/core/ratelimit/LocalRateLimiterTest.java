@@ -42,11 +42,8 @@ class LocalRateLimiterTest {
     void tokenBucketRefillsAtItsOwnRateUpToCapacity() {
         // Burst of 5, one permit per 2 s.
         RateLimiter limiter = limiter(Limit.tokenBucket(5, 1, Duration.ofSeconds(2)));
-        assertThat(admitted(limiter, "k", 100)).isEqualTo(5);
-        clock.advance(Duration.ofSeconds(6));
-        assertThat(admitted(limiter, "k", 100)).isEqualTo(3);
-        clock.advance(Duration.ofHours(1));
-        assertThat(admitted(limiter, "k", 100)).isEqualTo(5);
+        assertThat(burstsAfter(limiter, Duration.ZERO, Duration.ofSeconds(6), Duration.ofHours(1)))
+                .containsExactly(5, 3, 5);
     }
 
     @Test
@@ -108,15 +105,10 @@ class LocalRateLimiterTest {
         clock.advance(Duration.ofSeconds(10));
         // Start of the next window: the previous 10 still weigh 10.
         assertThat(limiter.tryAcquire("k").allowed()).isFalse();
-        clock.advance(Duration.ofSeconds(5));
-        // Half way: 10 * 0.5 = 5 weigh, 5 more fit.
-        assertThat(admitted(limiter, "k", 100)).isEqualTo(5);
-        clock.advance(Duration.ofSeconds(10));
-        // Half way through the next window: the previous window's 5 weigh 2.5, so 7 more fit.
-        assertThat(admitted(limiter, "k", 100)).isEqualTo(7);
-        clock.advance(Duration.ofSeconds(20));
-        // Two windows on, nothing weighs any more.
-        assertThat(admitted(limiter, "k", 100)).isEqualTo(10);
+        // Half way: 10 * 0.5 = 5 weigh, 5 more fit. Half way through the next window: the previous window's 5 weigh
+        // 2.5, so 7 more fit. Two windows on, nothing weighs any more.
+        assertThat(burstsAfter(limiter, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(20)))
+                .containsExactly(5, 7, 10);
     }
 
     @Test
@@ -128,11 +120,7 @@ class LocalRateLimiterTest {
 
     @Test
     void idleKeysAreEvictedOnceTheyWouldBeFullAgain() {
-        LocalRateLimiter limiter = new LocalRateLimiter(RateLimitPolicy.of("idle", Limit.perMinute(5)), clock, 1000,
-                RateLimitDecision.Source.MEMORY, RateLimitListener.NONE, System::nanoTime);
-        for (int i = 0; i < 50; i++) {
-            limiter.tryAcquire("key-" + i);
-        }
+        LocalRateLimiter limiter = afterOneRequestPerKey("idle", 1000, 50);
         assertThat(limiter.estimatedKeys()).isEqualTo(50);
         clock.advance(Duration.ofSeconds(59));
         assertThat(limiter.estimatedKeys()).isEqualTo(50);
@@ -142,11 +130,7 @@ class LocalRateLimiterTest {
 
     @Test
     void theMapOfKeysIsBounded() {
-        LocalRateLimiter limiter = new LocalRateLimiter(RateLimitPolicy.of("flood", Limit.perMinute(5)), clock, 100,
-                RateLimitDecision.Source.MEMORY, RateLimitListener.NONE, System::nanoTime);
-        for (int i = 0; i < 1000; i++) {
-            limiter.tryAcquire("key-" + i);
-        }
+        LocalRateLimiter limiter = afterOneRequestPerKey("flood", 100, 1000);
         assertThat(limiter.estimatedKeys()).isLessThanOrEqualTo(100);
     }
 
@@ -184,6 +168,26 @@ class LocalRateLimiterTest {
         limiter.tryAcquire("k");
         limiter.tryAcquire("k");
         assertThat(heard).containsExactly("allowed l 7", "denied l 7");
+    }
+
+    /** In memory, 5 per minute, room for {@code maxKeys} keys; after one request each for {@code keys} keys. */
+    private LocalRateLimiter afterOneRequestPerKey(String policy, long maxKeys, int keys) {
+        LocalRateLimiter limiter = new LocalRateLimiter(RateLimitPolicy.of(policy, Limit.perMinute(5)), clock, maxKeys,
+                RateLimitDecision.Source.MEMORY, RateLimitListener.NONE, System::nanoTime);
+        for (int i = 0; i < keys; i++) {
+            limiter.tryAcquire("key-" + i);
+        }
+        return limiter;
+    }
+
+    /** After each wait on the clock, how many of a burst of 100 requests for one key the limiter admits. */
+    private List<Integer> burstsAfter(RateLimiter limiter, Duration... waits) {
+        List<Integer> admitted = new ArrayList<>();
+        for (Duration wait : waits) {
+            clock.advance(wait);
+            admitted.add(admitted(limiter, "k", 100));
+        }
+        return admitted;
     }
 
     private static int admitted(RateLimiter limiter, String key, int attempts) {

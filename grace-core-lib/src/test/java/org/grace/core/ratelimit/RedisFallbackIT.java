@@ -136,18 +136,9 @@ class RedisFallbackIT {
         // Without a deadline a frozen Redis holds the first calls for Redisson's timeout and one retry (about 2 s, see
         // above); with one, the first is answered by the fallback once its deadline has passed, and the rest at once.
         Duration callTimeout = Duration.ofMillis(100);
-        List<RateLimitDecision> timedOut = new CopyOnWriteArrayList<>();
-        RateLimiter limiter = RateLimiter.builder().redis(client).fallback(FallbackPolicy.local(3))
-                .rememberDenials(false).callTimeout(callTimeout)
-                .listener(new RateLimitListener() {
-                    @Override
-                    public void callTimedOut(String policy, RateLimitDecision fallbackDecision) {
-                        timedOut.add(fallbackDecision);
-                    }
-                })
-                .policy(RateLimitPolicy.of("deadline", Limit.perSecond(1000))).build();
-        awaitRedisAnswers(limiter);
-        timedOut.clear();
+        Heard heard = new Heard();
+        RateLimiter limiter = answeringWithDeadline("deadline", callTimeout, heard);
+        List<RateLimitDecision> timedOut = heard.timedOut;
         List<RateLimitDecision> frozenDecisions = new java.util.ArrayList<>();
         long slowest = 0;
         long fastest = Long.MAX_VALUE;
@@ -191,24 +182,10 @@ class RedisFallbackIT {
 
     @Test
     void oneMissedDeadlineAnswersThatCallFromTheFallbackButIsNotAnOutage() throws Exception {
-        List<Boolean> transitions = new CopyOnWriteArrayList<>();
-        List<RateLimitDecision> timedOut = new CopyOnWriteArrayList<>();
-        RateLimiter limiter = RateLimiter.builder().redis(client).fallback(FallbackPolicy.local(3))
-                .rememberDenials(false).callTimeout(Duration.ofMillis(100))
-                .listener(new RateLimitListener() {
-                    @Override
-                    public void callTimedOut(String policy, RateLimitDecision fallbackDecision) {
-                        timedOut.add(fallbackDecision);
-                    }
-
-                    @Override
-                    public void fallbackChanged(String policy, boolean onFallback) {
-                        transitions.add(onFallback);
-                    }
-                })
-                .policy(RateLimitPolicy.of("one-miss", Limit.perSecond(1000))).build();
-        awaitRedisAnswers(limiter);
-        timedOut.clear();
+        Heard heard = new Heard();
+        RateLimiter limiter = answeringWithDeadline("one-miss", Duration.ofMillis(100), heard);
+        List<Boolean> transitions = heard.transitions;
+        List<RateLimitDecision> timedOut = heard.timedOut;
         RateLimitDecision missed;
         redis.pause();
         try {
@@ -226,17 +203,12 @@ class RedisFallbackIT {
     }
 
     private Outage runThroughOutage(String name, FallbackPolicy fallback) throws Exception {
-        List<Boolean> transitions = new CopyOnWriteArrayList<>();
+        Heard heard = new Heard();
+        List<Boolean> transitions = heard.transitions;
         // Every call must reach Redis or the fallback under test: with denials remembered, the hot key's denials
         // would be answered from memory through the outage (rightly: Redis had denied them), hiding the fallback.
         RateLimiter limiter = RateLimiter.builder().redis(client).fallback(fallback).rememberDenials(false)
-                .listener(new RateLimitListener() {
-                    @Override
-                    public void fallbackChanged(String policy, boolean onFallback) {
-                        transitions.add(onFallback);
-                    }
-                })
-                .policy(RateLimitPolicy.of("fallback-" + name, Limit.perHour(30))).build();
+                .listener(heard).policy(RateLimitPolicy.of("fallback-" + name, Limit.perHour(30))).build();
         assertThat(limiter.tryAcquire("k").source()).isEqualTo(RateLimitDecision.Source.REDIS);
 
         // Callers run throughout; Redis is killed under them and restarted while they keep going.
@@ -324,6 +296,36 @@ class RedisFallbackIT {
      * Waits until {@code limiter}'s decisions come from Redis: the first call sends the script's source (NOSCRIPT),
      * and on a busy machine may itself miss a short call timeout.
      */
+    /**
+     * A limiter whose calls give up on Redis after {@code callTimeout} (fallback: local, denials not remembered), once
+     * it answers from Redis; the calls that timed out while it was getting there are forgotten (a switch to the
+     * fallback is not: there should have been none).
+     */
+    private static RateLimiter answeringWithDeadline(String policy, Duration callTimeout, Heard heard) {
+        RateLimiter limiter = RateLimiter.builder().redis(client).fallback(FallbackPolicy.local(3))
+                .rememberDenials(false).callTimeout(callTimeout).listener(heard)
+                .policy(RateLimitPolicy.of(policy, Limit.perSecond(1000))).build();
+        awaitRedisAnswers(limiter);
+        heard.timedOut.clear();
+        return limiter;
+    }
+
+    /** What a limiter's listener heard: its switches to and from the fallback, and the calls past their deadline. */
+    private static final class Heard implements RateLimitListener {
+        final List<Boolean> transitions = new CopyOnWriteArrayList<>();
+        final List<RateLimitDecision> timedOut = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void fallbackChanged(String policy, boolean onFallback) {
+            transitions.add(onFallback);
+        }
+
+        @Override
+        public void callTimedOut(String policy, RateLimitDecision fallbackDecision) {
+            timedOut.add(fallbackDecision);
+        }
+    }
+
     private static void awaitRedisAnswers(RateLimiter limiter) {
         org.awaitility.Awaitility.await().atMost(BACK_WITHIN).pollInterval(Duration.ofMillis(50))
                 .until(() -> limiter.tryAcquire("warm").source() == RateLimitDecision.Source.REDIS);

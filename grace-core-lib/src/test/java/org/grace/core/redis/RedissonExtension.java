@@ -4,9 +4,9 @@ import org.grace.testsupport.ExtensionStores;
 import org.grace.testsupport.Fresh;
 import org.grace.testsupport.RedisExtension;
 import org.grace.testsupport.RedisServer;
+import org.grace.testsupport.TypedParameterResolver;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
-import org.junit.jupiter.api.extension.ParameterResolver;
 import org.redisson.api.RedissonClient;
 
 /**
@@ -19,17 +19,16 @@ import org.redisson.api.RedissonClient;
  *   {@code @Fresh RedisServer} parameters get), shut down when the test ends, before that Redis stops.</li>
  * </ul>
  */
-public final class RedissonExtension implements ParameterResolver {
+public final class RedissonExtension extends TypedParameterResolver<RedissonClient> {
     private static final ExtensionContext.Namespace NAMESPACE =
             ExtensionContext.Namespace.create(RedissonExtension.class);
 
-    @Override
-    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-        return parameter.getParameter().getType() == RedissonClient.class;
+    public RedissonExtension() {
+        super(RedissonClient.class);
     }
 
     @Override
-    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+    protected RedissonClient resolve(ParameterContext parameter, ExtensionContext context) {
         boolean fresh = ExtensionStores.fresh(parameter);
         String name = parameter.findAnnotation(ClientName.class).map(ClientName::value)
                 .orElseGet(() -> fresh ? context.getRequiredTestMethod().getName()

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.grace.webapp.database.DataAccessException;
+import org.grace.webapp.database.Statements;
 
 /**
  * Access tokens denied by logout until they expire, by {@code jti}. Every request asks Redis (one bounded round
@@ -164,11 +165,6 @@ public class RevokedTokens {
     }
 
     public int purgeExpired() {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("DELETE FROM revoked_access_tokens WHERE expires_at < now()")) {
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new DataAccessException(e);
-        }
+        return Statements.update(dataSource, "DELETE FROM revoked_access_tokens WHERE expires_at < now()");
     }
 }

@@ -94,22 +94,27 @@ public class SigningKeys {
             throw new InvalidSettingException("GRACE_AUTH_SIGNING_KEY is a PKCS#1 key; convert it to PKCS#8: "
                     + "openssl pkcs8 -topk8 -nocrypt -in key.pem");
         }
-        try {
-            return (RSAPrivateCrtKey) KeyFactory.getInstance("RSA")
-                    .generatePrivate(new PKCS8EncodedKeySpec(der(pem, "GRACE_AUTH_SIGNING_KEY")));
-        } catch (GeneralSecurityException | ClassCastException e) {
-            throw new InvalidSettingException("GRACE_AUTH_SIGNING_KEY is not an RSA private key in PEM (PKCS#8): "
-                    + e.getClass().getSimpleName());
-        }
+        return rsaKey(pem, "GRACE_AUTH_SIGNING_KEY", "an RSA private key in PEM (PKCS#8)",
+                (rsa, der) -> (RSAPrivateCrtKey) rsa.generatePrivate(new PKCS8EncodedKeySpec(der)));
     }
 
     static RSAPublicKey parsePublic(String pem) {
+        return rsaKey(pem, "GRACE_AUTH_PREVIOUS_PUBLIC_KEY", "an RSA public key in PEM",
+                (rsa, der) -> (RSAPublicKey) rsa.generatePublic(new X509EncodedKeySpec(der)));
+    }
+
+    /** Makes one kind of key from the DER bytes with the RSA key factory. */
+    @FunctionalInterface
+    private interface KeyReader<K> {
+        K read(KeyFactory rsa, byte[] der) throws GeneralSecurityException;
+    }
+
+    /** The key in the PEM of setting {@code envName}; "{@code envName} is not {@code expected}" when it is not one. */
+    private static <K> K rsaKey(String pem, String envName, String expected, KeyReader<K> reader) {
         try {
-            return (RSAPublicKey) KeyFactory.getInstance("RSA")
-                    .generatePublic(new X509EncodedKeySpec(der(pem, "GRACE_AUTH_PREVIOUS_PUBLIC_KEY")));
+            return reader.read(KeyFactory.getInstance("RSA"), der(pem, envName));
         } catch (GeneralSecurityException | ClassCastException e) {
-            throw new InvalidSettingException("GRACE_AUTH_PREVIOUS_PUBLIC_KEY is not an RSA public key in PEM: "
-                    + e.getClass().getSimpleName());
+            throw new InvalidSettingException(envName + " is not " + expected + ": " + e.getClass().getSimpleName());
         }
     }
 

@@ -107,6 +107,11 @@ public class AuthResource {
             metrics.login("failed");
             throw new ApiException(401, "wrong e-mail address or password");
         }
+        if (!user.get().active()) {
+            // Said only to someone who knows the password, so it tells a guesser nothing.
+            metrics.login("failed");
+            throw new ApiException(403, "this account has been deactivated; ask your administrator");
+        }
         metrics.login("succeeded");
         return signedIn(user.get().view(), "api".equals(body.client()), 200);
     }
@@ -128,7 +133,7 @@ public class AuthResource {
             api = true;
         }
         Optional<RefreshTokens.Rotation> rotation = refreshTokens.rotate(token);
-        Optional<UserView> user = rotation.flatMap(r -> users.byId(r.userId()).map(User::view));
+        Optional<UserView> user = rotation.flatMap(r -> users.byId(r.userId()).filter(User::active).map(User::view));
         if (user.isEmpty()) {
             Response.ResponseBuilder refused = Response.status(401).type(MediaType.APPLICATION_JSON)
                     .entity(ApiErrors.body(401, "refresh token invalid, expired or reused; "
@@ -172,8 +177,12 @@ public class AuthResource {
             Roles.FAMILY})
     public UserView me() {
         GraceJsonWebToken caller = Caller.of(security, request);
-        return profiles.of(caller.userId())
+        UserView user = profiles.of(caller.userId())
                 .orElseThrow(() -> new ApiException(401, "the signed-in user no longer exists"));
+        if (user.deactivatedAt() != null) {
+            throw new ApiException(401, "this account has been deactivated");
+        }
+        return user;
     }
 
     @PATCH

@@ -18,6 +18,7 @@ import java.util.UUID;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.grace.webapp.database.DataAccessException;
+import org.grace.webapp.database.Statements;
 import org.grace.webapp.database.Transactions;
 import org.grace.webapp.settings.GraceSettings;
 
@@ -106,12 +107,7 @@ public class RefreshTokens {
 
     /** Deletes tokens past their expiry (a recurring job); returns how many. */
     public int purgeExpired() {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("DELETE FROM refresh_tokens WHERE expires_at < now()")) {
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new DataAccessException(e);
-        }
+        return Statements.update(dataSource, "DELETE FROM refresh_tokens WHERE expires_at < now()");
     }
 
     private static int revokeFamily(Connection c, UUID family) throws SQLException {

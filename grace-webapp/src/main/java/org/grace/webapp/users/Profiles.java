@@ -33,7 +33,7 @@ public class Profiles {
 
     /** Warms the cache's first write of a profile before traffic (see {@link ReadThroughCache#warmUp}). */
     public void warmUp() {
-        cache.warmUp(new UserView(0, 0, "", "", "", ""));
+        cache.warmUp(new UserView(0, 0, "", "", "", "", null));
     }
 
     static String key(long userId) {

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,7 +23,7 @@ import org.grace.webapp.database.Transactions;
 @ApplicationScoped
 public class UserDirectory {
     private static final String SELECT = "SELECT u.id, u.organization_id, o.name, u.email, u.display_name, u.role, "
-            + "u.password_hash FROM users u JOIN organizations o ON o.id = u.organization_id ";
+            + "u.password_hash, u.deactivated_at FROM users u JOIN organizations o ON o.id = u.organization_id ";
     /** Any constant: serialises first-administrator set-ups across instances. */
     private static final long SETUP_LOCK = 0x67726163652d31L;
 
@@ -72,17 +73,26 @@ public class UserDirectory {
 
     /** Changes name and/or role of a user of {@code organizationId}; false when there is no such user there. */
     public boolean update(long organizationId, long id, String displayName, String role) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("UPDATE users SET display_name = coalesce(?, display_name), "
-                     + "role = coalesce(?, role), updated_at = now() WHERE id = ? AND organization_id = ?")) {
+        return updatedOne("UPDATE users SET display_name = coalesce(?, display_name), role = coalesce(?, role), "
+                + "updated_at = now() WHERE id = ? AND organization_id = ?", ps -> {
             ps.setString(1, displayName);
             ps.setString(2, role);
             ps.setLong(3, id);
             ps.setLong(4, organizationId);
-            return ps.executeUpdate() == 1;
-        } catch (SQLException e) {
-            throw new DataAccessException(e);
-        }
+        });
+    }
+
+    /**
+     * Deactivates (keeping the first moment) or reactivates a user of {@code organizationId}; false when there is no
+     * such user there.
+     */
+    public boolean setActive(long organizationId, long id, boolean active) {
+        return updatedOne("UPDATE users SET deactivated_at = CASE WHEN ? THEN NULL ELSE coalesce(deactivated_at, now()) "
+                + "END, updated_at = now() WHERE id = ? AND organization_id = ?", ps -> {
+            ps.setBoolean(1, active);
+            ps.setLong(2, id);
+            ps.setLong(3, organizationId);
+        });
     }
 
     public boolean administratorExists() {
@@ -159,6 +169,16 @@ public class UserDirectory {
         void bind(PreparedStatement ps) throws SQLException;
     }
 
+    /** Runs an UPDATE of one user row; whether it changed one. */
+    private boolean updatedOne(String sql, Binder binder) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new DataAccessException(e);
+        }
+    }
+
     private Optional<User> one(String sql, Binder binder) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             binder.bind(ps);
@@ -170,8 +190,12 @@ public class UserDirectory {
         }
     }
 
+    private static String deactivatedAt(Timestamp at) {
+        return at == null ? null : at.toInstant().toString();
+    }
+
     private static User read(ResultSet rs) throws SQLException {
         return new User(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.getString(6), rs.getString(7));
+                rs.getString(6), rs.getString(7), deactivatedAt(rs.getTimestamp(8)));
     }
 }

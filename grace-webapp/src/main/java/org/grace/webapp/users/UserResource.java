@@ -96,6 +96,39 @@ public class UserResource {
         return users.inOrganization(organizationId, userId).orElseThrow().view();
     }
 
+    /**
+     * Deactivates a user of the caller's organisation: they can no longer sign in or refresh their sign-in (an access
+     * token already issued lasts until it expires). Their records stay. Idempotent; an administrator cannot
+     * deactivate themselves (409), so an organisation keeps someone who can undo it.
+     */
+    @POST
+    @Path("/{id}/deactivate")
+    @RolesAllowed(Roles.ORGANIZATION_ADMIN)
+    public UserView deactivate(@PathParam("id") String id) {
+        long userId = parseId(id);
+        if (userId == caller().userId()) {
+            throw new ApiException(409, "you cannot deactivate your own account");
+        }
+        return setActive(userId, false);
+    }
+
+    /** Lets a deactivated user of the caller's organisation sign in again. Idempotent. */
+    @POST
+    @Path("/{id}/reactivate")
+    @RolesAllowed(Roles.ORGANIZATION_ADMIN)
+    public UserView reactivate(@PathParam("id") String id) {
+        return setActive(parseId(id), true);
+    }
+
+    private UserView setActive(long userId, boolean active) {
+        long organizationId = caller().organizationId();
+        if (!users.setActive(organizationId, userId, active)) {
+            throw new ApiException(404, "no such user");
+        }
+        profiles.changed(userId);
+        return users.inOrganization(organizationId, userId).orElseThrow().view();
+    }
+
     private GraceJsonWebToken caller() {
         return Caller.of(security, request);
     }

@@ -80,6 +80,10 @@ public final class GraceProcess implements AutoCloseable {
     }
 
     public HttpResponse<String> send(HttpRequest request) {
+        return call(request);
+    }
+
+    private static HttpResponse<String> call(HttpRequest request) {
         try {
             return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
@@ -106,6 +110,26 @@ public final class GraceProcess implements AutoCloseable {
         }
         throw new AssertionError("condition not met within " + timeout + "; last answer "
                 + (last == null ? "none" : last.statusCode() + " " + last.body()));
+    }
+
+    /**
+     * Signs {@code email} in as an API client at {@code baseUrl} (an instance, or a load balancer in front of a fleet)
+     * and returns the access token for {@code Authorization: Bearer}; fails when the sign-in is not a 200.
+     */
+    public static String apiAccessToken(String baseUrl, String email, String password) {
+        String body;
+        try {
+            body = JSON.writeValueAsString(Map.of("email", email, "password", password, "client", "api"));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        HttpResponse<String> login = call(HttpRequest.newBuilder(URI.create(baseUrl + "/api/auth/login"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        if (login.statusCode() != 200) {
+            throw new AssertionError("sign-in of " + email + " at " + baseUrl + " failed: " + login.statusCode() + " "
+                    + login.body());
+        }
+        return json(login).path("accessToken").asText();
     }
 
     public static JsonNode json(HttpResponse<String> response) {
@@ -166,6 +190,11 @@ public final class GraceProcess implements AutoCloseable {
 
     public int port() {
         return instance.port();
+    }
+
+    /** The Payara Micro process id (the job system's instance id of this instance contains it). */
+    public long pid() {
+        return instance.process().pid();
     }
 
     public boolean isAlive() {

@@ -36,6 +36,28 @@ final class LoadRecorder implements AutoCloseable {
     private final List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Thread> threads = new ArrayList<>();
+    private final java.util.Set<String> resendable = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> resent =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Requests of {@code kind} are sent once more, as browsers do, when their connection closed before any byte of
+     * an answer came (the JDK client's "header parser received no bytes"): an nginx reload closes its old workers'
+     * idle keep-alive connections, and a request written on one at that instant is never read (docs/operations.md).
+     * The JDK client resends GET and HEAD itself in that case, never POST. Only for requests whose second copy cannot
+     * do anything twice: the caller's promise, e.g. a creation keyed by a unique e-mail, which a second time would be
+     * a 409 and create nothing (and would count as a failure here).
+     */
+    LoadRecorder resendUnanswered(String kind) {
+        resendable.add(kind);
+        return this;
+    }
+
+    /** How many requests of {@code kind} were sent a second time by {@link #resendUnanswered(String)}. */
+    int resent(String kind) {
+        java.util.concurrent.atomic.AtomicInteger n = resent.get(kind);
+        return n == null ? 0 : n.get();
+    }
 
     /** Starts {@code threads} loops of {@code kind}; request {@code i} of a thread is {@code request.apply(i)}. */
     LoadRecorder loop(String kind, int threadCount, long pauseMillis, IntFunction<HttpRequest> request) {
@@ -57,7 +79,10 @@ final class LoadRecorder implements AutoCloseable {
     }
 
     Outcome send(String kind, HttpRequest request) {
-        long start = System.nanoTime();
+        return send(kind, request, System.nanoTime(), resendable.contains(kind));
+    }
+
+    private Outcome send(String kind, HttpRequest request, long start, boolean mayResend) {
         try {
             HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
             boolean jsonError = false;
@@ -73,6 +98,10 @@ final class LoadRecorder implements AutoCloseable {
             return new Outcome(kind, start, System.nanoTime(), r.statusCode(), jsonError,
                     r.headers().firstValue("Retry-After").orElse(null), r.statusCode() >= 400 ? r.body() : null);
         } catch (IOException e) {
+            if (mayResend && String.valueOf(e.getMessage()).contains("received no bytes")) {
+                resent.computeIfAbsent(kind, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+                return send(kind, request, start, false);
+            }
             return new Outcome(kind, start, System.nanoTime(), -1, false, null, e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

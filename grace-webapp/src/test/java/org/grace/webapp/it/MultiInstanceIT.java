@@ -1,6 +1,7 @@
 package org.grace.webapp.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.grace.webapp.it.Fixtures.PASSWORD;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.JOSEObjectType;
@@ -18,9 +19,6 @@ import java.nio.file.Files;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPrivateKey;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,9 +51,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 @WithGrace
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MultiInstanceIT {
-    private static final String PASSWORD = "correct horse battery staple";
-    private static PostgresDatabase postgres;
-    private static RedisServer redis;
     private static GraceProcess a;
     private static GraceProcess b;
     private static KeyPair signing;
@@ -70,9 +65,7 @@ class MultiInstanceIT {
     private static int clients;
 
     @BeforeAll
-    static void start(GraceFleet fleet, PostgresDatabase database, RedisServer server) throws Exception {
-        postgres = database;
-        redis = server;
+    static void start(GraceFleet fleet, PostgresDatabase database) throws Exception {
         KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
         rsa.initialize(2048);
         signing = rsa.generateKeyPair();
@@ -116,24 +109,8 @@ class MultiInstanceIT {
             }
         }
         // Organisation Y, straight in the database (set-up is closed now), with the same password hash.
-        try (Connection c = postgres.dataSource().getConnection()) {
-            long org;
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO organizations (name) VALUES ('Oak House') "
-                    + "RETURNING id"); ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                org = rs.getLong(1);
-            }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO users (organization_id, email, display_name, "
-                    + "role, password_hash) SELECT ?, 'olive@oak.example', 'Olive', 'organization_admin', password_hash "
-                    + "FROM users WHERE id = ? RETURNING id")) {
-                ps.setLong(1, org);
-                ps.setLong(2, adminId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    otherOrgUserId = rs.getLong(1);
-                }
-            }
-        }
+        otherOrgUserId = Fixtures.organisationWithAdmin(database.dataSource(), "Oak House", "olive@oak.example",
+                "Olive", adminId);
     }
 
     @Test
@@ -170,9 +147,7 @@ class MultiInstanceIT {
     @Test
     @Order(2)
     void refreshRotatesAndReusingAnOldRefreshTokenRevokesTheFamily() {
-        Browser browser = new Browser(nextClient());
-        assertThat(browser.post(a, "/api/auth/login", json("email", "lee@rose.example", "password", PASSWORD), false)
-                .statusCode()).isEqualTo(200);
+        Browser browser = signedIn(a, "lee@rose.example");
         String firstRefresh = browser.cookie("grace_refresh");
         HttpResponse<String> refreshed = browser.post(b, "/api/auth/refresh", null, true);
         assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
@@ -255,9 +230,7 @@ class MultiInstanceIT {
         // The change is visible through B's cache at once (invalidated on every instance).
         assertThat(GraceProcess.json(staff.get(b, "/api/auth/me")).path("displayName").asText()).isEqualTo("Kim K");
 
-        Browser olive = new Browser(nextClient());
-        assertThat(olive.post(a, "/api/auth/login", json("email", "olive@oak.example", "password", PASSWORD), false)
-                .statusCode()).isEqualTo(200);
+        Browser olive = signedIn(a, "olive@oak.example");
         HttpResponse<String> foreign = olive.get(b, "/api/users/" + staffId);
         assertThat(foreign.statusCode()).as("organisation Y reading X's user: " + foreign.body()).isEqualTo(404);
         assertThat(olive.get(b, "/api/users/" + otherOrgUserId).statusCode()).isEqualTo(200);
@@ -309,10 +282,8 @@ class MultiInstanceIT {
 
     @Test
     @Order(5)
-    void redisStoppedSignInAndMeStayWithinFiftyMillisecondsAndHealthRecovers() {
-        Browser reader = new Browser(nextClient());
-        assertThat(reader.post(a, "/api/auth/login", json("email", "admin@rose.example", "password", PASSWORD), false)
-                .statusCode()).isEqualTo(200);
+    void redisStoppedSignInAndMeStayWithinFiftyMillisecondsAndHealthRecovers(RedisServer redis) {
+        Browser reader = signedIn(a, "admin@rose.example");
         String[] accounts = {"sam@rose.example", "lee@rose.example", "kim@rose.example", "admin@rose.example"};
         for (int i = 0; i < 5; i++) { // warm-up
             reader.get(i % 2 == 0 ? a : b, "/api/auth/me");
@@ -358,9 +329,7 @@ class MultiInstanceIT {
     @Test
     @Order(6)
     void errorsAreJsonWithTheRequestIdAndLargeResponsesAreCompressed() throws Exception {
-        Browser admin = new Browser(nextClient());
-        assertThat(admin.post(b, "/api/auth/login", json("email", "admin@rose.example", "password", PASSWORD), false)
-                .statusCode()).isEqualTo(200);
+        Browser admin = signedIn(b, "admin@rose.example");
         HttpResponse<String> malformed = admin.send(a, "POST", "/api/users", "{\"email\": nope", true,
                 Map.of("X-Request-Id", "it-malformed-1"));
         assertThat(malformed.statusCode()).isEqualTo(400);
@@ -415,9 +384,7 @@ class MultiInstanceIT {
     @Test
     @Order(7)
     void metricsShowEveryListedMetricWithRealValues() {
-        Browser reader = new Browser(nextClient());
-        assertThat(reader.post(b, "/api/auth/login", json("email", "obs@rose.example", "password", PASSWORD), false)
-                .statusCode()).isEqualTo(200);
+        Browser reader = signedIn(b, "obs@rose.example");
         for (int i = 0; i < 40; i++) { // short load: cache hits, Redis round trips, latencies
             reader.get(i % 2 == 0 ? a : b, "/api/auth/me");
         }
@@ -520,6 +487,15 @@ class MultiInstanceIT {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A new client (its own address) signed in to {@code instance} with the test password, holding the cookies. */
+    private static Browser signedIn(GraceProcess instance, String email) {
+        Browser browser = new Browser(nextClient());
+        HttpResponse<String> login = browser.post(instance, "/api/auth/login",
+                json("email", email, "password", PASSWORD), false);
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+        return browser;
     }
 
     private static synchronized String nextClient() {

@@ -1,10 +1,10 @@
 package org.grace.webapp.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.grace.webapp.it.Fixtures.PASSWORD;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,8 +29,6 @@ import org.junit.jupiter.api.Test;
 @WithRedisSentinel
 @WithNginx
 class SentinelFailoverIT {
-    private static final String PASSWORD = "correct horse battery staple";
-
     @Test
     void killingTheMasterUnderLoadFailsNoRequestAndRedisIsBackWithinTenSecondsOfThePromotion(GraceFleet fleet,
             RedisSentinelGroup sentinel, NginxLoadBalancers nginx) throws Exception {
@@ -52,12 +50,7 @@ class SentinelFailoverIT {
                         "{\"organizationName\":\"Oak House\",\"email\":\"admin@oak.example\",\"displayName\":\"Ada\","
                                 + "\"password\":\"" + PASSWORD + "\"}")).build());
         assertThat(setup.status()).as(String.valueOf(setup.failure())).isEqualTo(201);
-        HttpResponse<String> login = instances.get(0).send(HttpRequest.newBuilder(
-                URI.create(lb.url() + "/api/auth/login")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"admin@oak.example\",\"password\":\""
-                        + PASSWORD + "\",\"client\":\"api\"}")).build());
-        assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
-        String token = GraceProcess.json(login).path("accessToken").asText();
+        String token = GraceProcess.apiAccessToken(lb.url(), "admin@oak.example", PASSWORD);
 
         LoadRecorder load = new LoadRecorder()
                 .loop("me", 4, 5, i -> HttpRequest.newBuilder(URI.create(lb.url() + "/api/auth/me"))

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -401,38 +402,21 @@ class CareWorkflowsIT {
         Map<Long, Long> alertRowsByIncident = new LinkedHashMap<>();
         try (Connection c = world.db().getConnection()) {
             java.sql.Array idArray = c.createArrayOf("bigint", ids);
-            try (PreparedStatement ps = c.prepareStatement("SELECT interaction_id, min(id), min(severity), count(*) "
-                    + "FROM incidents WHERE interaction_id = ANY (?) GROUP BY interaction_id")) {
-                ps.setArray(1, idArray);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        incidentByInteraction.put(rs.getLong(1), rs.getLong(2));
-                        severityByInteraction.put(rs.getLong(1), rs.getString(3));
-                        incidentsPerInteraction.put(rs.getLong(1), rs.getLong(4));
-                    }
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("SELECT n.incident_id, array_agg(DISTINCT n.user_id "
-                    + "ORDER BY n.user_id), count(*) FROM notifications n JOIN incidents i ON i.id = n.incident_id "
-                    + "WHERE i.interaction_id = ANY (?) GROUP BY n.incident_id")) {
-                ps.setArray(1, idArray);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        recipientsByIncident.put(rs.getLong(1), Arrays.asList((Long[]) rs.getArray(2).getArray()));
-                        notificationsByIncident.put(rs.getLong(1), rs.getLong(3));
-                    }
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("SELECT a.incident_id, count(*) FROM alert_log a JOIN "
-                    + "incidents i ON i.id = a.incident_id WHERE i.interaction_id = ANY (?) AND a.kind = 'alert_sent' "
-                    + "GROUP BY a.incident_id")) {
-                ps.setArray(1, idArray);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        alertRowsByIncident.put(rs.getLong(1), rs.getLong(2));
-                    }
-                }
-            }
+            eachRow(c, "SELECT interaction_id, min(id), min(severity), count(*) FROM incidents "
+                    + "WHERE interaction_id = ANY (?) GROUP BY interaction_id", idArray, rs -> {
+                incidentByInteraction.put(rs.getLong(1), rs.getLong(2));
+                severityByInteraction.put(rs.getLong(1), rs.getString(3));
+                incidentsPerInteraction.put(rs.getLong(1), rs.getLong(4));
+            });
+            eachRow(c, "SELECT n.incident_id, array_agg(DISTINCT n.user_id ORDER BY n.user_id), count(*) "
+                    + "FROM notifications n JOIN incidents i ON i.id = n.incident_id "
+                    + "WHERE i.interaction_id = ANY (?) GROUP BY n.incident_id", idArray, rs -> {
+                recipientsByIncident.put(rs.getLong(1), Arrays.asList((Long[]) rs.getArray(2).getArray()));
+                notificationsByIncident.put(rs.getLong(1), rs.getLong(3));
+            });
+            eachRow(c, "SELECT a.incident_id, count(*) FROM alert_log a JOIN incidents i ON i.id = a.incident_id "
+                    + "WHERE i.interaction_id = ANY (?) AND a.kind = 'alert_sent' GROUP BY a.incident_id", idArray,
+                    rs -> alertRowsByIncident.put(rs.getLong(1), rs.getLong(2)));
         }
         int expectedIncidents = 0;
         int expectedNotifications = 0;
@@ -501,6 +485,24 @@ class CareWorkflowsIT {
                 Double[] p = (Double[]) rs.getArray(1).getArray();
                 return String.format("stored -> notification row p50 %.0f ms p95 %.0f ms max %.0f ms (under load of the "
                         + "run itself)", p[0], p[1], rs.getDouble(2));
+            }
+        }
+    }
+
+    /** Reads one row of a query. */
+    @FunctionalInterface
+    interface RowReader {
+        void read(ResultSet rs) throws SQLException;
+    }
+
+    /** Runs {@code sql}, whose one parameter is {@code ids}, and hands each row to {@code reader}. */
+    static void eachRow(Connection c, String sql, java.sql.Array ids, RowReader reader) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setArray(1, ids);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    reader.read(rs);
+                }
             }
         }
     }

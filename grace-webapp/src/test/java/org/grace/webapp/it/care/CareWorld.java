@@ -1,20 +1,19 @@
 package org.grace.webapp.it.care;
 
+import static org.grace.webapp.it.Fixtures.PASSWORD;
 import static org.grace.webapp.it.care.CareClient.expect;
 import static org.grace.webapp.it.care.CareClient.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.security.KeyPair;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.grace.testsupport.PostgresDatabase;
+import org.grace.webapp.it.Fixtures;
+import org.grace.webapp.it.FleetSettings;
 import org.grace.webapp.it.GraceExtension.GraceFleet;
 import org.grace.webapp.it.GraceProcess;
 import org.grace.webapp.it.SigningKeys;
@@ -33,7 +32,6 @@ import org.grace.webapp.it.SigningKeys;
  * stops them, and the servers, when the class ends.
  */
 final class CareWorld {
-    static final String PASSWORD = "correct horse battery staple";
     static final int WILLOW_RESIDENTS = 10;
 
     private final DataSource db;
@@ -66,13 +64,9 @@ final class CareWorld {
         CareWorld w = new CareWorld(database.dataSource());
         KeyPair signing = SigningKeys.generate();
         w.signingKey = signing;
-        Map<String, String> env = new HashMap<>();
+        Map<String, String> env = FleetSettings.sharedKeyQuickSignIn(SigningKeys.privateKeyPem(signing), "care-it");
         env.put("GRACE_DB_POOL_SIZE", "12");
-        env.put("GRACE_AUTH_SIGNING_KEY", SigningKeys.privateKeyPem(signing));
-        env.put("GRACE_AUTH_SIGNING_KEY_ID", "care-it");
         env.put("GRACE_AUTH_ACCESS_TTL", "60m");
-        env.put("GRACE_AUTH_PBKDF2_ITERATIONS", "10000");
-        env.put("GRACE_RATELIMIT_LOGIN_PER_MINUTE", "1000");
         env.put("GRACE_RATELIMIT_API_PER_MINUTE", "100000");
         env.put("GRACE_RATELIMIT_INGEST_DEVICE_PER_MINUTE", "1000");
         env.put("GRACE_RATELIMIT_INGEST_RESIDENT_PER_MINUTE", "200");
@@ -145,24 +139,8 @@ final class CareWorld {
         }
 
         // Organisation B, created in the database (set-up is closed), its admin with the same password hash.
-        try (Connection conn = db().getConnection()) {
-            long org;
-            try (PreparedStatement ps = conn.prepareStatement("INSERT INTO organizations (name) VALUES ('Oak House') "
-                    + "RETURNING id"); ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                org = rs.getLong(1);
-            }
-            try (PreparedStatement ps = conn.prepareStatement("INSERT INTO users (organization_id, email, display_name,"
-                    + " role, password_hash) SELECT ?, 'admin@oak.example', 'Oak Admin', 'organization_admin', "
-                    + "password_hash FROM users WHERE id = ? RETURNING id")) {
-                ps.setLong(1, org);
-                ps.setLong(2, userId("admin"));
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    userIds.put("bAdmin", rs.getLong(1));
-                }
-            }
-        }
+        userIds.put("bAdmin", Fixtures.organisationWithAdmin(db(), "Oak House", "admin@oak.example", "Oak Admin",
+                userId("admin")));
         CareClient bAdmin = CareClient.signIn(c, "admin@oak.example", PASSWORD);
         users.put("bAdmin", bAdmin);
         userIds.put("bManager", expect(bAdmin.post(a, "/api/users", json("email", "manager@oak.example",

@@ -1,6 +1,8 @@
 package org.grace.webapp.it.pages;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.grace.webapp.it.Fixtures.CRITICAL_TRANSCRIPT;
+import static org.grace.webapp.it.Fixtures.PASSWORD;
 import static org.grace.webapp.it.care.CareClient.expect;
 import static org.grace.webapp.it.care.CareClient.json;
 
@@ -21,12 +23,12 @@ import org.grace.testsupport.RedisServer;
 import org.grace.testsupport.WithChromium;
 import org.grace.testsupport.WithNginx;
 import org.grace.testsupport.WithRedis;
+import org.grace.webapp.it.FleetSettings;
 import org.grace.webapp.it.GraceExtension.GraceFleet;
 import org.grace.webapp.it.GraceProcess;
 import org.grace.webapp.it.SigningKeys;
 import org.grace.webapp.it.WithGrace;
 import org.grace.webapp.it.care.CareClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -48,17 +50,12 @@ import org.openqa.selenium.By;
 @WithChromium
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BrowserLiveAlertsIT {
-    static final String PASSWORD = "correct horse battery staple";
-    static final String CRITICAL = "resident: Help me, I can't breathe and my chest hurts so much";
-
     static final List<GraceProcess> instances = new ArrayList<>();
     static final Map<String, GraceProcess> byInstanceId = new HashMap<>();
     static NginxLoadBalancer lb;
     static CareClient admin;
     static CareClient staff;
     static long resident;
-    static Chromium.Window windowOne;
-    static Chromium.Window windowTwo;
     static PageDriver one;
     static PageDriver two;
 
@@ -66,12 +63,8 @@ class BrowserLiveAlertsIT {
     static void start(GraceFleet fleet, NginxLoadBalancers nginx, Chromium chromium) throws Exception {
         instances.clear();          // Failsafe's rerun of a failed class runs in the same JVM
         byInstanceId.clear();
-        Map<String, String> env = new HashMap<>();
-        env.put("GRACE_AUTH_SIGNING_KEY", SigningKeys.newPrivateKeyPem());
-        env.put("GRACE_AUTH_SIGNING_KEY_ID", "live");
-        env.put("GRACE_AUTH_PBKDF2_ITERATIONS", "10000");
+        Map<String, String> env = FleetSettings.sharedKeyQuickSignIn(SigningKeys.newPrivateKeyPem(), "live");
         env.put("GRACE_RATELIMIT_API_PER_MINUTE", "1000000");
-        env.put("GRACE_RATELIMIT_LOGIN_PER_MINUTE", "1000");
         env.put("GRACE_RATELIMIT_INGEST_RESIDENT_PER_MINUTE", "1000");
         env.put("GRACE_REDIS_CALL_TIMEOUT", "1s");
         instances.addAll(fleet.start("live", 3, env));
@@ -96,12 +89,11 @@ class BrowserLiveAlertsIT {
                 201).path("id").asLong();
         staff = CareClient.signIn(a, "staff@rose.example", PASSWORD);
 
-        windowOne = chromium.open();
-        windowTwo = chromium.open();
-        one = new PageDriver(windowOne, lb.url()).open("");
+        // Both windows stay open for the class; WithChromium closes them when it ends.
+        one = new PageDriver(chromium.open(), lb.url()).open("");
         one.signIn("one@rose.example", PASSWORD);
         awaitLive(one);
-        two = new PageDriver(windowTwo, lb.url()).open("");
+        two = new PageDriver(chromium.open(), lb.url()).open("");
         two.signIn("two@rose.example", PASSWORD);
         awaitLive(two);
         // nginx balances by open connections, so the second stream usually lands elsewhere; reload until it does.
@@ -113,20 +105,9 @@ class BrowserLiveAlertsIT {
         System.out.printf("BrowserLiveAlertsIT: page one on %s, page two on %s%n", instanceOf(one), instanceOf(two));
     }
 
-    @AfterAll
-    static void closeWindows() {
-        if (windowOne != null) {
-            windowOne.close();
-        }
-        if (windowTwo != null) {
-            windowTwo.close();
-        }
-    }
-
     static void awaitLive(PageDriver page) {
         page.await(By.id("signout"));
-        new org.openqa.selenium.support.ui.WebDriverWait(page.driver, Duration.ofSeconds(30))
-                .until(d -> page.liveStatus().startsWith("Live ·"));
+        page.until(Duration.ofSeconds(30), d -> page.liveStatus().startsWith("Live ·"));
     }
 
     static String instanceOf(PageDriver page) {
@@ -160,7 +141,8 @@ class BrowserLiveAlertsIT {
     /** Posts a critical transcript to {@code instance} and returns the epoch ms of the POST. */
     static long postCritical(GraceProcess instance) {
         long at = System.currentTimeMillis();
-        expect(staff.post(instance, "/api/residents/" + resident + "/interactions", json("text", CRITICAL)), 202);
+        expect(staff.post(instance, "/api/residents/" + resident + "/interactions",
+                json("text", CRITICAL_TRANSCRIPT)), 202);
         return at;
     }
 
@@ -229,17 +211,15 @@ class BrowserLiveAlertsIT {
             }
             GraceProcess.sleep(400);
         }
-        new org.openqa.selenium.support.ui.WebDriverWait(one.driver, Duration.ofSeconds(30))
-                .until(d -> instanceOf(one) != null && !instanceOf(one).equals(before)
-                        && one.liveStatus().startsWith("Live ·"));
+        one.until(Duration.ofSeconds(30), d -> instanceOf(one) != null && !instanceOf(one).equals(before)
+                && one.liveStatus().startsWith("Live ·"));
         System.out.printf("BrowserLiveAlertsIT: page one moved from %s to %s %d ms after the SIGKILL%n", before,
                 instanceOf(one), System.currentTimeMillis() - killAt);
         CareClient manager = CareClient.signIn(target, "one@rose.example", PASSWORD);
         Set<Long> expected = new TreeSet<>();
         JsonNode page = expect(manager.get(target, "/api/notifications?limit=200"), 200);
         page.path("items").forEach(n -> expected.add(n.path("id").asLong()));
-        new org.openqa.selenium.support.ui.WebDriverWait(one.driver, Duration.ofSeconds(10))
-                .until(d -> shownIds(one).equals(expected));
+        one.until(Duration.ofSeconds(10), d -> shownIds(one).equals(expected));
         assertThat(shownIds(one)).isEqualTo(expected);
         System.out.printf("BrowserLiveAlertsIT: page one holds all %d notifications, each once%n", expected.size());
         assertThat(delivered(one).values()).as("no notification twice on the stream")

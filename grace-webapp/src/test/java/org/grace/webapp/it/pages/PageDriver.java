@@ -2,14 +2,20 @@ package org.grace.webapp.it.pages;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.deque.html.axecore.results.Rule;
+import com.deque.html.axecore.selenium.AxeBuilder;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
+import java.util.Set;
 import org.grace.testsupport.Chromium;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** One person at the staff page in one Chromium window: what the browser tests do with it, in the page's words. */
@@ -47,6 +53,21 @@ final class PageDriver {
                 });
     }
 
+    /** Waits until {@code condition} holds for the page (true or not null) and returns its value. */
+    <V> V until(Duration timeout, Function<WebDriver, V> condition) {
+        return new WebDriverWait(driver, timeout).until(condition);
+    }
+
+    /**
+     * Waits up to 30 s for the condition (a page redrawn meanwhile is looked at again): adding a user hashes a
+     * password, which took over 15 s on this 2-core machine at load average 50.
+     */
+    void until(java.util.function.Function<org.openqa.selenium.WebDriver, Boolean> condition) {
+        new WebDriverWait(driver, Duration.ofSeconds(30))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .ignoring(org.openqa.selenium.NoSuchElementException.class).until(condition);
+    }
+
     void awaitGone(By by, Duration timeout) {
         new WebDriverWait(driver, timeout).until(ExpectedConditions.invisibilityOfElementLocated(by));
     }
@@ -56,10 +77,28 @@ final class PageDriver {
                 ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("main h1"), text));
     }
 
+    /** Types into the field, again from the start if a live redraw replaced it meanwhile. */
     void type(String id, String text) {
-        WebElement input = await(By.id(id));
-        input.clear();
-        input.sendKeys(text);
+        await(By.id(id));
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> {
+                    WebElement input = d.findElement(By.id(id));
+                    input.clear();
+                    input.sendKeys(text);
+                    return true;
+                });
+    }
+
+    /** Chooses the option of this value in the select list (again if a live redraw replaced the list). */
+    void choose(String id, String value) {
+        await(By.id(id));
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> {
+                    new Select(d.findElement(By.id(id))).selectByValue(value);
+                    return true;
+                });
     }
 
     /** Signs in through the form (the page must show it) and waits for the signed-in header. */
@@ -99,6 +138,44 @@ final class PageDriver {
 
     void assertCleanConsole() {
         assertThat(consoleProblems()).as("console errors or CSP violations").isEmpty();
+    }
+
+    /** The end of a visit: the console must be clean ({@link #assertCleanConsole()}); then the window closes. */
+    void closeClean() {
+        assertCleanConsole();
+        window.close();
+    }
+
+    /** Accepts the browser's confirmation dialog ("Discharge ...?"), waiting for it to open. */
+    void confirm() {
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.alertIsPresent()).accept();
+    }
+
+    /**
+     * The serious and critical WCAG 2.1 A/AA violations axe-core finds in the page as it is now (colour contrast
+     * included), one line per rule: its id, what it means and the first elements it names.
+     */
+    List<String> seriousAccessibilityViolations() {
+        List<Rule> violations = new AxeBuilder().withTags(List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa"))
+                .analyze(driver).getViolations();
+        return violations.stream().filter(r -> Set.of("serious", "critical").contains(r.getImpact()))
+                .map(r -> r.getId() + " (" + r.getImpact() + "): " + r.getHelp() + " at " + r.getNodes().stream()
+                        .limit(3).map(n -> String.valueOf(n.getTarget()) + " " + n.getFailureSummary()).toList())
+                .toList();
+    }
+
+    /**
+     * Whether the page can be scrolled sideways: it tries, then scrolls back. Unlike comparing widths, this holds
+     * whatever the zoom's units are (CSS {@code zoom} on the root, device metrics).
+     */
+    boolean canScrollSideways() {
+        return (Boolean) script("window.scrollTo(100000, window.scrollY); var moved = window.scrollX > 0;"
+                + "window.scrollTo(0, window.scrollY); return moved;");
+    }
+
+    /** Zooms the page by CSS {@code zoom} on its root element, as the browser's zoom would (1 is none). */
+    void cssZoom(double factor) {
+        script("document.documentElement.style.zoom = arguments[0];", String.valueOf(factor));
     }
 
     /** Whether the page is wider than the window (a horizontal scroll bar). */

@@ -1,10 +1,13 @@
 package org.grace.webapp.it.pages;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.grace.webapp.it.Fixtures.CRITICAL_TRANSCRIPT;
+import static org.grace.webapp.it.Fixtures.PASSWORD;
 import static org.grace.webapp.it.care.CareClient.expect;
 import static org.grace.webapp.it.care.CareClient.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -37,10 +40,6 @@ import org.openqa.selenium.WebElement;
 @WithChromium
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StaffPagesIT {
-    static final String PASSWORD = "correct horse battery staple";
-    /** A transcript the bundled rules rate critical (checked below against the detector itself). */
-    static final String CRITICAL_TRANSCRIPT = "resident: Help me, I can't breathe and my chest hurts so much";
-
     static GraceProcess instance;
     static CareClient admin;
     static CareClient staff;
@@ -55,8 +54,11 @@ class StaffPagesIT {
                 "GRACE_RATELIMIT_API_PER_MINUTE", "100000"));
     }
 
-    private static PageDriver page(Chromium chromium) {
-        return new PageDriver(chromium.open(), instance.baseUrl());
+    /** A new window on the page at {@code hash}, signed in through the form as {@code email}. */
+    private static PageDriver signedIn(Chromium chromium, String hash, String email) {
+        PageDriver page = new PageDriver(chromium.open(), instance.baseUrl()).open(hash);
+        page.signIn(email, PASSWORD);
+        return page;
     }
 
     @Test
@@ -85,8 +87,7 @@ class StaffPagesIT {
             p.type("email", "admin@rose.example");
             p.type("password", "not the password at all");
             p.driver.findElement(By.id("password")).sendKeys(Keys.ENTER);     // the keyboard submits the form
-            new org.openqa.selenium.support.ui.WebDriverWait(p.driver, Duration.ofSeconds(10)).until(
-                    d -> !d.findElement(By.id("message")).getText().isBlank());
+            p.until(Duration.ofSeconds(10), d -> !d.findElement(By.id("message")).getText().isBlank());
             assertThat(p.driver.findElement(By.id("message")).getText()).containsIgnoringCase("wrong");
 
             p.type("password", PASSWORD);
@@ -137,8 +138,7 @@ class StaffPagesIT {
     void aCriticalIncidentShowsOnTheDashboardWithABannerUntilAcknowledged(Chromium chromium) throws Exception {
         assertThat(IncidentDetector.withBundledRules().detect(CRITICAL_TRANSCRIPT).severity().wireName())
                 .isEqualTo("critical");
-        PageDriver manager = page(chromium).open("");
-        manager.signIn("manager@rose.example", PASSWORD);
+        PageDriver manager = signedIn(chromium, "", "manager@rose.example");
         manager.awaitHeading("Dashboard");
         manager.await(By.id("no-open"));
 
@@ -155,12 +155,11 @@ class StaffPagesIT {
         assertThat((String) manager.script("return document.getElementById('banner').textContent;"))
                 .contains("Rosie", "can't breathe");
         manager.await(By.cssSelector("li.incident.urgent[data-incident='" + criticalIncident + "']"));
-        new org.openqa.selenium.support.ui.WebDriverWait(manager.driver, Duration.ofSeconds(20)).until(d ->
+        manager.until(Duration.ofSeconds(20), d ->
                 d.findElement(By.cssSelector("[data-count='critical-unacknowledged'] .n")).getText().equals("1"));
         assertThat(manager.driver.findElement(By.cssSelector("[data-count='critical-unacknowledged']"))
                 .getAttribute("class")).contains("alarm");
-        new org.openqa.selenium.support.ui.WebDriverWait(manager.driver, Duration.ofSeconds(20)).until(d ->
-                !d.findElement(By.id("unread")).getText().equals("0"));
+        manager.until(Duration.ofSeconds(20), d -> !d.findElement(By.id("unread")).getText().equals("0"));
         assertThat(manager.driver.findElement(By.id("announce")).getAttribute("aria-live")).isEqualTo("assertive");
         Path shot = manager.window.screenshot("dashboard-critical-alert");
         System.out.println("StaffPagesIT: screenshot " + shot.toAbsolutePath());
@@ -170,20 +169,18 @@ class StaffPagesIT {
         manager.await(By.cssSelector("#notification-list button[data-ack-incident='" + criticalIncident + "']"));
         manager.click(By.cssSelector("#notification-list button[data-ack-incident='" + criticalIncident + "']"));
         manager.awaitGone(By.id("banner"), Duration.ofSeconds(10));
-        new org.openqa.selenium.support.ui.WebDriverWait(manager.driver, Duration.ofSeconds(10)).until(d ->
+        manager.until(Duration.ofSeconds(10), d ->
                 d.findElement(By.cssSelector("[data-count='critical-unacknowledged'] .n")).getText().equals("0"));
         JsonNode incident = expect(admin.get(instance, "/api/incidents/" + criticalIncident), 200).path("incident");
         assertThat(incident.path("status").asText()).isEqualTo("acknowledged");
         assertThat(incident.path("acknowledgedByName").asText()).isEqualTo("Maya Manager");
-        manager.assertCleanConsole();
-        manager.window.close();
+        manager.closeClean();
     }
 
     @Test
     @Order(4)
     void theResidentPageAndTheIncidentPageWithItsAuditTrailAndResolve(Chromium chromium) {
-        PageDriver manager = page(chromium).open("#/residents");
-        manager.signIn("manager@rose.example", PASSWORD);
+        PageDriver manager = signedIn(chromium, "#/residents", "manager@rose.example");
         manager.awaitHeading("Residents");
         manager.await(By.linkText("Rose Turner")).click();
         manager.awaitHeading("Rose Turner");
@@ -200,23 +197,20 @@ class StaffPagesIT {
         assertThat(trail).containsIgnoringCase("acknowledg").contains("Maya Manager");
         manager.type("note", "Paramedics checked her; breathing normal, GP informed");
         manager.driver.findElement(By.cssSelector("#resolve-form button[type=submit]")).click();
-        new org.openqa.selenium.support.ui.WebDriverWait(manager.driver, Duration.ofSeconds(10)).until(d ->
+        manager.until(Duration.ofSeconds(10), d ->
                 d.findElement(By.id("incident-status")).getText().equals("resolved"));
         assertThat(manager.await(By.id("trail")).getText()).contains("Paramedics checked her");
-        manager.assertCleanConsole();
-        manager.window.close();
+        manager.closeClean();
     }
 
     @Test
     @Order(5)
     void aFamilyMemberSeesOnlyTheirResident(Chromium chromium) {
-        PageDriver family = page(chromium).open("");
-        family.signIn("family@rose.example", PASSWORD);
+        PageDriver family = signedIn(chromium, "", "family@rose.example");
         family.awaitHeading("My family");
-        List<WebElement> cards = family.driver.findElements(By.cssSelector("main section[data-resident]"));
-        new org.openqa.selenium.support.ui.WebDriverWait(family.driver, Duration.ofSeconds(10)).until(d ->
+        family.until(Duration.ofSeconds(10), d ->
                 !d.findElements(By.cssSelector("main section[data-resident]")).isEmpty());
-        cards = family.driver.findElements(By.cssSelector("main section[data-resident]"));
+        List<WebElement> cards = family.driver.findElements(By.cssSelector("main section[data-resident]"));
         assertThat(cards).hasSize(1);
         assertThat(cards.get(0).getAttribute("data-resident")).isEqualTo(Long.toString(rose));
         String shown = family.driver.findElement(By.id("view")).getText();
@@ -230,36 +224,31 @@ class StaffPagesIT {
 
         // Another resident's page is not theirs to see: the API answers 404, the page says so.
         family.open("#/residents/" + arthur);
-        new org.openqa.selenium.support.ui.WebDriverWait(family.driver, Duration.ofSeconds(10)).until(d ->
+        family.until(Duration.ofSeconds(10), d ->
                 d.findElement(By.id("message")).getText().contains("no such resident"));
         assertThat(family.driver.findElement(By.id("view")).getText()).doesNotContain("Arthur");
-        family.assertCleanConsole();
-        family.window.close();
+        family.closeClean();
     }
 
     @Test
     @Order(6)
     void careStaffCannotOpenTheAdministrationAndTheAdministratorCan(Chromium chromium) {
-        PageDriver staffPage = page(chromium).open("#/admin");
-        staffPage.signIn("staff@rose.example", PASSWORD);
+        PageDriver staffPage = signedIn(chromium, "#/admin", "staff@rose.example");
         staffPage.await(By.id("not-allowed"));
         assertThat(staffPage.driver.findElements(By.id("users"))).isEmpty();
         assertThat(staffPage.driver.findElements(By.linkText("Administration")).stream()
                 .filter(WebElement::isDisplayed)).isEmpty();
-        staffPage.assertCleanConsole();
-        staffPage.window.close();
+        staffPage.closeClean();
 
-        PageDriver adminPage = page(chromium).open("#/admin");
-        adminPage.signIn("admin@rose.example", PASSWORD);
+        PageDriver adminPage = signedIn(chromium, "#/admin", "admin@rose.example");
         adminPage.awaitHeading("Administration");
         assertThat(adminPage.await(By.id("users")).getText()).contains("Sam Staff", "Fay Family", "care staff");
         adminPage.type("f-name", "Birch Wing");
         adminPage.type("f-tz", "Europe/London");
         adminPage.driver.findElement(By.cssSelector("#facility-form button[type=submit]")).click();
-        new org.openqa.selenium.support.ui.WebDriverWait(adminPage.driver, Duration.ofSeconds(10)).until(d ->
+        adminPage.until(Duration.ofSeconds(10), d ->
                 d.findElement(By.id("facilities")).getText().contains("Birch Wing"));
-        adminPage.assertCleanConsole();
-        adminPage.window.close();
+        adminPage.closeClean();
     }
 
     @Test
@@ -290,7 +279,238 @@ class StaffPagesIT {
             phone.await(By.cssSelector("main .card, main .counts, main table"));
             assertThat(phone.scrollsSideways()).as(hash + " at 200 percent zoom").isFalse();
         }
-        phone.assertCleanConsole();
-        phone.window.close();
+        // The same at CSS zoom 2 on a 1280 x 900 window, as the browser's own zoom lays it out.
+        phone.window.viewport(1280, 900, 1);
+        for (String hash : List.of("", "#/residents", "#/residents/" + rose, "#/incidents/" + criticalIncident)) {
+            phone.open(hash);
+            phone.await(By.cssSelector("main .card, main .counts, main table"));
+            phone.cssZoom(2);
+            assertThat(phone.canScrollSideways()).as(hash + " at CSS zoom 2").isFalse();
+        }
+        phone.closeClean();
+    }
+
+    @Test
+    @Order(8)
+    void theAdministratorManagesUsersStaffResidentsFamilyAndDevicesThroughThePage(Chromium chromium) {
+        PageDriver page = signedIn(chromium, "#/admin", "admin@rose.example");
+        page.awaitHeading("Administration");
+        page.await(By.id("users"));
+
+        // A new user, then a role change and staff membership, each through the page and read back over the API.
+        page.type("u-name", "Nina Nurse");
+        page.type("u-email", "nina@rose.example");
+        page.choose("u-role", "care_staff");
+        page.type("u-password", PASSWORD);
+        page.driver.findElement(By.cssSelector("#user-form button[type=submit]")).click();
+        page.until(d -> d.findElement(By.id("users")).getText().contains("Nina Nurse"));
+        long nina = userId("nina@rose.example");
+        page.choose("role-" + nina, "care_manager");
+        page.click(By.cssSelector("button[data-change-role='" + nina + "']"));
+        page.until(d -> d.findElement(By.id("message")).getText().contains("now care manager"));
+        assertThat(user(nina).path("role").asText()).isEqualTo("care_manager");
+
+        page.choose("s-facility", Long.toString(facility));
+        page.choose("s-user", Long.toString(nina));
+        page.driver.findElement(By.cssSelector("#staff-form button[type=submit]")).click();
+        page.await(By.cssSelector("li[data-facility='" + facility + "'] li[data-staff='" + nina + "']"));
+        assertThat(staffOf(facility)).contains(nina);
+
+        // Deactivated: sign-in refused (403 once the password is right) and the earlier sign-in cannot be renewed.
+        JsonNode before = expect(new CareClient("anonymous", null).post(instance, "/api/auth/login",
+                json("email", "nina@rose.example", "password", PASSWORD, "client", "api")), 200);
+        page.click(By.cssSelector("button[data-deactivate='" + nina + "']"));
+        page.confirm();
+        page.await(By.cssSelector("tr[data-user='" + nina + "'] td[data-status='deactivated']"));
+        assertThat(user(nina).path("deactivatedAt").isTextual()).isTrue();
+        assertThat(login("nina@rose.example").statusCode()).isEqualTo(403);
+        assertThat(new CareClient("anonymous", null).post(instance, "/api/auth/refresh",
+                json("refreshToken", before.path("refreshToken").asText())).statusCode()).isEqualTo(401);
+        assertThat(staff.send(instance, "POST", "/api/users/" + nina + "/reactivate", null).statusCode())
+                .as("care staff may not reactivate").isEqualTo(403);
+        long adminId = expect(admin.get(instance, "/api/auth/me"), 200).path("id").asLong();
+        assertThat(admin.post(instance, "/api/users/" + adminId + "/deactivate", null).statusCode())
+                .as("an administrator cannot deactivate themselves").isEqualTo(409);
+        page.click(By.cssSelector("button[data-reactivate='" + nina + "']"));
+        page.await(By.cssSelector("tr[data-user='" + nina + "'] td[data-status='active']"));
+        assertThat(login("nina@rose.example").statusCode()).isEqualTo(200);
+        page.click(By.cssSelector("button[data-remove-staff='" + facility + ":" + nina + "']"));
+        page.awaitGone(By.cssSelector("li[data-staff='" + nina + "']"), Duration.ofSeconds(10));
+        assertThat(staffOf(facility)).doesNotContain(nina);
+
+        // A resident added, a field error shown by its field, a family link, then discharged.
+        page.choose("r-facility", Long.toString(facility));
+        page.type("r-room", "W20");
+        page.script("document.getElementById('r-dob').value = '1936-02-11';");    // a date field: ISO value
+        page.driver.findElement(By.cssSelector("#resident-form button[type=submit]")).click();
+        assertThat(page.await(By.id("r-name-error")).getText()).as("no name: the API's field error").isNotBlank();
+        assertThat(page.driver.findElement(By.id("r-name")).getAttribute("aria-invalid")).isEqualTo("true");
+        page.type("r-name", "Edith Moss");
+        page.driver.findElement(By.cssSelector("#resident-form button[type=submit]")).click();
+        page.until(d -> d.findElement(By.id("admin-residents")).getText().contains("Edith Moss"));
+        long edith = expect(admin.get(instance, "/api/residents"), 200).findValues("id").stream()
+                .map(JsonNode::asLong).filter(id -> id != rose && id != arthur).findFirst().orElseThrow();
+        JsonNode edithNow = expect(admin.get(instance, "/api/residents/" + edith), 200);
+        assertThat(edithNow.path("fullName").asText()).isEqualTo("Edith Moss");
+        assertThat(edithNow.path("dateOfBirth").asText()).isEqualTo("1936-02-11");
+        assertThat(edithNow.path("facilityId").asLong()).isEqualTo(facility);
+
+        long fay = userId("family@rose.example");
+        page.choose("l-resident", Long.toString(edith));
+        page.choose("l-user", Long.toString(fay));
+        page.type("l-relationship", "niece");
+        page.driver.findElement(By.cssSelector("#family-form button[type=submit]")).click();
+        page.until(d -> d.findElement(By.cssSelector("tr[data-resident='" + edith + "'] .family")).getText()
+                .contains("Fay Family (niece)"));
+        JsonNode links = expect(admin.get(instance, "/api/residents/" + edith + "/family"), 200);
+        assertThat(links.findValuesAsText("relationship")).containsExactly("niece");
+        assertThat(links.findValues("userId").stream().map(JsonNode::asLong)).containsExactly(fay);
+
+        page.click(By.cssSelector("button[data-discharge='" + edith + "']"));
+        page.confirm();
+        page.awaitGone(By.cssSelector("button[data-discharge='" + edith + "']"), Duration.ofSeconds(10));
+        assertThat(expect(admin.get(instance, "/api/residents/" + edith), 200).path("status").asText())
+                .isEqualTo("discharged");
+
+        // A companion device: its credential is shown once, works for its resident, and stops when revoked.
+        page.choose("d-facility", Long.toString(facility));
+        page.choose("d-resident", Long.toString(rose));
+        page.type("d-name", "Rose's room tablet");
+        page.driver.findElement(By.cssSelector("#device-form button[type=submit]")).click();
+        String credential = page.await(By.id("credential")).getText();
+        JsonNode device = expect(admin.get(instance, "/api/devices"), 200).get(0);
+        assertThat(device.path("name").asText()).isEqualTo("Rose's room tablet");
+        assertThat(device.path("residentId").asLong()).isEqualTo(rose);
+        assertThat(credential).startsWith(device.path("credentialHint").asText()).isNotEqualTo(
+                device.path("credentialHint").asText());
+        CareClient tablet = new CareClient("tablet", credential);
+        expect(tablet.post(instance, "/api/residents/" + rose + "/interactions", json("text",
+                "resident: The garden looks lovely today")), 202);
+        page.window.viewport(1280, 1100, 1);
+        page.window.screenshot("admin-page");
+        page.click(By.cssSelector("button[data-revoke='" + device.path("id").asLong() + "']"));
+        page.confirm();
+        page.awaitGone(By.id("credential"), Duration.ofSeconds(10));
+        assertThat(expect(admin.get(instance, "/api/devices"), 200).get(0).path("revokedAt").isTextual()).isTrue();
+        assertThat(tablet.post(instance, "/api/residents/" + rose + "/interactions", json("text", "Hello"))
+                .statusCode()).isEqualTo(401);
+        assertThat(page.driver.getPageSource()).as("the credential is not shown again").doesNotContain(credential);
+
+        // 200 % zoom: device metrics (640 x 450 CSS pixels at scale 2), then CSS zoom of a 1280 pixel window.
+        page.window.viewport(640, 450, 2);
+        page.open("#/admin");
+        page.await(By.id("users"));
+        assertThat(page.canScrollSideways()).as("administration at 200 percent (device metrics)").isFalse();
+        page.window.viewport(1280, 900, 1);
+        page.cssZoom(2);
+        assertThat(page.canScrollSideways()).as("administration at CSS zoom 2").isFalse();
+        page.assertCleanConsole();
+        page.window.close();
+    }
+
+    @Test
+    @Order(9)
+    void aManagerAddsChangesAndDeletesAResidentsRemindersOnTheResidentPage(Chromium chromium) {
+        PageDriver page = signedIn(chromium, "#/residents/" + arthur, "manager@rose.example");
+        page.awaitHeading("Arthur Blake");
+        page.await(By.id("reminder-form"));
+        page.until(d -> d.findElement(By.id("live-status")).getText().startsWith("Live"));
+        page.choose("rm-kind", "hydration");
+        page.type("rm-text", "Offer a glass of water");
+        page.type("rm-schedule", "10:00, 25:00");
+        page.click(By.cssSelector("#reminder-form button[type=submit]"));
+        assertThat(page.await(By.id("rm-schedule-error")).getText()).as("the API's error for times[1]")
+                .contains("25:00");
+        page.type("rm-schedule", "10:00, 15:00");
+        page.type("rm-weekdays", "mon, thu");
+        page.click(By.cssSelector("#reminder-form button[type=submit]"));
+        page.await(By.cssSelector("#reminders li[data-reminder]"));
+        JsonNode added = expect(admin.get(instance, "/api/residents/" + arthur + "/reminders"), 200).get(0);
+        assertThat(added.path("kind").asText()).isEqualTo("hydration");
+        assertThat(added.path("schedule").toString()).contains("10:00", "15:00", "MON", "THU");
+        assertThat(added.path("assignedRole").asText()).isEqualTo("care_staff");
+        long id = added.path("id").asLong();
+
+        page.click(By.cssSelector("button[data-edit-reminder='" + id + "']"));
+        assertThat(page.await(By.id("rm-text")).getAttribute("value")).isEqualTo("Offer a glass of water");
+        page.type("rm-text", "Offer a glass of water or squash");
+        page.type("rm-weekdays", "");
+        page.driver.findElement(By.id("rm-weekdays")).sendKeys(Keys.ENTER);    // the keyboard saves
+        page.until(d -> d.findElement(By.id("reminders")).getText().contains("or squash"));
+        JsonNode changed = expect(admin.get(instance, "/api/residents/" + arthur + "/reminders/" + id), 200);
+        assertThat(changed.path("text").asText()).isEqualTo("Offer a glass of water or squash");
+        assertThat(changed.path("schedule").path("weekdays").size()).as("every day again").isIn(0, 7);
+
+        page.click(By.cssSelector("button[data-delete-reminder='" + id + "']"));
+        page.confirm();
+        page.awaitGone(By.cssSelector("#reminders li[data-reminder='" + id + "']"), Duration.ofSeconds(10));
+        assertThat(admin.get(instance, "/api/residents/" + arthur + "/reminders/" + id).statusCode()).isEqualTo(404);
+        page.assertCleanConsole();
+        page.window.close();
+    }
+
+    @Test
+    @Order(10)
+    void axeFindsNoSeriousOrCriticalAccessibilityProblemOnTheMainPages(Chromium chromium) {
+        Map<String, List<String>> found = new java.util.LinkedHashMap<>();
+        PageDriver manager = signedIn(chromium, "", "manager@rose.example");
+        manager.awaitHeading("Dashboard");
+        manager.await(By.id("counts"));
+        found.put("dashboard", manager.seriousAccessibilityViolations());
+        manager.open("#/residents/" + rose);
+        manager.awaitHeading("Rose Turner");
+        manager.await(By.id("reminder-form"));
+        found.put("resident", manager.seriousAccessibilityViolations());
+        manager.open("#/incidents/" + criticalIncident);
+        manager.await(By.id("trail"));
+        found.put("incident", manager.seriousAccessibilityViolations());
+        manager.driver.findElement(By.id("bell")).click();
+        manager.await(By.id("notification-list"));
+        found.put("notifications", manager.seriousAccessibilityViolations());
+        manager.window.close();
+
+        PageDriver adminPage = signedIn(chromium, "#/admin", "admin@rose.example");
+        adminPage.await(By.id("users"));
+        found.put("administration", adminPage.seriousAccessibilityViolations());
+        adminPage.window.close();
+
+        PageDriver family = signedIn(chromium, "", "family@rose.example");
+        family.await(By.cssSelector("main section[data-resident]"));
+        found.put("family", family.seriousAccessibilityViolations());
+        family.signOut();
+        found.put("sign-in", family.seriousAccessibilityViolations());
+        // The check can fail: faint grey text added to the page is a contrast violation axe reports.
+        family.script("var p = document.createElement('p'); p.textContent = 'Faint text'; p.style.color = '#bbbbbb';"
+                + "document.getElementById('view').appendChild(p);");
+        assertThat(family.seriousAccessibilityViolations()).as("axe on a page with a contrast problem")
+                .anyMatch(v -> v.startsWith("color-contrast"));
+        family.window.close();
+        System.out.println("StaffPagesIT: axe-core serious/critical violations per page " + found);
+        assertThat(found).allSatisfy((name, violations) -> assertThat(violations).as(name).isEmpty());
+    }
+
+    private static HttpResponse<String> login(String email) {
+        return new CareClient("anonymous", null).post(instance, "/api/auth/login",
+                json("email", email, "password", PASSWORD, "client", "api"));
+    }
+
+    private static JsonNode user(long id) {
+        return expect(admin.get(instance, "/api/users/" + id), 200);
+    }
+
+    private static long userId(String email) {
+        for (JsonNode u : expect(admin.get(instance, "/api/users"), 200)) {
+            if (u.path("email").asText().equals(email)) {
+                return u.path("id").asLong();
+            }
+        }
+        throw new AssertionError("no user " + email);
+    }
+
+    private static List<Long> staffOf(long facilityId) {
+        List<Long> ids = new java.util.ArrayList<>();
+        expect(admin.get(instance, "/api/facilities/" + facilityId + "/staff"), 200)
+                .forEach(m -> ids.add(m.path("userId").asLong()));
+        return ids;
     }
 }

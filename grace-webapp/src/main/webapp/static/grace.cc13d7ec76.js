@@ -52,7 +52,33 @@
     if (Array.isArray(child)) { child.forEach(function (c) { append(el, c); }); return; }
     el.appendChild(typeof child === "string" || typeof child === "number" ? document.createTextNode(String(child)) : child);
   }
-  function clear(el) { while (el.firstChild) { el.removeChild(el.firstChild); } return el; }
+  function clear(el) {
+    var kept = el.id === "view" && keepTyping ? typed(el) : null;
+    keepTyping = false;
+    while (el.firstChild) { el.removeChild(el.firstChild); }
+    if (kept) { Promise.resolve().then(function () { retype(kept); }); }     // after the new view is appended
+    return el;
+  }
+  // A live redraw of the view (refreshAll) keeps what the person was typing: the fields they changed, by id, and
+  // the focus. Any other redraw (a new route, after a save) starts from clean forms.
+  var keepTyping = false;
+  function typed(view) {
+    var a = document.activeElement;
+    var out = { fields: {}, focus: a && a.id && view.contains(a) ? a.id : null };
+    Array.prototype.forEach.call(view.querySelectorAll("[data-touched]"), function (f) { if (f.id) { out.fields[f.id] = f.value; } });
+    return out;
+  }
+  function retype(kept) {
+    Object.keys(kept.fields).forEach(function (id) {
+      var f = $(id);
+      if (f) { f.value = kept.fields[id]; f.setAttribute("data-touched", ""); }
+    });
+    var a = document.activeElement;
+    if (kept.focus && $(kept.focus) && (!a || a === document.body)) { $(kept.focus).focus(); }
+  }
+  ["input", "change"].forEach(function (type) {
+    $("view").addEventListener(type, function (e) { if (e.target.id) { e.target.setAttribute("data-touched", ""); } });
+  });
   function has(list, x) { return list.indexOf(x) >= 0; }
   function isStaff() { return state.user && has(STAFF, state.user.role); }
   function isAdmin() { return state.user && state.user.role === "organization_admin"; }
@@ -136,6 +162,7 @@
   }
   function get(path) { return api("GET", path).then(must); }
   function post(path, body) { return api("POST", path, body).then(must); }
+  function send(method, path, body) { return api(method, path, body).then(must); }
   function failed(e) { say(e.message || String(e), true); }
 
   // ---------- sign-in and tokens ----------
@@ -183,7 +210,7 @@
     $("who").textContent = user.displayName + " (" + words(user.role) + ")";
     Array.prototype.forEach.call(document.querySelectorAll("#nav li"), function (li) {
       var roles = li.getAttribute("data-roles");
-      li.hidden = !(roles === "staff" ? isStaff() : user.role === roles);
+      li.hidden = !(roles === "staff" ? isStaff() : has(roles.split(" "), user.role));
     });
     say("");
     loadNotifications();
@@ -211,8 +238,11 @@
     var fields = e.body && e.body.fields;
     if (fields) {
       Object.keys(fields).forEach(function (name) {
-        var input = form.querySelector("[name='" + name + "']");
-        if (input) {
+        // "schedule.weekdays[1]" shows by the field named "weekdays", else by "schedule".
+        var parts = name.split(/[.\[]/);
+        var input = form.querySelector("[name='" + name + "']") || form.querySelector("[name='" + parts[1] + "']")
+          || form.querySelector("[name='" + parts[0] + "']");
+        if (input && !document.getElementById(input.id + "-error")) {
           var id = input.id + "-error";
           input.setAttribute("aria-invalid", "true");
           input.setAttribute("aria-describedby", id);
@@ -227,7 +257,12 @@
     var input;
     if (attrs.hint) { a["aria-describedby"] = id + "-hint"; }
     if (attrs.tag === "select") {
-      input = h("select", a, attrs.options.map(function (o) { return h("option", { value: o, text: words(o) }); }));
+      // Options are values shown in words, or {value, label}; attrs.value is the one selected.
+      input = h("select", a, attrs.options.map(function (o) {
+        var value = typeof o === "object" ? o.value : o;
+        return h("option", { value: value, text: typeof o === "object" ? o.label : words(o),
+          selected: attrs.value !== undefined && String(attrs.value) === String(value) });
+      }));
     } else {
       Object.keys(attrs).forEach(function (k) { if (k !== "tag" && k !== "hint" && k !== "options") { a[k] = attrs[k]; } });
       input = h(attrs.tag === "textarea" ? "textarea" : "input", a);
@@ -522,7 +557,7 @@
     refreshQueued = setTimeout(function () {
       refreshQueued = null;
       loadCritical();
-      if (state.route && state.route.live) { state.route.render(false); }
+      if (state.route && state.route.live) { keepTyping = true; state.route.render(false); }
     }, 300);
   }
   setInterval(function () {
@@ -543,6 +578,9 @@
   ];
   function route() {
     if (!state.user) { return; }
+    shownCredential = null;
+    editingReminder = null;
+    keepTyping = false;
     var hash = location.hash || "#/";
     if (!isStaff() && (hash === "#/" || hash === "" || hash === "#")) { hash = "#/family"; }
     var found = null, args = null;
@@ -659,27 +697,11 @@
           append(actions, h("button", { type: "button", id: "acknowledge", text: "Acknowledge", onclick: function () { acknowledge(i.id); } }));
         }
         if (i.status !== "resolved") {
-          var form = h("form", { id: "resolve-form", novalidate: true },
-            field("note", "Resolution note", { tag: "textarea", required: true }),
-            h("button", { type: "submit", text: "Resolve" }));
-          form.addEventListener("submit", function (e) {
-            e.preventDefault();
-            post("/api/incidents/" + i.id + "/resolve", { note: values(form).note }).then(function () {
-              say("Incident resolved."); refreshAll();
-            }, function (err) { fieldErrors(form, err); });
-          });
-          append(actions, form);
+          append(actions, incidentNoteForm(i.id, "resolve", { fieldId: "note", label: "Resolution note",
+            button: { type: "submit", text: "Resolve" }, done: "Incident resolved." }));
         } else if (has(MANAGERS, state.user.role)) {
-          var reopen = h("form", { id: "reopen-form", novalidate: true },
-            field("reopen-note", "Why reopen it?", { name: "note", tag: "textarea", required: true }),
-            h("button", { type: "submit", class: "quiet", text: "Reopen" }));
-          reopen.addEventListener("submit", function (e) {
-            e.preventDefault();
-            post("/api/incidents/" + i.id + "/reopen", { note: values(reopen).note }).then(function () {
-              say("Incident reopened."); refreshAll();
-            }, function (err) { fieldErrors(reopen, err); });
-          });
-          append(actions, reopen);
+          append(actions, incidentNoteForm(i.id, "reopen", { fieldId: "reopen-note", label: "Why reopen it?",
+            button: { type: "submit", class: "quiet", text: "Reopen" }, done: "Incident reopened." }));
         }
       }
       var trail = d.trail ? h("section", { class: "card", "aria-labelledby": "trail-h" },
@@ -734,12 +756,7 @@
           r.dateOfBirth !== undefined ? [h("dt", { text: "Date of birth" }), h("dd", { text: r.dateOfBirth || "—" })] : null,
           h("dt", { text: "Status" }), h("dd", { text: words(r.status) }),
           r.notes ? [h("dt", { text: "Notes" }), h("dd", { text: r.notes })] : null));
-      var reminders = res[1] ? h("section", { class: "card", "aria-labelledby": "rem-h" }, h("h2", { id: "rem-h", text: "Care reminders" }),
-        res[1].length === 0 ? h("p", { class: "muted", text: "No reminders." }) : h("ul", { class: "plain", id: "reminders" }, res[1].map(function (m) {
-          return h("li", {}, h("strong", { text: words(m.kind) }), ": " + m.text,
-            h("div", { class: "muted" }, m.active && m.nextDueAt ? ["Next: ", timeEl(m.nextDueAt, false)] : "Inactive",
-              m.assignedRole ? " · for " + words(m.assignedRole) : ""));
-        }))) : null;
+      var reminders = res[1] ? reminderSection(r.id, res[1]) : null;
       var interactions = res[2] ? h("section", { class: "card", "aria-labelledby": "int-h" }, h("h2", { id: "int-h", text: "Recent interactions" }),
         res[2].length === 0 ? h("p", { class: "muted", text: "No conversations recorded." }) : h("ul", { class: "plain", id: "interactions" }, res[2].map(function (c) {
           var text = c.text || (c.turns || []).map(function (t) { return t.speaker + ": " + t.text; }).join(" / ");
@@ -756,6 +773,20 @@
       var note = staff ? noteForm(r.id) : null;
       append(clear($("view")), [heading, h("div", { class: "grid2" }, profile, timeline), h("div", { class: "grid2" }, reminders, interactions), note]);
     }).catch(failed);
+  }
+  // Resolving and reopening an incident both take a note: the form "<action>-form" posts it to
+  // /api/incidents/<id>/<action>, says opts.done and refreshes; the API's field errors show by the field.
+  function incidentNoteForm(incidentId, action, opts) {
+    var form = h("form", { id: action + "-form", novalidate: true },
+      field(opts.fieldId, opts.label, { name: "note", tag: "textarea", required: true }),
+      h("button", opts.button));
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      post("/api/incidents/" + incidentId + "/" + action, { note: values(form).note }).then(function () {
+        say(opts.done); refreshAll();
+      }, function (err) { fieldErrors(form, err); });
+    });
+    return form;
   }
   function noteForm(residentId) {
     var form = h("form", { id: "note-form", class: "card", novalidate: true }, h("h2", { text: "Add a care note" }),
@@ -790,53 +821,285 @@
       append(clear($("view")), [heading, cards.length ? cards : h("p", { text: "No resident is linked to your account yet; the care home can link one." })]);
     }).catch(failed);
   }
+  // ---------- a resident's care reminders (managers change them) ----------
+  var KINDS = ["medication", "meal", "hydration", "personal_care", "appointment"];
+  function scheduleText(s) {
+    if (!s) { return ""; }
+    return s.cron ? s.cron : (s.times || []).join(", ");
+  }
+  function reminderSection(residentId, list) {
+    var manager = has(MANAGERS, state.user.role);
+    var formSlot = h("div", { id: "reminder-form-slot" });
+    var items = list.length === 0 ? h("p", { class: "muted", text: "No reminders." }) : h("ul", { class: "plain", id: "reminders" }, list.map(function (m) {
+      return h("li", { "data-reminder": m.id }, h("strong", { text: words(m.kind) }), ": " + m.text,
+        h("div", { class: "muted" }, m.active && m.nextDueAt ? ["Next: ", timeEl(m.nextDueAt, false)] : "Inactive",
+          m.assignedRole ? " · for " + words(m.assignedRole) : "", " · " + scheduleText(m.schedule)),
+        manager ? h("div", { class: "actions" },
+          rowButton("Edit", "reminder " + m.text, { "data-edit-reminder": m.id }, null, function () {
+            showReminderForm(formSlot, residentId, m);
+            return Promise.resolve();
+          }),
+          rowButton("Delete", "reminder " + m.text, { "data-delete-reminder": m.id, class: "danger" },
+            "Delete the reminder \u201c" + m.text + "\u201d?", function () {
+              return send("DELETE", "/api/residents/" + residentId + "/reminders/" + m.id).then(function () {
+                say("Reminder deleted."); state.route.render(false);
+              });
+            })) : null);
+    }));
+    if (manager) { showReminderForm(formSlot, residentId, list.filter(function (m) { return m.id === editingReminder; })[0] || null); }
+    return h("section", { class: "card", "aria-labelledby": "rem-h" }, h("h2", { id: "rem-h", text: "Care reminders" }), items, formSlot);
+  }
+  // The form adds a reminder, or (m given) changes m; times of day or a cron expression, in the home's time zone.
+  var editingReminder = null;      // id of the reminder whose form is open, kept through live redraws
+  function showReminderForm(slot, residentId, m) {
+    editingReminder = m ? m.id : null;
+    var s = m ? m.schedule || {} : {};
+    var form = h("form", { id: "reminder-form", novalidate: true, "aria-labelledby": "rem-form-h" },
+      h("h3", { id: "rem-form-h", tabindex: "-1", text: m ? "Change the reminder" : "Add a reminder" }),
+      field("rm-kind", "Kind", { name: "kind", tag: "select", options: KINDS, value: m ? m.kind : undefined }),
+      field("rm-text", "What to do", { name: "text", tag: "textarea", required: true, value: m ? m.text : undefined }),
+      field("rm-schedule", "When", { name: "schedule", type: "text", required: true, value: scheduleText(s) || undefined,
+        hint: "Times of day separated by commas (08:00, 20:00), or a cron expression (0 8 * * MON-FRI), in the care home's time." }),
+      field("rm-weekdays", "Only on these days (optional)", { name: "weekdays", type: "text", value: (s.weekdays || []).join(", ") || undefined,
+        hint: "For example MON, THU. Empty: every day. Not with a cron expression." }),
+      field("rm-role", "Who is reminded", { name: "assignedRole", tag: "select", options: ["care_staff", "care_manager", "facility_director"],
+        value: m ? m.assignedRole : undefined }),
+      h("div", { class: "actions" }, h("button", { type: "submit", text: m ? "Save reminder" : "Add reminder" }),
+        m ? h("button", { type: "button", class: "quiet", text: "Cancel", onclick: function () { showReminderForm(slot, residentId, null); } }) : null));
+    var text = m ? form.querySelector("#rm-text") : null;
+    if (text) { text.value = m.text; }
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      say("");
+      var v = values(form);
+      var when = v.schedule.trim();
+      var schedule = /^\d{1,2}:\d{2}/.test(when)
+        ? { times: when.split(/\s*,\s*/).filter(Boolean) } : { cron: when };
+      var days = v.weekdays.trim();
+      if (days) { schedule.weekdays = days.toUpperCase().split(/[\s,]+/).filter(Boolean); }
+      var body = { kind: v.kind, text: v.text, schedule: schedule, assignedRole: v.assignedRole,
+        assignedUserIds: m ? m.assignedUserIds : null, active: m ? m.active : true };
+      (m ? send("PUT", "/api/residents/" + residentId + "/reminders/" + m.id, body)
+        : post("/api/residents/" + residentId + "/reminders", body)).then(function () {
+        editingReminder = null;
+        clear(slot);                 // nothing of this form is kept by a redraw
+        say(m ? "Reminder saved." : "Reminder added."); state.route.render(false);
+      }, function (err) { fieldErrors(form, err); });
+    });
+    append(clear(slot), form);
+    if (m) { form.querySelector("h3").focus(); }
+  }
+  // ---------- administration ----------
+  // A card form: submit sends values(form) through run(v), which returns a promise; the API's field errors show by
+  // their fields, its message on top.
+  function cardForm(id, title, fields, button, run) {
+    var form = h("form", { id: id, class: "card", novalidate: true }, h("h2", { text: title }), fields,
+      h("button", { type: "submit", text: button }));
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      say("");
+      run(values(form)).then(null, function (err) { fieldErrors(form, err); });
+    });
+    return form;
+  }
+  // A button in a table row: its visible label plus, for screen readers, what it acts on. When confirmText is
+  // given the browser asks first; then run() and show done(result).
+  function rowButton(label, about, attrs, confirmText, run) {
+    var a = { type: "button", class: attrs.class || "quiet" };
+    Object.keys(attrs).forEach(function (k) { if (k !== "class") { a[k] = attrs[k]; } });
+    a.onclick = function () {
+      if (confirmText && !window.confirm(confirmText)) { return; }
+      say("");
+      run().then(null, failed);
+    };
+    return h("button", a, label, h("span", { class: "visually-hidden", text: " " + about }));
+  }
+  function table(id, caption, columns, rows) {
+    return h("div", { class: "table-wrap" }, h("table", { id: id },
+      h("caption", { class: "visually-hidden", text: caption }),
+      h("thead", {}, h("tr", {}, columns.map(function (c) { return h("th", { scope: "col", text: c }); }))),
+      h("tbody", {}, rows)));
+  }
+  function idOrNull(v) { return v === "" || v === undefined ? null : Number(v); }
+  function canAdminister() { return state.user && has(["organization_admin", "facility_director"], state.user.role); }
+  var shownCredential = null;      // {name, credential} of the device just created: shown until the page changes
+
   function renderAdmin(first) {
     loading(first, "Administration");
-    if (!isAdmin()) {
+    if (!canAdminister()) {
       var heading0 = $("view").querySelector("h1");
       heading0.textContent = "Not available";
-      append(clear($("view")), [heading0, h("p", { id: "not-allowed", text: "Only an organisation administrator can open the administration." })]);
+      append(clear($("view")), [heading0, h("p", { id: "not-allowed",
+        text: "Only an organisation administrator or a facility director can open the administration." })]);
       return;
     }
     var me = state.route;
-    Promise.all([get("/api/users"), get("/api/facilities")]).then(function (res) {
+    Promise.all([get("/api/users"), get("/api/facilities"), get("/api/residents"), get("/api/devices")]).then(function (res) {
+      var active = res[2].filter(function (r) { return r.status === "active"; });
+      return Promise.all([Promise.all(res[1].map(function (f) { return get("/api/facilities/" + f.id + "/staff"); })),
+        Promise.all(active.map(function (r) { return get("/api/residents/" + r.id + "/family"); }))])
+        .then(function (more) { return { users: res[0], facilities: res[1], residents: res[2], active: active,
+          devices: res[3], staffOf: more[0], familyOf: more[1] }; });
+    }).then(function (d) {
       if (!stillOn(me)) { return; }
       var heading = $("view").querySelector("h1");
-      var users = h("section", { class: "card", "aria-labelledby": "users-h" }, h("h2", { id: "users-h", text: "Users" }),
-        h("div", { class: "table-wrap" }, h("table", { id: "users" },
-          h("thead", {}, h("tr", {}, ["Name", "E-mail", "Role"].map(function (c) { return h("th", { scope: "col", text: c }); }))),
-          h("tbody", {}, res[0].map(function (u) {
-            return h("tr", {}, h("td", { text: u.displayName }), h("td", { text: u.email }), h("td", { text: words(u.role) }));
-          })))));
-      var userForm = h("form", { id: "user-form", class: "card", novalidate: true }, h("h2", { text: "Add a user" }),
-        field("u-name", "Name", { name: "displayName", type: "text", required: true }),
-        field("u-email", "E-mail address", { name: "email", type: "email", required: true }),
-        field("u-role", "Role", { name: "role", tag: "select", options: ROLES }),
-        field("u-password", "First password", { name: "password", type: "password", autocomplete: "new-password", required: true, hint: "At least 12 characters." }),
-        h("button", { type: "submit", text: "Add user" }));
-      userForm.addEventListener("submit", function (e) {
-        e.preventDefault();
-        post("/api/users", values(userForm)).then(function (u) { say("Added " + u.displayName + "."); renderAdmin(false); },
-          function (err) { fieldErrors(userForm, err); });
-      });
-      var facilities = h("section", { class: "card", "aria-labelledby": "fac-h" }, h("h2", { id: "fac-h", text: "Care homes" }),
-        h("ul", { class: "plain", id: "facilities" }, res[1].map(function (f) {
-          return h("li", {}, h("strong", { text: f.name }), " · " + (f.timeZone || ""), f.address ? " · " + f.address : "");
-        })));
-      var facilityForm = h("form", { id: "facility-form", class: "card", novalidate: true }, h("h2", { text: "Add a care home" }),
-        field("f-name", "Name", { name: "name", type: "text", required: true }),
-        field("f-tz", "Time zone", { name: "timeZone", type: "text", value: Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC", hint: "For example Europe/London." }),
-        field("f-address", "Address", { name: "address", type: "text" }),
-        h("button", { type: "submit", text: "Add care home" }));
-      facilityForm.addEventListener("submit", function (e) {
-        e.preventDefault();
-        var v = values(facilityForm);
-        post("/api/facilities", { name: v.name, timeZone: v.timeZone || null, address: v.address || null }).then(function (f) {
-          say("Added " + f.name + "."); renderAdmin(false);
-        }, function (err) { fieldErrors(facilityForm, err); });
-      });
-      append(clear($("view")), [heading, h("div", { class: "grid2" }, users, userForm), h("div", { class: "grid2" }, facilities, facilityForm)]);
+      // Lists full width (their tables need it), the forms that go with them side by side below.
+      var people = isAdmin() ? [usersSection(d), h("div", { class: "grid2" }, userForm(), staffForm(d)),
+        h("div", { class: "grid2" }, facilitiesSection(d), facilityForm())] : [h("div", { class: "grid2" }, facilitiesSection(d), staffForm(d))];
+      append(clear($("view")), [heading, people, residentsSection(d),
+        h("div", { class: "grid2" }, residentForm(d), familyForm(d)),
+        devicesSection(d), h("div", { class: "grid2" }, deviceForm(d))]);
     }).catch(failed);
+  }
+  function adminDone(text) { say(text); renderAdmin(false); }
+  function facilityName(d, id) {
+    var f = d.facilities.filter(function (x) { return x.id === id; })[0];
+    return f ? f.name : "";
+  }
+  function usersSection(d) {
+    return h("section", { class: "card", "aria-labelledby": "users-h" }, h("h2", { id: "users-h", text: "Users" }),
+      table("users", "Users", ["Name", "E-mail", "Role", "Status", "Actions"], d.users.map(function (u) {
+        var self = u.id === state.user.id;
+        var role = self ? words(u.role) : h("div", { class: "inline" },
+          h("label", { for: "role-" + u.id, class: "visually-hidden", text: "Role of " + u.displayName }),
+          h("select", { id: "role-" + u.id, "data-role-of": u.id }, ROLES.map(function (r) {
+            return h("option", { value: r, text: words(r), selected: r === u.role });
+          })),
+          rowButton("Change role", "of " + u.displayName, { "data-change-role": u.id }, null, function () {
+            var to = $("role-" + u.id).value;
+            return send("PATCH", "/api/users/" + u.id, { role: to }).then(function (x) {
+              adminDone(x.displayName + " is now " + words(x.role) + ".");
+            });
+          }));
+        var actions = self ? h("span", { class: "muted", text: "You" }) : u.deactivatedAt
+          ? rowButton("Reactivate", u.displayName, { "data-reactivate": u.id }, null, function () {
+            return post("/api/users/" + u.id + "/reactivate").then(function (x) { adminDone(x.displayName + " can sign in again."); });
+          })
+          : rowButton("Deactivate", u.displayName, { "data-deactivate": u.id, class: "danger" },
+            "Deactivate " + u.displayName + "? They will no longer be able to sign in; their records stay.", function () {
+              return post("/api/users/" + u.id + "/deactivate").then(function (x) { adminDone(x.displayName + " is deactivated."); });
+            });
+        return h("tr", { "data-user": u.id }, h("td", { text: u.displayName }), h("td", { text: u.email }), h("td", {}, role),
+          h("td", { "data-status": u.deactivatedAt ? "deactivated" : "active" },
+            u.deactivatedAt ? ["Deactivated ", timeEl(u.deactivatedAt, false)] : "Active"), h("td", {}, actions));
+      })));
+  }
+  function userForm() {
+    return cardForm("user-form", "Add a user", [
+      field("u-name", "Name", { name: "displayName", type: "text", required: true }),
+      field("u-email", "E-mail address", { name: "email", type: "email", required: true }),
+      field("u-role", "Role", { name: "role", tag: "select", options: ROLES }),
+      field("u-password", "First password", { name: "password", type: "password", autocomplete: "new-password", required: true, hint: "At least 12 characters." })],
+      "Add user", function (v) { return post("/api/users", v).then(function (u) { adminDone("Added " + u.displayName + "."); }); });
+  }
+  function facilitiesSection(d) {
+    return h("section", { class: "card", "aria-labelledby": "fac-h" }, h("h2", { id: "fac-h", text: "Care homes and their staff" }),
+      h("ul", { class: "plain", id: "facilities" }, d.facilities.map(function (f, i) {
+        return h("li", { "data-facility": f.id }, h("strong", { text: f.name }), " · " + (f.timeZone || ""), f.address ? " · " + f.address : "",
+          d.staffOf[i].length === 0 ? h("p", { class: "muted", text: "No staff assigned." }) : h("ul", { class: "staff" }, d.staffOf[i].map(function (m) {
+            return h("li", { "data-staff": m.userId }, m.displayName + " (" + words(m.role) + ") ",
+              rowButton("Remove", m.displayName + " from " + f.name, { "data-remove-staff": f.id + ":" + m.userId }, null, function () {
+                return send("DELETE", "/api/facilities/" + f.id + "/staff/" + m.userId).then(function () {
+                  adminDone(m.displayName + " no longer works at " + f.name + ".");
+                });
+              }));
+          })));
+      })));
+  }
+  function facilityForm() {
+    return cardForm("facility-form", "Add a care home", [
+      field("f-name", "Name", { name: "name", type: "text", required: true }),
+      field("f-tz", "Time zone", { name: "timeZone", type: "text", value: Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC", hint: "For example Europe/London." }),
+      field("f-address", "Address", { name: "address", type: "text" })],
+      "Add care home", function (v) {
+        return post("/api/facilities", { name: v.name, timeZone: v.timeZone || null, address: v.address || null })
+          .then(function (f) { adminDone("Added " + f.name + "."); });
+      });
+  }
+  function facilityOptions(d) { return d.facilities.map(function (f) { return { value: f.id, label: f.name }; }); }
+  function staffForm(d) {
+    var staffUsers = d.users.filter(function (u) { return u.role !== "family" && !u.deactivatedAt; });
+    return cardForm("staff-form", "Assign staff to a care home", [
+      field("s-facility", "Care home", { name: "facilityId", tag: "select", options: facilityOptions(d) }),
+      field("s-user", "Staff member", { name: "userId", tag: "select", options: staffUsers.map(function (u) {
+        return { value: u.id, label: u.displayName + " (" + words(u.role) + ")" };
+      }) })], "Assign", function (v) {
+      return send("PUT", "/api/facilities/" + v.facilityId + "/staff/" + v.userId).then(function () {
+        adminDone("Assigned to " + facilityName(d, Number(v.facilityId)) + ".");
+      });
+    });
+  }
+  function residentsSection(d) {
+    return h("section", { class: "card", "aria-labelledby": "res-h" }, h("h2", { id: "res-h", text: "Residents and family" }),
+      table("admin-residents", "Residents and family", ["Name", "Home", "Family", "Status"], d.residents.map(function (r) {
+        var i = d.active.indexOf(r);
+        var family = i < 0 ? [] : d.familyOf[i];
+        return h("tr", { "data-resident": r.id }, h("td", {}, h("a", { href: "#/residents/" + r.id, text: r.fullName }), r.room ? " · " + r.room : ""),
+          h("td", { text: r.facilityName || "" }),
+          h("td", { class: "family" }, family.map(function (l) { return h("div", { text: l.displayName + " (" + l.relationship + ")" }); })),
+          h("td", {}, r.status === "active" ? rowButton("Discharge", r.fullName, { "data-discharge": r.id },
+            "Discharge " + r.fullName + "? Their records stay; they leave the lists of current residents.", function () {
+              return send("PATCH", "/api/residents/" + r.id, { status: "discharged" }).then(function (x) { adminDone(x.fullName + " is discharged."); });
+            }) : words(r.status)));
+      })));
+  }
+  function residentForm(d) {
+    return cardForm("resident-form", "Add a resident", [
+      field("r-facility", "Care home", { name: "facilityId", tag: "select", options: facilityOptions(d) }),
+      field("r-name", "Full name", { name: "fullName", type: "text", required: true }),
+      field("r-preferred", "Preferred name", { name: "preferredName", type: "text" }),
+      field("r-room", "Room", { name: "room", type: "text" }),
+      field("r-dob", "Date of birth", { name: "dateOfBirth", type: "date" })], "Add resident", function (v) {
+      return post("/api/residents", { facilityId: idOrNull(v.facilityId), fullName: v.fullName, preferredName: v.preferredName || null,
+        room: v.room || null, dateOfBirth: v.dateOfBirth || null }).then(function (r) { adminDone("Added " + r.fullName + "."); });
+    });
+  }
+  function familyForm(d) {
+    var family = d.users.filter(function (u) { return u.role === "family" && !u.deactivatedAt; });
+    return cardForm("family-form", "Link a family member", [
+      field("l-resident", "Resident", { name: "residentId", tag: "select", options: d.active.map(function (r) {
+        return { value: r.id, label: r.fullName + (r.room ? " (" + r.room + ")" : "") };
+      }) }),
+      field("l-user", "Family member", { name: "userId", tag: "select", options: family.map(function (u) {
+        return { value: u.id, label: u.displayName + " (" + u.email + ")" };
+      }), hint: family.length ? null : "Add a user with the role family first." }),
+      field("l-relationship", "Relationship", { name: "relationship", type: "text", required: true, hint: "For example daughter or nephew." })],
+      "Link", function (v) {
+        return post("/api/residents/" + v.residentId + "/family", { userId: idOrNull(v.userId), relationship: v.relationship })
+          .then(function (l) { adminDone(l.displayName + " is linked as " + l.relationship + "."); });
+      });
+  }
+  function devicesSection(d) {
+    var names = {};
+    d.residents.forEach(function (r) { names[r.id] = r.fullName; });
+    var shown = shownCredential ? h("div", { class: "credential", id: "new-credential", role: "status" },
+      h("p", {}, h("strong", { text: "Credential for " + shownCredential.name + ": " }), h("code", { id: "credential", text: shownCredential.credential })),
+      h("p", { text: "Enter it on the device now: it is shown only this once and cannot be shown again." })) : null;
+    return h("section", { class: "card", "aria-labelledby": "dev-h" }, h("h2", { id: "dev-h", text: "Companion devices" }), shown,
+      d.devices.length === 0 ? h("p", { class: "muted", text: "No devices yet." }) :
+        table("devices", "Companion devices", ["Name", "Home and resident", "Credential starts", "Status"], d.devices.map(function (x) {
+          return h("tr", { "data-device": x.id }, h("td", { text: x.name }),
+            h("td", { text: facilityName(d, x.facilityId) + (x.residentId ? " · " + (names[x.residentId] || "") : "") }),
+            h("td", {}, h("code", { text: x.credentialHint })),
+            h("td", {}, x.revokedAt ? ["Revoked ", timeEl(x.revokedAt, false)] : [x.lastSeenAt ? ["Seen ", timeEl(x.lastSeenAt, true), " "] : "Never seen ",
+              rowButton("Revoke", x.name, { "data-revoke": x.id, class: "danger" },
+                "Revoke " + x.name + "? The device stops working at once.", function () {
+                  return post("/api/devices/" + x.id + "/revoke").then(function (y) { shownCredential = null; adminDone(y.name + " is revoked."); });
+                })]));
+        })));
+  }
+  function deviceForm(d) {
+    return cardForm("device-form", "Add a companion device", [
+      field("d-facility", "Care home", { name: "facilityId", tag: "select", options: facilityOptions(d) }),
+      field("d-resident", "Resident (optional)", { name: "residentId", tag: "select", options: [{ value: "", label: "Shared by the care home" }]
+        .concat(d.active.map(function (r) { return { value: r.id, label: r.fullName + " · " + (r.facilityName || "") }; })) }),
+      field("d-name", "Name", { name: "name", type: "text", required: true, hint: "For example Lounge tablet." })],
+      "Create device", function (v) {
+        return post("/api/devices", { facilityId: idOrNull(v.facilityId), residentId: idOrNull(v.residentId), name: v.name }).then(function (c) {
+          shownCredential = { name: c.device.name, credential: c.credential };
+          adminDone("Created " + c.device.name + ": copy its credential now.");
+        });
+      });
   }
 
   boot();

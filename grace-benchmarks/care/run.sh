@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The care ingestion benchmark (results/care-ingestion.md): builds the launcher, the WAR and this module, then runs
+# org.grace.benchmarks.care.CareIngestionBenchmark, which starts its own PostgreSQL, Redis, Payara Micro instances
+# (and nginx for more than one) on loopback, posts transcripts, checks the outcome, stops everything and prints the
+# tables. Run from anywhere; arguments go to the program (defaults: --instances 1,3 --rate 100 --warmup 20
+# --duration 60 --concurrency 32 --ceiling-duration 30 --residents 50 --profile staging). Set GRACE_BENCH_LOCK=<file>
+# to take that flock(1) lock around each configuration's measurements on a shared machine.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+mvn -B -q -o -Dmaven.test.skip=true -pl payara-config,grace-webapp,grace-benchmarks -am package \
+  dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+cd grace-benchmarks
+exec java -cp "target/classes:$(cat target/classpath.txt)" org.grace.benchmarks.care.CareIngestionBenchmark "$@"
