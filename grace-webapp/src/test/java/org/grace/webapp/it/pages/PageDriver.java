@@ -47,6 +47,7 @@ final class PageDriver {
     void click(By by) {
         new WebDriverWait(driver, Duration.ofSeconds(10))
                 .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .ignoring(org.openqa.selenium.ElementNotInteractableException.class)
                 .until(d -> {
                     d.findElement(by).click();
                     return true;
@@ -82,6 +83,7 @@ final class PageDriver {
         await(By.id(id));
         new WebDriverWait(driver, Duration.ofSeconds(10))
                 .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .ignoring(org.openqa.selenium.ElementNotInteractableException.class)
                 .until(d -> {
                     WebElement input = d.findElement(By.id(id));
                     input.clear();
@@ -95,6 +97,7 @@ final class PageDriver {
         await(By.id(id));
         new WebDriverWait(driver, Duration.ofSeconds(10))
                 .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .ignoring(org.openqa.selenium.ElementNotInteractableException.class)
                 .until(d -> {
                     new Select(d.findElement(By.id(id))).selectByValue(value);
                     return true;
@@ -171,6 +174,19 @@ final class PageDriver {
     boolean canScrollSideways() {
         return (Boolean) script("window.scrollTo(100000, window.scrollY); var moved = window.scrollX > 0;"
                 + "window.scrollTo(0, window.scrollY); return moved;");
+    }
+
+    /** The innermost elements whose right edge is past the window's, for a failing zoom check's message. */
+    String widerThanWindow() {
+        return String.valueOf(script("var w = document.documentElement.clientWidth, out = [];"
+                + "document.querySelectorAll('body *').forEach(function (e) {"
+                + "  var r = e.getBoundingClientRect();"
+                + "  if (r.right > w + 1 && !Array.prototype.some.call(e.children, function (c) {"
+                + "      return c.getBoundingClientRect().right > w + 1; })) {"
+                + "    out.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : '')"
+                + "      + ' right=' + Math.round(r.right) + ' in ' + (e.parentElement.id || e.parentElement.className));"
+                + "  }"
+                + "}); return out.slice(0, 8).join('; ') + ' (window ' + w + ')';"));
     }
 
     /** Zooms the page by CSS {@code zoom} on its root element, as the browser's zoom would (1 is none). */

@@ -400,10 +400,12 @@ class StaffPagesIT {
         page.window.viewport(640, 450, 2);
         page.open("#/admin");
         page.await(By.id("users"));
-        assertThat(page.canScrollSideways()).as("administration at 200 percent (device metrics)").isFalse();
+        assertThat(page.canScrollSideways()).as("administration at 200 percent (device metrics), wider than the window: "
+                + page.widerThanWindow()).isFalse();
         page.window.viewport(1280, 900, 1);
         page.cssZoom(2);
-        assertThat(page.canScrollSideways()).as("administration at CSS zoom 2").isFalse();
+        assertThat(page.canScrollSideways()).as("administration at CSS zoom 2, wider than the window: "
+                + page.widerThanWindow()).isFalse();
         page.assertCleanConsole();
         page.window.close();
     }
@@ -423,9 +425,17 @@ class StaffPagesIT {
                 .contains("25:00");
         page.type("rm-schedule", "10:00, 15:00");
         page.type("rm-weekdays", "mon, thu");
+        assertThat(page.driver.findElement(By.id("rm-kind")).getAttribute("value"))
+                .as("the kind chosen, kept through the refused save").isEqualTo("hydration");
         page.click(By.cssSelector("#reminder-form button[type=submit]"));
         page.await(By.cssSelector("#reminders li[data-reminder]"));
-        JsonNode added = expect(admin.get(instance, "/api/residents/" + arthur + "/reminders"), 200).get(0);
+        JsonNode added = null;
+        for (JsonNode r : expect(admin.get(instance, "/api/residents/" + arthur + "/reminders"), 200)) {
+            if ("Offer a glass of water".equals(r.path("text").asText())) {
+                added = r;
+            }
+        }
+        assertThat(added).as("the reminder added through the page").isNotNull();
         assertThat(added.path("kind").asText()).isEqualTo("hydration");
         assertThat(added.path("schedule").toString()).contains("10:00", "15:00", "MON", "THU");
         assertThat(added.path("assignedRole").asText()).isEqualTo("care_staff");

@@ -53,8 +53,12 @@
     el.appendChild(typeof child === "string" || typeof child === "number" ? document.createTextNode(String(child)) : child);
   }
   function clear(el) {
-    var kept = el.id === "view" && keepTyping ? typed(el) : null;
-    keepTyping = false;
+    // Only the view's own clearing ends a live redraw: a view builds parts (a form slot) before it clears itself.
+    var kept = null;
+    if (el.id === "view") {
+      kept = keepTyping ? typed(el) : null;
+      keepTyping = false;
+    }
     while (el.firstChild) { el.removeChild(el.firstChild); }
     if (kept) { Promise.resolve().then(function () { retype(kept); }); }     // after the new view is appended
     return el;
