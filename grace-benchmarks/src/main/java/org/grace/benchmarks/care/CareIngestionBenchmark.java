@@ -37,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
+import org.grace.benchmarks.GraceInstances;
 import org.grace.launcher.PayaraInstance;
 import org.grace.testsupport.FreePorts;
 import org.grace.testsupport.NginxLoadBalancer;
@@ -185,7 +186,7 @@ public final class CareIngestionBenchmark {
                         .logFile(dir.resolveSibling(dir.getFileName() + ".log"))
                         .start();
                 started.add(instance);
-                waitUntilHealthy(instance);
+                GraceInstances.awaitHealthy(http, instance, Duration.ofMinutes(8));
                 System.out.printf("instance %d of %d up on port %d in %.0f s%n", i, count, instance.port(),
                         (System.nanoTime() - t0) / 1e9);
             }
@@ -196,28 +197,6 @@ public final class CareIngestionBenchmark {
         }
     }
 
-    private void waitUntilHealthy(PayaraInstance instance) {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(8);
-        while (System.nanoTime() < deadline) {
-            if (!instance.process().isAlive()) {
-                throw new IllegalStateException("instance on port " + instance.port() + " exited");
-            }
-            try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(instance.baseUrl() + "/api/health"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
-        }
-        throw new IllegalStateException("instance on port " + instance.port() + " not healthy within 8 minutes");
-    }
 
     // ------------------------------------------------------------------------------------------------ measuring
 

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.grace.benchmarks.GraceInstances;
 import org.grace.launcher.PayaraInstance;
 import org.grace.testsupport.DebianPackages;
 import org.grace.testsupport.FreePorts;
@@ -174,7 +175,7 @@ public final class FleetHttpBenchmark {
                             .logFile(dir.resolveSibling(dir.getFileName() + ".log"))
                             .start();
                     fleet.instances.add(instance);
-                    awaitHealthy(instance);
+                    GraceInstances.awaitHealthy(HTTP, instance, Duration.ofMinutes(10));
                     System.out.printf("instance %d of %d on port %d up in %.1f s (pid %d)%n", i, count,
                             instance.port(), (System.nanoTime() - t0) / 1e9, instance.process().pid());
                 }
@@ -195,29 +196,6 @@ public final class FleetHttpBenchmark {
         }
     }
 
-    private static void awaitHealthy(PayaraInstance instance) {
-        // Boots on two cores shared with other builds have taken over 5 minutes (load average above 30).
-        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!instance.process().isAlive()) {
-                throw new IllegalStateException("Payara Micro exited with " + instance.process().exitValue());
-            }
-            try {
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(instance.baseUrl()
-                        + "/api/health")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250));
-        }
-        throw new IllegalStateException("instance on port " + instance.port() + " not healthy within 10 min");
-    }
 
     /**
      * The organisation the workload uses, built through the API as an operator would: an administrator, a facility,
