@@ -56,6 +56,8 @@ public final class ApiErrors {
             case 409 -> "Conflict";
             case 413 -> "Payload Too Large";
             case 415 -> "Unsupported Media Type";
+            case 416 -> "Range Not Satisfiable";
+            case 422 -> "Unprocessable Content";
             case 429 -> "Too Many Requests";
             case 500 -> "Internal Server Error";
             case 503 -> "Service Unavailable";

@@ -1,5 +1,6 @@
 package org.grace.webapp.http;
 
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -11,6 +12,7 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -22,8 +24,9 @@ import org.grace.webapp.settings.GraceSettings;
  * The outermost filter of every request: gives it a request id ({@code X-Request-Id} from the client or the load
  * balancer when it looks like one, else a new UUID), returned in the same header and written in the log line of
  * every 4xx and 5xx; refuses bodies over the limit (413, by {@code Content-Length} up front and by counting bytes
- * for chunked bodies); answers TRACE with a 405; records the request in the metrics; and makes sure no code path can
- * create an {@code HttpSession}: Grace is stateless and never sets {@code JSESSIONID}.
+ * for chunked bodies; a feature may claim its own requests with a larger limit through {@link BodyLimit}); answers
+ * TRACE with a 405; records the request in the metrics; and makes sure no code path can create an
+ * {@code HttpSession}: Grace is stateless and never sets {@code JSESSIONID}.
  */
 public class RequestFilter extends HttpFilter {
     private static final Logger LOG = Logger.getLogger(RequestFilter.class.getName());
@@ -37,6 +40,8 @@ public class RequestFilter extends HttpFilter {
     GraceSettings settings;
     @Inject
     GraceMetrics metrics;
+    @Inject
+    Instance<BodyLimit> featureLimits;
 
     public static String requestId(HttpServletRequest request) {
         Object id = request == null ? null : request.getAttribute(REQUEST_ID_ATTRIBUTE);
@@ -62,7 +67,7 @@ public class RequestFilter extends HttpFilter {
                 ApiErrors.write(response, 405, "TRACE is not allowed", requestId);
                 return;
             }
-            int limit = settings.httpMaxBodyBytes();
+            long limit = bodyLimit(request);
             long declared = request.getContentLengthLong();
             if (declared > limit) {
                 // A client that does not wait for "100 Continue" is still sending: read and drop a body of a few
@@ -88,6 +93,17 @@ public class RequestFilter extends HttpFilter {
                         + nanos / 1_000_000 + " ms)");
             }
         }
+    }
+
+    /** {@code GRACE_HTTP_MAX_BODY_BYTES}, unless a feature claims the request with a limit of its own. */
+    private long bodyLimit(HttpServletRequest request) {
+        for (BodyLimit feature : featureLimits) {
+            OptionalLong claimed = feature.limitFor(request);
+            if (claimed.isPresent()) {
+                return claimed.getAsLong();
+            }
+        }
+        return settings.httpMaxBodyBytes();
     }
 
     private static void drain(HttpServletRequest request) {
@@ -121,17 +137,17 @@ public class RequestFilter extends HttpFilter {
 
     /** A body larger than the limit, found while reading it. */
     public static final class BodyTooLargeException extends IOException {
-        BodyTooLargeException(int limit) {
+        BodyTooLargeException(long limit) {
             super("request body is larger than " + limit + " bytes");
         }
     }
 
     /** The request without sessions and with a byte-counting body. */
     private static final class Stateless extends HttpServletRequestWrapper {
-        private final int limit;
+        private final long limit;
         private ServletInputStream counted;
 
-        Stateless(HttpServletRequest request, int limit) {
+        Stateless(HttpServletRequest request, long limit) {
             super(request);
             this.limit = limit;
         }
@@ -160,10 +176,10 @@ public class RequestFilter extends HttpFilter {
 
     private static final class Counting extends ServletInputStream {
         private final ServletInputStream in;
-        private final int limit;
+        private final long limit;
         private long read;
 
-        Counting(ServletInputStream in, int limit) {
+        Counting(ServletInputStream in, long limit) {
             this.in = in;
             this.limit = limit;
         }

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * {@link WithGrace}; {@link CareWorld} builds on them):
  * who may do what (every endpoint, every role, another organisation), bad input, and the first acknowledgement
  * winning across instances, unread counts and the dashboard, and a thousand transcripts posted round-robin (the
- * last test, on the same instances, to keep the boots to three).
+ * last test, on the same instances, to keep the boots to three). Documents (issue 17) run last on the same instances:
+ * {@link DocumentScenarios}.
  */
 @WithGrace
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -619,6 +620,24 @@ class CareWorkflowsIT {
         expect(world.user("manager").get(world.instance(1), "/api/facilities/" + quiet), 404);
         expect(world.user("bAdmin").post(world.instance(1), "/api/residents", json("facilityId", quiet,
                 "fullName", "Not Theirs")), 400);
+    }
+
+    @Test
+    @Order(10)
+    void aDocumentUploadedOnOneInstanceIsByteIdenticalOnTheOthersWith304AndExactRanges() {
+        new DocumentScenarios(world).uploadOnOneInstanceDownloadOnTheOthers();
+    }
+
+    @Test
+    @Order(11)
+    void hostileUploadsAreRefusedWithJsonErrorsAndLeaveNoRowAndNoBlob() throws Exception {
+        new DocumentScenarios(world).hostileUploadsAreRefusedAndLeaveNothing();
+    }
+
+    @Test
+    @Order(12)
+    void everyDocumentEndpointAnswersEachRoleAndTheOtherOrganisationAsTheResidentsRulesSay() {
+        new DocumentScenarios(world).everyDocumentEndpointAnswersEachRoleAsTheResidentsRulesSay();
     }
 
     static void awaitZero(String sql, Object... params) throws InterruptedException {

@@ -1,0 +1,58 @@
+package org.grace.webapp.documents;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.grace.webapp.auth.Roles;
+import org.grace.webapp.care.CareResource;
+import org.grace.webapp.care.Checks;
+
+/**
+ * {@code /api/documents/{id}}: one document's details, its content ({@code /content}: see {@link DocumentDownloads}
+ * for caching and ranges), and deleting it (managers and up, or the staff member who uploaded it). Visibility is the
+ * owner's: a document the caller may not see is a 404, as one that does not exist.
+ */
+@Path("/documents")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class DocumentResource extends CareResource {
+    @Inject
+    Documents documents;
+    @Inject
+    DocumentDownloads downloads;
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed({Roles.ORGANIZATION_ADMIN, Roles.FACILITY_DIRECTOR, Roles.CARE_MANAGER, Roles.CARE_STAFF,
+            Roles.FAMILY})
+    public Document get(@PathParam("id") String id) {
+        return documents.visible(scope(), Checks.pathId(id, "document"));
+    }
+
+    @GET
+    @Path("/{id}/content")
+    @Produces(MediaType.WILDCARD)
+    @RolesAllowed({Roles.ORGANIZATION_ADMIN, Roles.FACILITY_DIRECTOR, Roles.CARE_MANAGER, Roles.CARE_STAFF,
+            Roles.FAMILY})
+    public Response content(@PathParam("id") String id, @HeaderParam("If-None-Match") String ifNoneMatch,
+                            @HeaderParam("Range") String range, @HeaderParam("If-Range") String ifRange) {
+        Document d = documents.visible(scope(), Checks.pathId(id, "document"));
+        return downloads.download(d, ifNoneMatch, range, ifRange);
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @RolesAllowed({Roles.ORGANIZATION_ADMIN, Roles.FACILITY_DIRECTOR, Roles.CARE_MANAGER, Roles.CARE_STAFF})
+    public Response delete(@PathParam("id") String id) {
+        documents.delete(scope(), Checks.pathId(id, "document"));
+        return Response.noContent().build();
+    }
+}
