@@ -10,7 +10,7 @@ import java.io.InputStream;
  * throws {@link UploadRefused} from {@code read}, so the blob store abandons the put and keeps nothing; the refusal
  * stays available from {@link #refusal()} for the answer.
  */
-final class CheckedUpload extends InputStream {
+final class CheckedUpload extends BlockReadStream {
     private final InputStream source;
     private final long maxBytes;
     private final ContentSniffer sniffer;
@@ -42,13 +42,6 @@ final class CheckedUpload extends InputStream {
 
     long size() {
         return total;
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xFF;
     }
 
     @Override

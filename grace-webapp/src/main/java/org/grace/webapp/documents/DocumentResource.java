@@ -23,6 +23,7 @@ import org.grace.webapp.care.Checks;
 @Path("/documents")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({Roles.ORGANIZATION_ADMIN, Roles.FACILITY_DIRECTOR, Roles.CARE_MANAGER, Roles.CARE_STAFF, Roles.FAMILY})
 public class DocumentResource extends CareResource {
     @Inject
     Documents documents;
@@ -31,8 +32,6 @@ public class DocumentResource extends CareResource {
 
     @GET
     @Path("/{id}")
-    @RolesAllowed({Roles.ORGANIZATION_ADMIN, Roles.FACILITY_DIRECTOR, Roles.CARE_MANAGER, Roles.CARE_STAFF,
-            Roles.FAMILY})
     public Document get(@PathParam("id") String id) {
         return documents.visible(scope(), Checks.pathId(id, "document"));
     }
@@ -40,8 +39,6 @@ public class DocumentResource extends CareResource {
     @GET
     @Path("/{id}/content")
     @Produces(MediaType.WILDCARD)
-    @RolesAllowed({Roles.ORGANIZATION_ADMIN, Roles.FACILITY_DIRECTOR, Roles.CARE_MANAGER, Roles.CARE_STAFF,
-            Roles.FAMILY})
     public Response content(@PathParam("id") String id, @HeaderParam("If-None-Match") String ifNoneMatch,
                             @HeaderParam("Range") String range, @HeaderParam("If-Range") String ifRange) {
         Document d = documents.visible(scope(), Checks.pathId(id, "document"));

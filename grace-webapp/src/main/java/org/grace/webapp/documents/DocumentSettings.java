@@ -4,12 +4,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.util.logging.Logger;
 import org.grace.settings.InvalidSettingException;
 import org.grace.webapp.settings.GraceSettings;
 
 /** The limits of care documents, from MicroProfile Config; a bad value stops the deployment with one line. */
 @ApplicationScoped
 public class DocumentSettings {
+    private static final Logger LOG = Logger.getLogger(DocumentSettings.class.getName());
     /** The issue: 10 MB per file, enough for a phone photo or a scanned care plan. */
     public static final long DEFAULT_MAX_FILE_BYTES = 10L * 1024 * 1024;
     /** The largest per-file limit accepted: the upload runs in one database transaction with the PostgreSQL store. */
@@ -26,11 +28,14 @@ public class DocumentSettings {
     GraceSettings settings;
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        GraceSettings.readAtStart(() -> {
-            maxFileBytes();
-            organizationQuotaBytes();
-            maxPixels();
-        });
+        GraceSettings.readAtStart(this::readAll);
+    }
+
+    /** Reads each setting once, so a bad one is found at start-up, and says in one line what they are. */
+    void readAll() {
+        String limits = "grace: documents up to " + maxFileBytes() + " bytes each, " + organizationQuotaBytes()
+                + " bytes per organisation, images up to " + maxPixels() + " pixels";
+        LOG.info(limits);
     }
 
     /** Bytes of one file at most; a larger upload is a 413. */

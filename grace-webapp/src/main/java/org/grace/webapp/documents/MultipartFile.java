@@ -174,15 +174,8 @@ final class MultipartFile {
 
         /** The bytes from here to the next delimiter, as a stream. */
         InputStream partStream() {
-            return new InputStream() {
+            return new BlockReadStream() {
                 private boolean done;
-
-                @Override
-                public int read() throws IOException {
-                    byte[] one = new byte[1];
-                    int n = read(one, 0, 1);
-                    return n < 0 ? -1 : one[0] & 0xFF;
-                }
 
                 @Override
                 public int read(byte[] b, int off, int len) throws IOException {

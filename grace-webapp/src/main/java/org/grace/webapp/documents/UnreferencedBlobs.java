@@ -5,7 +5,6 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.grace.core.blobs.BlobStore;
 import org.grace.core.jobs.Jobs;
@@ -24,17 +23,16 @@ import org.grace.webapp.library.JobTypes;
  */
 @ApplicationScoped
 public class UnreferencedBlobs implements JobTypes {
-    private static final Logger LOG = Logger.getLogger(UnreferencedBlobs.class.getName());
     public static final String TYPE = "documents-delete-unreferenced-blob";
-
-    /** The job's payload: the hash of the bytes a deleted document named. */
-    public record Payload(String sha256) {
-    }
 
     @Inject
     DataSource dataSource;
     @Inject
     BlobStore blobs;
+
+    /** The job's payload: the hash of the bytes a deleted document named. */
+    public record Payload(String sha256) {
+    }
 
     @Override
     public void registerOn(Jobs.Builder jobs) {
@@ -43,16 +41,12 @@ public class UnreferencedBlobs implements JobTypes {
 
     /** Deletes the blob {@code sha256} unless a document names it; returns whether a blob was deleted. */
     public boolean deleteIfUnreferenced(String sha256) {
-        boolean deleted = Transactions.inTransaction(dataSource, c -> {
+        return Transactions.inTransaction(dataSource, c -> {
             lockBytes(c, sha256);
             boolean named = Sql.one(c, "SELECT EXISTS (SELECT 1 FROM documents WHERE sha256 = ?)", List.of(sha256),
                     rs -> rs.getBoolean(1)).orElseThrow();
             return !named && blobs.delete(sha256);
         });
-        if (deleted) {
-            LOG.fine(() -> "grace: deleted blob " + sha256 + ": no document names it any more");
-        }
-        return deleted;
     }
 
     /** Serialises, for one hash, deleting its blob and recording a new document of it (until the transaction ends). */

@@ -25,37 +25,35 @@ import org.grace.webapp.settings.GraceSettings;
 @ApplicationScoped
 public class BlobStorage {
     private static final Logger LOG = Logger.getLogger(BlobStorage.class.getName());
-    public static final String POSTGRES = "postgres";
-    public static final String S3 = "s3";
+    private BlobStore store;
 
     @Inject
     GraceSettings settings;
     @Inject
     DataSource dataSource;
 
-    private BlobStore store;
-
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        GraceSettings.readAtStart(this::backend);
+        GraceSettings.readAtStart(this::inS3);
     }
 
-    /** {@code postgres} (default) or {@code s3}; with {@code s3}, the bucket is required. */
-    String backend() {
-        String backend = settings.string("grace.blobs.backend", POSTGRES).trim().toLowerCase();
-        if (!backend.equals(POSTGRES) && !backend.equals(S3)) {
+    /** {@code GRACE_BLOBS_BACKEND}: {@code postgres} (default) or {@code s3}, which needs a bucket. */
+    boolean inS3() {
+        String backend = settings.string("grace.blobs.backend", "postgres").trim().toLowerCase();
+        boolean s3 = backend.equals("s3");
+        if (!s3 && !backend.equals("postgres")) {
             throw new InvalidSettingException("GRACE_BLOBS_BACKEND must be postgres or s3, got '" + backend + "'");
         }
-        if (backend.equals(S3) && optional("grace.blobs.s3.bucket").isEmpty()) {
+        if (s3 && optional("grace.blobs.s3.bucket").isEmpty()) {
             throw new InvalidSettingException("GRACE_BLOBS_S3_BUCKET is required with GRACE_BLOBS_BACKEND=s3");
         }
-        return backend;
+        return s3;
     }
 
     @Produces
     @ApplicationScoped
     public synchronized BlobStore blobs() {
         if (store == null) {
-            store = backend().equals(S3) ? s3() : postgres();
+            store = inS3() ? s3() : postgres();
         }
         return store;
     }
