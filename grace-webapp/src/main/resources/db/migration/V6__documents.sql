@@ -32,3 +32,16 @@ CREATE INDEX documents_incident_idx ON documents (incident_id, id) WHERE inciden
 CREATE INDEX documents_sha256_idx ON documents (sha256);
 -- The per-organisation quota sums an organisation's sizes.
 CREATE INDEX documents_organization_idx ON documents (organization_id) INCLUDE (size_bytes);
+
+-- Small JPEG copies of a photo (longer side `size` pixels, no metadata), made by a job after the upload; their bytes
+-- are blobs like any other, deleted by the same cleanup once no row names them.
+CREATE TABLE document_thumbnails (
+    document_id BIGINT   NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    size        INTEGER  NOT NULL CHECK (size > 0),
+    sha256      CHAR(64) NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+    size_bytes  BIGINT   NOT NULL CHECK (size_bytes > 0),
+    width       INTEGER  NOT NULL CHECK (width > 0),
+    height      INTEGER  NOT NULL CHECK (height > 0),
+    PRIMARY KEY (document_id, size)
+);
+CREATE INDEX document_thumbnails_sha256_idx ON document_thumbnails (sha256);

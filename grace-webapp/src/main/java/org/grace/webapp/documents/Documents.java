@@ -94,14 +94,18 @@ public class Documents {
                     throw new ApiException(503, "the file was being cleaned up at the same moment; send it again",
                             Map.of(), Map.of("Retry-After", "1"));
                 }
-                return Sql.one(c, "INSERT INTO documents (organization_id, resident_id, incident_id, uploaded_by, "
-                                + "file_name, content_type, size_bytes, sha256, width, height) "
+                long inserted = Sql.one(c, "INSERT INTO documents (organization_id, resident_id, incident_id, "
+                                + "uploaded_by, file_name, content_type, size_bytes, sha256, width, height) "
                                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                         Sql.params(owner.organizationId(), owner.residentId(), owner.incidentId(), scope.userId(),
                                 name, sniffed.type().mediaType(), stored.size(), stored.key(),
                                 sniffed.type().isImage() ? sniffed.width() : null,
                                 sniffed.type().isImage() ? sniffed.height() : null),
                         rs -> rs.getLong(1)).orElseThrow();
+                if (Thumbnails.applies(sniffed.type())) {
+                    jobs.enqueue(c, Thumbnails.TYPE, new Thumbnails.Make(inserted), JobOptions.DEFAULTS);
+                }
+                return inserted;
             });
             return byId(id).orElseThrow();
         } catch (RuntimeException e) {
@@ -141,12 +145,34 @@ public class Documents {
             scope.require(CareScope.MANAGING_ROLES);
         }
         Transactions.inTransaction(dataSource, c -> {
+            List<String> bytes = new java.util.ArrayList<>(Sql.list(c, "SELECT sha256 FROM document_thumbnails "
+                    + "WHERE document_id = ?", List.of(id), rs -> rs.getString(1)));
+            bytes.add(d.sha256());
+            // the thumbnails' rows go with the document's (ON DELETE CASCADE), their bytes with the job
             if (Sql.update(c, "DELETE FROM documents WHERE id = ? AND organization_id = ?",
                     List.of(id, scope.organizationId())) == 1) {
-                jobs.enqueue(c, UnreferencedBlobs.TYPE, new UnreferencedBlobs.Payload(d.sha256()), JobOptions.DEFAULTS);
+                for (String sha256 : bytes) {
+                    jobs.enqueue(c, UnreferencedBlobs.TYPE, new UnreferencedBlobs.Payload(sha256), JobOptions.DEFAULTS);
+                }
             }
             return null;
         });
+    }
+
+    /**
+     * The thumbnail of {@code d} whose longer side is {@code size}, as a document of its own (a JPEG with its own
+     * hash); empty until the job has made it, and always for PDF and WebP.
+     */
+    public Optional<Document> thumbnail(Document d, int size) {
+        return Transactions.inTransaction(dataSource, c -> Sql.one(c, "SELECT sha256, size_bytes, width, height "
+                + "FROM document_thumbnails WHERE document_id = ? AND size = ?", List.of(d.id(), size), rs -> {
+                    String base = d.fileName().contains(".") ? d.fileName().substring(0, d.fileName().lastIndexOf('.'))
+                            : d.fileName();
+                    return new Document(d.id(), d.organizationId(), d.residentId(), d.incidentId(),
+                            base + "-" + size + ".jpg", FileType.JPEG.mediaType(), rs.getLong(2), rs.getString(1),
+                            rs.getInt(3), rs.getInt(4), d.uploadedBy(), d.uploadedByName(), d.uploadedAt(),
+                            d.contentUrl() + "?size=" + size);
+                }));
     }
 
     /** Bytes of all the organisation's documents. */

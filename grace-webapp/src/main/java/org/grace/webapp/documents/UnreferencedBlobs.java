@@ -13,7 +13,7 @@ import org.grace.webapp.database.Transactions;
 import org.grace.webapp.library.JobTypes;
 
 /**
- * Deletes a blob once no document names its bytes. Deleting a document only removes its row and enqueues this job
+ * Deletes a blob once no document (and no document's thumbnail) names its bytes. Deleting a document only removes its row and enqueues this job
  * (in the same transaction), because the same bytes may belong to other documents, even of other organisations: the
  * job looks, and deletes the blob only when no row is left.
  *
@@ -43,7 +43,8 @@ public class UnreferencedBlobs implements JobTypes {
     public boolean deleteIfUnreferenced(String sha256) {
         return Transactions.inTransaction(dataSource, c -> {
             lockBytes(c, sha256);
-            boolean named = Sql.one(c, "SELECT EXISTS (SELECT 1 FROM documents WHERE sha256 = ?)", List.of(sha256),
+            boolean named = Sql.one(c, "SELECT EXISTS (SELECT 1 FROM documents WHERE sha256 = ?) "
+                    + "OR EXISTS (SELECT 1 FROM document_thumbnails WHERE sha256 = ?)", List.of(sha256, sha256),
                     rs -> rs.getBoolean(1)).orElseThrow();
             return !named && blobs.delete(sha256);
         });

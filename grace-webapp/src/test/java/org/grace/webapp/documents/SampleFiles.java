@@ -59,6 +59,26 @@ public final class SampleFiles {
                 + "<script>alert(document.cookie)</script></svg>\n").getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * A real JPEG with an EXIF segment right after its start that names a GPS position (as a phone's photo does),
+     * so a test can see whether any of it survives.
+     */
+    public static byte[] jpegWithExifLocation(int width, int height) {
+        byte[] plain = jpeg(width, height);
+        byte[] exif = ("Exif\0\0MM\0*\0\0\0\10\0\0GPSLatitude=51.5007N;GPSLongitude=0.1246W\0")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(0xFF);
+        out.write(0xD8);
+        out.write(0xFF);
+        out.write(0xE1);
+        out.write((exif.length + 2) >> 8);
+        out.write((exif.length + 2) & 0xFF);
+        out.writeBytes(exif);
+        out.write(plain, 2, plain.length - 2);
+        return out.toByteArray();
+    }
+
     /** The first {@code percent} of a real JPEG. */
     public static byte[] truncatedJpeg(int percent) {
         byte[] whole = jpeg(64, 48);

@@ -640,6 +640,15 @@ class CareWorkflowsIT {
         new DocumentScenarios(world).everyDocumentEndpointAnswersEachRoleAsTheResidentsRulesSay();
     }
 
+    @Test
+    @Order(13)
+    void photosGetThumbnailsWithoutTheirLocationByAJobAndTheyGoWithThePhoto() throws Exception {
+        long started = System.nanoTime();
+        new DocumentScenarios(world).photosGetThumbnailsWithoutTheirLocation();
+        System.out.printf("CareWorkflowsIT: thumbnails made, checked and deleted in %.1f s%n",
+                (System.nanoTime() - started) / 1e9);
+    }
+
     static void awaitZero(String sql, Object... params) throws InterruptedException {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (count(sql, params) > 0) {

@@ -290,6 +290,41 @@ final class DocumentScenarios {
                 HttpRequest.BodyPublishers.noBody()).statusCode()).isEqualTo(204);
     }
 
+    /** Priority 6 of the brief: a photo gets thumbnails by a job, without its EXIF, and they go with the photo. */
+    void photosGetThumbnailsWithoutTheirLocation() throws Exception {
+        CareClient staff = world.user("staff");
+        byte[] photo = SampleFiles.jpegWithExifLocation(1600, 1200);
+        JsonNode doc = body(DocumentClient.upload(staff, world.instance(0), residentPath(3), photo, "image/jpeg",
+                "portrait.jpg"), 201);
+        long id = doc.path("id").asLong();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (count("SELECT count(*) FROM document_thumbnails WHERE document_id = ?", id) < 3) {
+            assertThat(System.nanoTime()).as("thumbnails made within 60 s").isLessThan(deadline);
+            Thread.sleep(200);
+        }
+        List<String> hashes = new ArrayList<>();
+        for (int size : new int[] {64, 128, 256}) {
+            HttpResponse<byte[]> r = DocumentClient.get(staff, world.instance(size / 64),
+                    "/api/documents/" + id + "/content?size=" + size);
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Type")).hasValue("image/jpeg");
+            assertThat(r.headers().firstValue("Cache-Control")).hasValue(CACHE_CONTROL);
+            assertThat(new String(r.body(), java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("Exif")
+                    .doesNotContain("GPSLatitude");
+            java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(r.body()));
+            assertThat(Math.max(image.getWidth(), image.getHeight())).isEqualTo(size);
+            hashes.add(sha256(r.body()));
+        }
+        assertThat(body(DocumentClient.get(staff, world.instance(1), "/api/documents/" + id + "/content?size=100"), 400)
+                .path("fields").has("size")).isTrue();
+        assertThat(DocumentClient.send(world.user("manager"), world.instance(2), "DELETE", "/api/documents/" + id,
+                HttpRequest.BodyPublishers.noBody()).statusCode()).isEqualTo(204);
+        for (String hash : hashes) {
+            awaitZero("SELECT count(*) FROM grace_blobs WHERE blob_key = ?", hash);
+        }
+        awaitZero("SELECT count(*) FROM grace_blobs WHERE blob_key = ?", sha256(photo));
+    }
+
     private static List<Long> ids(HttpResponse<byte[]> r) {
         List<Long> out = new ArrayList<>();
         body(r, 200).forEach(d -> out.add(d.path("id").asLong()));
