@@ -40,6 +40,12 @@ public final class GraceProcess implements AutoCloseable {
 
     /** The same with a longer wait for the deployment: boots on a loaded shared machine have taken over two minutes. */
     public static GraceProcess start(String name, Map<String, String> env, Duration bootTimeout) {
+        return start(name, env, bootTimeout, java.util.List.of());
+    }
+
+    /** The same with JVM options after the development profile's (a later {@code -Xmx} wins). */
+    public static GraceProcess start(String name, Map<String, String> env, Duration bootTimeout,
+                                     java.util.List<String> jvmOptions) {
         // No drain after SIGTERM unless a test asks for one (HealthIT does): the suite stops dozens of instances,
         // and the production default would add its 5 s to each stop.
         Map<String, String> withDrain = new java.util.HashMap<>(env);
@@ -47,7 +53,9 @@ public final class GraceProcess implements AutoCloseable {
         env = withDrain;
         Path root = ProjectLayout.scratch("payara-" + name + "-");
         Path log = root.resolveSibling(root.getFileName() + ".log");
-        PayaraInstance instance = PayaraInstance.builder()
+        PayaraInstance.Builder builder = PayaraInstance.builder();
+        jvmOptions.forEach(builder::jvmOption);
+        PayaraInstance instance = builder
                 .payaraMicroJar(Path.of(System.getProperty("payara.microJar")))
                 .war(Path.of(System.getProperty("grace.war")))
                 .port(FreePorts.next())
