@@ -114,7 +114,7 @@ public final class CareIngestionBenchmark {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new LinkedHashMap<>();
-        for (String kv : ("instances=1,3 rate=100 warmup=20 duration=60 concurrency=32 ceiling-duration=30 "
+        for (String kv : ("instances=1,3 rate=100 warmup=90 duration=60 concurrency=32 ceiling-duration=30 "
                 + "residents=50 profile=staging").split(" ")) {
             options.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
         }
