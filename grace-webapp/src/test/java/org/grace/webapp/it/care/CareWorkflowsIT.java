@@ -621,6 +621,62 @@ class CareWorkflowsIT {
                 "fullName", "Not Theirs")), 400);
     }
 
+    /**
+     * A device that lost an answer resends with the same Idempotency-Key: the first and four resends arrive at the
+     * same moment on the three instances, and one interaction, one detection job, one incident and one alert exist.
+     */
+    @Test
+    @Order(10)
+    void aTranscriptResentWithItsIdempotencyKeyIsStoredScreenedAndAlertedOnce() throws Exception {
+        long resident = world.willowResidents.get(8);
+        CareClient device = new CareClient("device", world.deviceCredentials.get(resident));
+        String path = "/api/residents/" + resident + "/interactions";
+        String body = json("text", "resident: I fell over in my room and I can't get up, my hip really hurts");
+        String key = "tablet-" + resident + "-" + java.util.UUID.randomUUID();
+        List<Callable<HttpResponse<String>>> sends = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            GraceProcess where = world.instance(i);
+            sends.add(() -> device.send(where, "POST", path, body, "Idempotency-Key", key));
+        }
+        List<HttpResponse<String>> answers = together(sends);
+        List<Long> ids = new ArrayList<>();
+        int replayed = 0;
+        for (HttpResponse<String> r : answers) {
+            ids.add(expect(r, 202).path("interactionId").asLong());
+            replayed += r.headers().firstValue("Idempotent-Replayed").map(v -> 1).orElse(0);
+        }
+        long interaction = ids.get(0);
+        assertThat(ids).as("every send answers the same interaction").containsOnly(interaction);
+        assertThat(replayed).as("four of five are resends").isEqualTo(4);
+        assertThat(count("SELECT count(*) FROM interactions WHERE idempotency_key = ?", key)).isEqualTo(1);
+        awaitZero("SELECT count(*) FROM interactions WHERE id = ? AND detected_at IS NULL", interaction);
+        assertThat(count("SELECT count(*) FROM grace_jobs WHERE type = 'detect-incidents' "
+                + "AND (payload ->> 'interactionId')::bigint = ?", interaction)).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM incidents WHERE interaction_id = ?", interaction)).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM alert_log a JOIN incidents i ON i.id = a.incident_id "
+                + "WHERE i.interaction_id = ? AND a.kind = 'alert_sent'", interaction)).isEqualTo(1);
+
+        // A resend later, on another instance: the same answer again.
+        HttpResponse<String> late = device.send(world.instance(2), "POST", path, body, "Idempotency-Key", key);
+        assertThat(expect(late, 202).path("interactionId").asLong()).isEqualTo(interaction);
+        assertThat(late.headers().firstValue("Idempotent-Replayed")).contains("true");
+        // The key reused for another transcript is refused, and that transcript is not stored.
+        HttpResponse<String> reused = device.send(world.instance(0), "POST", path, json("text",
+                "resident: lovely lunch today"), "Idempotency-Key", key);
+        assertThat(reused.statusCode()).isEqualTo(422);
+        assertThat(GraceProcess.json(reused).path("message").asText()).contains("Idempotency-Key");
+        // A malformed key is a field error; a new key is a new interaction; no key works as before.
+        JsonNode badKey = expect(device.send(world.instance(1), "POST", path, body, "Idempotency-Key",
+                "x".repeat(201)), 400);
+        assertThat(badKey.path("fields").has("Idempotency-Key")).isTrue();
+        long other = expect(device.send(world.instance(1), "POST", path, body, "Idempotency-Key", key + "-2"), 202)
+                .path("interactionId").asLong();
+        long unkeyed = expect(device.post(world.instance(2), path, body), 202).path("interactionId").asLong();
+        assertThat(List.of(other, unkeyed)).doesNotContain(interaction).doesNotHaveDuplicates();
+        assertThat(count("SELECT count(*) FROM interactions WHERE resident_id = ? AND text = 'resident: lovely "
+                + "lunch today'", resident)).isZero();
+    }
+
     static void awaitZero(String sql, Object... params) throws InterruptedException {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (count(sql, params) > 0) {
