@@ -71,6 +71,10 @@ import org.grace.testsupport.RedisServer;
  *
  * <p>With {@code GRACE_BENCH_LOCK} set to a file, each configuration's measurements (not the boots) run under
  * {@code flock(1)} on it, so that benchmarks sharing a machine do not overlap.
+ *
+ * <p>Longer than 400 lines on purpose: it is one program whose steps (instances, care data, open loop, ceiling, the
+ * exactly-once check, the report) are the sections of results/care-ingestion.md, each run once per configuration
+ * and in that order; the mix and the care data are classes of their own.
  */
 public final class CareIngestionBenchmark {
     static final String PASSWORD = "correct horse battery staple";

@@ -47,6 +47,10 @@ import org.grace.testsupport.RedisServer;
  * {@code --threads 2} (wrk's), {@code --profile staging} (the launcher's JVM profile).
  * {@code GRACE_BENCH_LOCK}, when set, names a lock file that every wrk run takes with {@code flock(1)} first, so that
  * benchmarks sharing a machine do not run at once.
+ *
+ * <p>Longer than 400 lines on purpose: it is one program whose steps (services, world, warm-ups, the A B B A rounds,
+ * three instances, wrk's output, memory and CPU sampling) are the sections of results/http.md, run once in that
+ * order; the workload itself is grace-benchmarks/http/mixed.lua.
  */
 public final class FleetHttpBenchmark {
     private static final String PASSWORD = "correct horse battery staple";
