@@ -296,11 +296,13 @@ class CareWorkflowsIT {
         long newest = notificationsOf("director").get(0);
         assertThat(expect(director.post(world.instance(1), "/api/notifications/" + newest + "/read",
                 null), 200).path("unread").asLong()).isEqualTo(unread - 1);
-        assertThat(GraceProcess.json(director.get(world.instance(2), "/api/notifications/unread-count"))
-                .path("unread").asLong()).as("the cached count was evicted on every instance").isEqualTo(unread - 1);
+        // Another instance's cached count is dropped by the cache's invalidation message, which arrives a few
+        // milliseconds after the write (docs/cache.md, "update on one instance seen by another"): within 1 s here.
+        long afterRead = awaitUnreadCount(director, world.instance(2), unread - 1);
         expect(director.post(world.instance(0), "/api/notifications/" + newest + "/unread", null), 200);
-        assertThat(GraceProcess.json(director.get(world.instance(1), "/api/notifications/unread-count"))
-                .path("unread").asLong()).isEqualTo(unread);
+        long afterUnread = awaitUnreadCount(director, world.instance(1), unread);
+        System.out.printf("CareWorkflowsIT unread count: another instance agreed %d ms after mark-read, %d ms after "
+                + "mark-unread%n", afterRead, afterUnread);
         JsonNode page = GraceProcess.json(director.get(world.instance(2), "/api/notifications?limit=3"));
         assertThat(page.path("items").size()).isEqualTo(3);
         assertThat(page.path("nextCursor").asText()).isNotEmpty();
@@ -675,6 +677,27 @@ class CareWorkflowsIT {
         assertThat(List.of(other, unkeyed)).doesNotContain(interaction).doesNotHaveDuplicates();
         assertThat(count("SELECT count(*) FROM interactions WHERE resident_id = ? AND text = 'resident: lovely "
                 + "lunch today'", resident)).isZero();
+    }
+
+    /** Milliseconds until {@code instance} answers {@code expected} as the unread count; fails after 1 s. */
+    static long awaitUnreadCount(CareClient user, GraceProcess instance, long expected) {
+        long start = System.nanoTime();
+        while (true) {
+            long seen = GraceProcess.json(user.get(instance, "/api/notifications/unread-count")).path("unread")
+                    .asLong();
+            long elapsed = (System.nanoTime() - start) / 1_000_000;
+            if (seen == expected) {
+                return elapsed;
+            }
+            assertThat(elapsed).as("the cached unread count on another instance still says " + seen + ", not "
+                    + expected + ", after " + elapsed + " ms").isLessThan(1000);
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
     }
 
     static void awaitZero(String sql, Object... params) throws InterruptedException {
