@@ -6,8 +6,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -17,20 +15,16 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /** What {@link PostgresExtension} creates, shares, starts again and stops, seen from outside a class that uses it. */
 class PostgresExtensionIT {
-    private static final List<PostgresDatabase> CLASS_DATABASES = new CopyOnWriteArrayList<>();
-    private static final List<PostgresDatabase> FRESH_DATABASES = new CopyOnWriteArrayList<>();
+    private static final ServersSeen<PostgresDatabase> DATABASES = new ServersSeen<>();
 
     @Test
     void oneDatabasePerClassInOneServerThatStopsWithTheClass() {
-        InnerRun.runPassing(UsesPostgres.class, 4);
+        PostgresDatabase classDatabase = DATABASES.runAndCheckOnePerClass(UsesPostgres.class, 4, 3, 1);
 
-        assertThat(CLASS_DATABASES).hasSize(3);
-        assertThat(CLASS_DATABASES.stream().distinct()).hasSize(1);
-        assertThat(CLASS_DATABASES.get(0).name()).isEqualTo("uses_postgres");
-        assertThat(FRESH_DATABASES).hasSize(1);
-        assertThat(FRESH_DATABASES.get(0).name()).isNotEqualTo("uses_postgres");
-        assertThat(FRESH_DATABASES.get(0).server()).isSameAs(CLASS_DATABASES.get(0).server());
-        assertThat(CLASS_DATABASES.get(0).server().isRunning()).isFalse();
+        assertThat(classDatabase.name()).isEqualTo("uses_postgres");
+        assertThat(DATABASES.fresh.get(0).name()).isNotEqualTo("uses_postgres");
+        assertThat(DATABASES.fresh.get(0).server()).isSameAs(classDatabase.server());
+        assertThat(classDatabase.server().isRunning()).isFalse();
     }
 
     static long count(DataSource dataSource, String sql) throws SQLException {
@@ -53,14 +47,14 @@ class PostgresExtensionIT {
     static class UsesPostgres {
         @BeforeAll
         static void schema(PostgresDatabase db) throws SQLException {
-            CLASS_DATABASES.add(db);
+            DATABASES.ofClass.add(db);
             execute(db.dataSource(), "CREATE TABLE notes (text text)");
         }
 
         @Test
         @Order(1)
         void theClassDatabaseKeepsWhatTheClassWrote(PostgresDatabase db) throws SQLException {
-            CLASS_DATABASES.add(db);
+            DATABASES.ofClass.add(db);
             execute(db.dataSource(), "INSERT INTO notes VALUES ('one')");
             assertThat(db.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:" + db.server().port() + "/uses_postgres");
         }
@@ -68,7 +62,7 @@ class PostgresExtensionIT {
         @Test
         @Order(2)
         void aFreshDatabaseIsEmpty(@Fresh PostgresDatabase own) throws SQLException {
-            FRESH_DATABASES.add(own);
+            DATABASES.fresh.add(own);
             assertThat(count(own.dataSource(),
                     "SELECT count(*) FROM information_schema.tables WHERE table_name = 'notes'")).isZero();
         }
@@ -83,7 +77,7 @@ class PostgresExtensionIT {
         @Test
         @Order(4)
         void theNextTestFindsItRunningWithTheDataKept(PostgresDatabase db) throws SQLException {
-            CLASS_DATABASES.add(db);
+            DATABASES.ofClass.add(db);
             assertThat(count(db.dataSource(), "SELECT count(*) FROM notes")).isEqualTo(1);
         }
     }

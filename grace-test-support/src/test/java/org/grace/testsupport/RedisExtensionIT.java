@@ -2,8 +2,6 @@ package org.grace.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -12,20 +10,16 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /** What {@link RedisExtension} starts, shares, brings back and stops, seen from outside a test class that uses it. */
 class RedisExtensionIT {
-    private static final List<RedisServer> CLASS_SERVERS = new CopyOnWriteArrayList<>();
-    private static final List<RedisServer> FRESH_SERVERS = new CopyOnWriteArrayList<>();
+    private static final ServersSeen<RedisServer> SERVERS = new ServersSeen<>();
 
     @Test
     void oneServerServesTheWholeClassAndEveryServerStopsWithItsLifetime() {
-        InnerRun.runPassing(UsesRedis.class, 4);
+        RedisServer classServer = SERVERS.runAndCheckOnePerClass(UsesRedis.class, 4, 5, 2);
 
-        assertThat(CLASS_SERVERS).hasSize(5);
-        assertThat(CLASS_SERVERS.stream().distinct()).hasSize(1);
-        assertThat(FRESH_SERVERS).hasSize(2).doesNotContainAnyElementsOf(CLASS_SERVERS);
-        assertThat(FRESH_SERVERS.get(0)).isNotSameAs(FRESH_SERVERS.get(1));
-        assertThat(CLASS_SERVERS.get(0).isRunning()).isFalse();
-        assertThat(FRESH_SERVERS).noneMatch(RedisServer::isRunning);
-        assertThat(CLASS_SERVERS.get(0).command("PING")).startsWith("-IO");
+        assertThat(SERVERS.fresh.get(0)).isNotSameAs(SERVERS.fresh.get(1));
+        assertThat(classServer.isRunning()).isFalse();
+        assertThat(SERVERS.fresh).noneMatch(RedisServer::isRunning);
+        assertThat(classServer.command("PING")).startsWith("-IO");
     }
 
     /** Run only by the test above (Failsafe does not pick up nested classes). */
@@ -34,13 +28,13 @@ class RedisExtensionIT {
     static class UsesRedis {
         @BeforeAll
         static void before(RedisServer redis) {
-            CLASS_SERVERS.add(redis);
+            SERVERS.ofClass.add(redis);
         }
 
         @Test
         @Order(1)
         void answersOnItsLoopbackUrl(RedisServer redis) {
-            CLASS_SERVERS.add(redis);
+            SERVERS.ofClass.add(redis);
             assertThat(redis.url()).isEqualTo("redis://127.0.0.1:" + redis.port());
             assertThat(redis.command("SET", "left-by", "test-1")).isEqualTo("+OK");
         }
@@ -48,8 +42,8 @@ class RedisExtensionIT {
         @Test
         @Order(2)
         void aFreshServerIsAnotherOneAndEmpty(@Fresh RedisServer own, RedisServer shared) {
-            CLASS_SERVERS.add(shared);
-            FRESH_SERVERS.add(own);
+            SERVERS.ofClass.add(shared);
+            SERVERS.fresh.add(own);
             assertThat(own.port()).isNotEqualTo(shared.port());
             assertThat(own.command("GET", "left-by")).isEqualTo("$-1");
             assertThat(shared.command("EXISTS", "left-by")).isEqualTo(":1");
@@ -58,8 +52,8 @@ class RedisExtensionIT {
         @Test
         @Order(3)
         void aTestMayLeaveTheServerPausedOrStopped(RedisServer redis, @Fresh RedisServer own) {
-            CLASS_SERVERS.add(redis);
-            FRESH_SERVERS.add(own);
+            SERVERS.ofClass.add(redis);
+            SERVERS.fresh.add(own);
             redis.pause();
             assertThat(redis.command("PING")).startsWith("-IO");
         }
@@ -67,7 +61,7 @@ class RedisExtensionIT {
         @Test
         @Order(4)
         void theNextTestFindsItAnsweringAgain(RedisServer redis) {
-            CLASS_SERVERS.add(redis);
+            SERVERS.ofClass.add(redis);
             assertThat(redis.command("PING")).isEqualTo("+PONG");
         }
     }

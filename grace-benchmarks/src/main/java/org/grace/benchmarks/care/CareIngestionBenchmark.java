@@ -71,6 +71,10 @@ import org.grace.testsupport.RedisServer;
  *
  * <p>With {@code GRACE_BENCH_LOCK} set to a file, each configuration's measurements (not the boots) run under
  * {@code flock(1)} on it, so that benchmarks sharing a machine do not overlap.
+ *
+ * <p>Longer than 400 lines on purpose: it is one program whose steps (instances, care data, open loop, ceiling, the
+ * exactly-once check, the report) are the sections of results/care-ingestion.md, each run once per configuration
+ * and in that order; the mix and the care data are classes of their own.
  */
 public final class CareIngestionBenchmark {
     static final String PASSWORD = "correct horse battery staple";
@@ -114,7 +118,7 @@ public final class CareIngestionBenchmark {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new LinkedHashMap<>();
-        for (String kv : ("instances=1,3 rate=100 warmup=20 duration=60 concurrency=32 ceiling-duration=30 "
+        for (String kv : ("instances=1,3 rate=100 warmup=90 duration=60 concurrency=32 ceiling-duration=30 "
                 + "residents=50 profile=staging").split(" ")) {
             options.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
         }

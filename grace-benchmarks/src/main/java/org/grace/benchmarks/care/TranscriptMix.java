@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * The transcripts the ingestion benchmark posts, in turn: half that the bundled rules turn into an incident (with the
  * severity they were labelled with, which decides who is notified) and half that they must not. Written for this
- * benchmark; the labels are what the detector of rules {@code 2026-11-30.6} answers for each text, and the benchmark
+ * benchmark; the labels are what the detector of rules {@code 2026-12-01.2} answers for each text (the double dose
+ * matches three medication-error phrases, several high signals, so it is raised to critical), and the benchmark
  * reports any transcript whose outcome differs (another severity, an incident for a negative, none for a positive).
  */
 final class TranscriptMix {
@@ -32,7 +33,7 @@ final class TranscriptMix {
             new Transcript("Grace: Good morning! Would you like to hear the weather?\nResident: yes please, is it "
                     + "going to rain later?", null),
             new Transcript("Staff: he was given his evening tablets twice, the night carer gave them again at ten.",
-                    "high"),
+                    "critical"),
             new Transcript("Resident: no, I didn't fall, I'm fine thank you, just a bit tired today.", null));
 
     private TranscriptMix() {

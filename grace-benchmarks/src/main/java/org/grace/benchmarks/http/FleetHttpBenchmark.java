@@ -47,6 +47,10 @@ import org.grace.testsupport.RedisServer;
  * {@code --threads 2} (wrk's), {@code --profile staging} (the launcher's JVM profile).
  * {@code GRACE_BENCH_LOCK}, when set, names a lock file that every wrk run takes with {@code flock(1)} first, so that
  * benchmarks sharing a machine do not run at once.
+ *
+ * <p>Longer than 400 lines on purpose: it is one program whose steps (services, world, warm-ups, the A B B A rounds,
+ * three instances, wrk's output, memory and CPU sampling) are the sections of results/http.md, run once in that
+ * order; the workload itself is grace-benchmarks/http/mixed.lua.
  */
 public final class FleetHttpBenchmark {
     private static final String PASSWORD = "correct horse battery staple";
@@ -94,7 +98,7 @@ public final class FleetHttpBenchmark {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new HashMap<>(Map.of("warmup", "60", "duration", "20", "connections", "32,128",
-                "threads", "2", "profile", "staging"));
+                "threads", "2", "profile", "staging", "rounds", "1", "fleets", "1,3"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--") || !options.containsKey(args[i].substring(2))) {
                 throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + options.keySet());
@@ -114,30 +118,22 @@ public final class FleetHttpBenchmark {
             env.put("GRACE_REDIS_URL", redis.url());
             env.put("GRACE_AUTH_SIGNING_KEY", newSigningKeyPem());
 
-            try (Fleet one = Fleet.start(this, 1, env)) {
-                String direct = one.instances.get(0).baseUrl();
-                buildWorld(direct);
-                try (NginxLoadBalancer nginx = NginxLoadBalancer.start(one.ports())) {
-                    warmUp(direct, one);
-                    warmUp(nginx.url(), one);
-                    // Direct and through nginx in the order A B B A at each level, so that a drift during the runs
-                    // (the JIT still improving, other work on the machine coming and going) weighs on both alike.
-                    for (int connections : levels()) {
-                        double a1 = measure("1 instance, direct", direct, connections, one);
-                        double b1 = measure("1 instance behind nginx", nginx.url(), connections, one);
-                        double b2 = measure("1 instance behind nginx", nginx.url(), connections, one);
-                        double a2 = measure("1 instance, direct", direct, connections, one);
-                        ratios.add(String.format("%d connections: behind nginx %.0f requests/s, direct %.0f (means of"
-                                + " two runs each): nginx costs %.1f %% of direct throughput", connections,
-                                (b1 + b2) / 2, (a1 + a2) / 2, 100 * (1 - (b1 + b2) / (a1 + a2))));
-                    }
+            List<String> fleets = List.of(options.get("fleets").split(","));
+            if (fleets.contains("1")) {
+                try (Fleet one = Fleet.start(this, 1, env)) {
+                    measureOneInstance(one);
                 }
             }
-            try (Fleet three = Fleet.start(this, 3, env)) {
-                try (NginxLoadBalancer nginx = NginxLoadBalancer.start(three.ports())) {
-                    warmUp(nginx.url(), three);
-                    for (int connections : levels()) {
-                        measure("3 instances behind nginx", nginx.url(), connections, three);
+            if (fleets.contains("3")) {
+                try (Fleet three = Fleet.start(this, 3, env)) {
+                    if (!fleets.contains("1")) {
+                        buildWorld(three.instances.get(0).baseUrl());
+                    }
+                    try (NginxLoadBalancer nginx = NginxLoadBalancer.start(three.ports())) {
+                        warmUp(nginx.url(), three);
+                        for (int connections : levels()) {
+                            measure("3 instances behind nginx", nginx.url(), connections, three);
+                        }
                     }
                 }
             }
@@ -150,6 +146,42 @@ public final class FleetHttpBenchmark {
         results.forEach(System.out::println);
         System.out.println();
         ratios.forEach(System.out::println);
+    }
+
+    /**
+     * One instance directly and through nginx, in the order A B B A at each level, {@code --rounds} times, so that a
+     * drift during the runs (the JIT still improving, other work on the machine coming and going) weighs on both
+     * alike; nginx's cost per round and over all rounds.
+     */
+    private void measureOneInstance(Fleet one) throws Exception {
+        String direct = one.instances.get(0).baseUrl();
+        buildWorld(direct);
+        try (NginxLoadBalancer nginx = NginxLoadBalancer.start(one.ports())) {
+            warmUp(direct, one);
+            warmUp(nginx.url(), one);
+            int rounds = Integer.parseInt(options.get("rounds"));
+            for (int connections : levels()) {
+                double directSum = 0;
+                double nginxSum = 0;
+                List<Double> costs = new ArrayList<>();
+                for (int round = 0; round < rounds; round++) {
+                    double a1 = measure("1 instance, direct", direct, connections, one);
+                    double b1 = measure("1 instance behind nginx", nginx.url(), connections, one);
+                    double b2 = measure("1 instance behind nginx", nginx.url(), connections, one);
+                    double a2 = measure("1 instance, direct", direct, connections, one);
+                    directSum += a1 + a2;
+                    nginxSum += b1 + b2;
+                    costs.add(100 * (1 - (b1 + b2) / (a1 + a2)));
+                }
+                List<Double> sorted = costs.stream().sorted().toList();
+                ratios.add(String.format("%d connections: behind nginx %.0f requests/s, direct %.0f (means of %d runs "
+                                + "each): nginx costs %.1f %% of direct throughput; per A B B A round %s, median %.1f %%",
+                        connections, nginxSum / (2 * rounds), directSum / (2 * rounds), 2 * rounds,
+                        100 * (1 - nginxSum / directSum),
+                        costs.stream().map(c -> String.format("%.1f %%", c)).toList(),
+                        sorted.get(sorted.size() / 2)));
+            }
+        }
     }
 
     /** The instances of one configuration, stopped (SIGTERM) together at the end. */

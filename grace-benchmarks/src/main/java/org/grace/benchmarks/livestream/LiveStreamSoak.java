@@ -61,6 +61,10 @@ import org.grace.testsupport.SseClient;
  *
  * <p>Arguments: {@code --streams=2000 --seconds=300 --rate=20 --tabs=2 --per-facility=10}; {@code --dry-run} is
  * {@code --streams=200 --seconds=30}.
+ *
+ * <p>Longer than 400 lines on purpose: it is one program whose steps (servers, world, streams, the five minutes, the
+ * count, memory, the second open-close cycle) are the sections of results/live-streams.md, each run once and in that
+ * order; the shared pieces (servers, instances, nginx, SSE client) already live in grace-test-support.
  */
 public final class LiveStreamSoak {
     static final ObjectMapper JSON = new ObjectMapper();

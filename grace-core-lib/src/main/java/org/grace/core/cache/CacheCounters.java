@@ -36,13 +36,11 @@ final class CacheCounters {
     }
 
     void redisHit(String key) {
-        redisHits.increment();
-        hear(() -> listener.onRedisHit(key));
+        countAndHear(redisHits, () -> listener.onRedisHit(key));
     }
 
     void miss(String key) {
-        misses.increment();
-        hear(() -> listener.onMiss(key));
+        countAndHear(misses, () -> listener.onMiss(key));
     }
 
     void load(String key, long tookNanos, boolean failed) {
@@ -55,18 +53,15 @@ final class CacheCounters {
     }
 
     void invalidationSent(int keys) {
-        sent.increment();
-        hear(() -> listener.onInvalidationSent(keys));
+        countAndHear(sent, () -> listener.onInvalidationSent(keys));
     }
 
     void invalidationReceived(int keys) {
-        received.increment();
-        hear(() -> listener.onInvalidationReceived(keys));
+        countAndHear(received, () -> listener.onInvalidationReceived(keys));
     }
 
     void cleared(String reason) {
-        clears.increment();
-        hear(() -> listener.onLocalCleared(reason));
+        countAndHear(clears, () -> listener.onLocalCleared(reason));
     }
 
     void fallback(boolean onRedis) {
@@ -74,15 +69,13 @@ final class CacheCounters {
     }
 
     void undecodable(String key) {
-        undecodable.increment();
-        hear(() -> listener.onUndecodable(key));
+        countAndHear(undecodable, () -> listener.onUndecodable(key));
     }
 
     /** Redis did not answer a call; counted and heard when its timeout passed (not when the caller was interrupted). */
     void noAnswer(LevelTwo.NoAnswer e, String operation, String key) {
         if (e == LevelTwo.NoAnswer.TIMED_OUT) {
-            callTimeouts.increment();
-            hear(() -> listener.onCallTimeout(operation, key));
+            countAndHear(callTimeouts, () -> listener.onCallTimeout(operation, key));
         }
     }
 
@@ -90,6 +83,12 @@ final class CacheCounters {
         return new CacheStats(localHits.sum(), redisHits.sum(), misses.sum(), loads.sum(), loadFailures.sum(),
                 loadNanos.sum(), sent.sum(), received.sum(), clears.sum(), undecodable.sum(), callTimeouts.sum(),
                 onRedis);
+    }
+
+    /** The usual event: one more on its counter, then the listener hears it. */
+    private void countAndHear(LongAdder counter, Runnable event) {
+        counter.increment();
+        hear(event);
     }
 
     private void hear(Runnable event) {

@@ -11,12 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.grace.core.redis.ClientName;
 import org.grace.core.redis.WithRedisson;
 import org.grace.testsupport.ChildJvm;
 import org.grace.testsupport.ProjectLayout;
 import org.grace.testsupport.RedisServer;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
 
@@ -26,19 +24,10 @@ class MultiInstanceRateLimitIT {
     private static final Pattern RESULT = Pattern.compile(
             "RESULT (\\S+) allowed=(\\d+) denied=(\\d+) fallback=(\\d+) errors=(\\d+)");
 
-    private static RedisServer redis;
-    private static RedissonClient client;
-
-    @BeforeAll
-    static void connect(RedisServer server, @ClientName("multi-instance-it") RedissonClient redisson) {
-        redis = server;
-        client = redisson;
-    }
-
     @Test
-    void threeProcessesAdmitExactlyTheLimitInTotal() throws Exception {
+    void threeProcessesAdmitExactlyTheLimitInTotal(RedisServer redis, RedissonClient client) throws Exception {
         // 1000 per hour refills one permit every 3.6 s: a run shorter than that admits exactly 1000.
-        Run run = hammer(1500, 4, new long[] {0, 0, 0}, "exact:1000:3600000");
+        Run run = hammer(redis, client, 1500, 4, new long[] {0, 0, 0}, "exact:1000:3600000");
         long refilled = (long) Math.floor(run.elapsedMicros / 3_600_000.0);
         System.out.printf("exactness: admitted %s = %d in %.3f s of Redis time (limit 1000, refill %d)%n",
                 run.perProcess.get("exact"), run.total("exact"), run.elapsedMicros / 1e6, refilled);
@@ -49,9 +38,11 @@ class MultiInstanceRateLimitIT {
     }
 
     @Test
-    void skewedClocksAdmitNoMoreThanThePolicyAllowsOverRedisTime() throws Exception {
+    void skewedClocksAdmitNoMoreThanThePolicyAllowsOverRedisTime(RedisServer redis, RedissonClient client)
+            throws Exception {
         // Clocks -5 s, 0 and +5 s; each process also hammers an unskewed twin policy with the same limit.
-        Run run = hammer(3000, 2, new long[] {-5000, 0, 5000}, "skew-skewed:20:1000", "skew-straight:20:1000");
+        Run run = hammer(redis, client, 3000, 2, new long[] {-5000, 0, 5000}, "skew-skewed:20:1000",
+                "skew-straight:20:1000");
         long exactBound = 20 + (long) Math.floor(20 * run.elapsedMicros / 1e6);
         // Tokens arrive every 50 ms and six threads are always waiting for one: all but the last few are taken.
         long lowerBound = 20 + 20 * 3 - 3;
@@ -62,7 +53,12 @@ class MultiInstanceRateLimitIT {
         }
     }
 
-    private Run hammer(long durationMillis, int threads, long[] skews, String... policies) throws Exception {
+    /**
+     * Runs one hammer process per skew against {@code redis} and times the run in Redis's clock, read through
+     * {@code client}.
+     */
+    private Run hammer(RedisServer redis, RedissonClient client, long durationMillis, int threads, long[] skews,
+                       String... policies) throws Exception {
         Path goFile = ProjectLayout.scratch("ratelimit-go-").resolve("go");
         List<ChildJvm> children = new ArrayList<>();
         try {

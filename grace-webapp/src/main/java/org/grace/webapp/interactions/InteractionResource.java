@@ -42,6 +42,10 @@ import org.grace.webapp.http.ApiException;
  * <p>A submission is answered {@code 202 Accepted} with the interaction id as soon as the interaction and its
  * detection job are committed; detection runs in the background. Text over {@value #MAX_TEXT_BYTES} bytes (UTF-8) is
  * 413; each device and each resident has a rate limit (429).
+ *
+ * <p>A sender that may resend (a device that lost an answer) sends an {@code Idempotency-Key} header, 1 to
+ * {@value #MAX_IDEMPOTENCY_KEY} visible ASCII characters (a UUID is ideal): a resend with the same key is answered with
+ * the first submission's interaction id (and {@code Idempotent-Replayed: true}) and stores and alerts nothing more.
  */
 @Path("/residents/{residentId}/interactions")
 @RequestScoped
@@ -51,6 +55,9 @@ public class InteractionResource extends CareResource {
     static final int MAX_TURNS = 2000;
     /** A device clock a little ahead is fine; a start time far in the future is a bug in the client. */
     static final Duration FUTURE_TOLERANCE = Duration.ofMinutes(5);
+    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    /** Long enough for a UUID with a prefix or a device's own scheme; the column's check says the same. */
+    static final int MAX_IDEMPOTENCY_KEY = 200;
 
     @Inject
     Interactions interactions;
@@ -89,6 +96,11 @@ public class InteractionResource extends CareResource {
                 checks.fail("turns", "each turn needs a speaker (at most 50 characters) and a text");
             }
         }
+        String idempotencyKey = request.getHeader(IDEMPOTENCY_KEY);
+        if (idempotencyKey != null && !validIdempotencyKey(idempotencyKey)) {
+            checks.fail(IDEMPOTENCY_KEY, "must be 1 to " + MAX_IDEMPOTENCY_KEY
+                    + " visible ASCII characters (a UUID, say)");
+        }
         Instant startedAt = checks.instant("startedAt", b.startedAt());
         if (startedAt != null && startedAt.isAfter(Instant.now().plus(FUTURE_TOLERANCE))) {
             checks.fail("startedAt", "must not be in the future");
@@ -110,15 +122,33 @@ public class InteractionResource extends CareResource {
         }
         refuseIfDenied(limits.ingestForResident(residentId));
 
-        long id = interactions.accept(new Interactions.Submission(resident.organizationId(), resident.facilityId(),
-                residentId, text, b.turns(), startedAt == null ? Instant.now() : startedAt,
-                Checks.trimmed(b.location()), device, scope == null ? null : scope.userId()));
+        Interactions.Accepted accepted = interactions.accept(new Interactions.Submission(resident.organizationId(),
+                resident.facilityId(), residentId, text, b.turns(), startedAt == null ? Instant.now() : startedAt,
+                Checks.trimmed(b.location()), device, scope == null ? null : scope.userId(), idempotencyKey));
+        long id = accepted.interactionId();
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("interactionId", id);
         answer.put("residentId", residentId);
         answer.put("status", "accepted");
-        return Response.accepted(answer)
-                .location(URI.create("/api/residents/" + residentId + "/interactions/" + id)).build();
+        Response.ResponseBuilder response = Response.accepted(answer)
+                .location(URI.create("/api/residents/" + residentId + "/interactions/" + id));
+        if (accepted.replayed()) {
+            response.header("Idempotent-Replayed", "true");
+        }
+        return response.build();
+    }
+
+    static boolean validIdempotencyKey(String key) {
+        if (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY) {
+            return false;
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char ch = key.charAt(i);
+            if (ch < 0x21 || ch > 0x7e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @GET

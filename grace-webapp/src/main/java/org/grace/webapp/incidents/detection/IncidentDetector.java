@@ -8,7 +8,6 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -168,7 +167,7 @@ public final class IncidentDetector {
                 .thenComparingInt(PhraseMatcher.Match::first));
         List<DetectionRule> rules = ruleSet.rules();
         Map<IncidentCategory, BitSet> taken = new EnumMap<>(IncidentCategory.class);
-        List<Mention> mentions = new ArrayList<>();
+        List<EvidenceScore.Mention> mentions = new ArrayList<>();
         for (PhraseMatcher.Match m : found) {
             DetectionRule rule = rules.get(m.owner());
             BitSet used = taken.computeIfAbsent(rule.category(), c -> new BitSet());
@@ -177,22 +176,14 @@ public final class IncidentDetector {
             }
             used.set(m.first(), m.last() + 1);
             double factor = context.factor(m.first()) * context.negatedInGap(phrases, m);
-            mentions.add(new Mention(m.phrase(), m.owner(), m.first(), rule.weight() * factor,
+            mentions.add(new EvidenceScore.Mention(m.phrase(), m.owner(), m.first(), rule.weight() * factor,
                     t.quote(m.first(), m.last())));
         }
         mentions.addAll(together(t, context, excluded));
-        mentions.sort(Comparator.comparingInt(Mention::first));
-        return score(mentions);
+        mentions.sort(Comparator.comparingInt(EvidenceScore.Mention::first));
+        return EvidenceScore.score(ruleSet, tuning, minConfidence, mentions);
     }
 
-    /**
-     * One piece of evidence: a phrase (or, for a rule's "together" groups, one phrase of each group in a sentence),
-     * its rule, where it starts, its evidence after the context factors, and the words quoted.
-     *
-     * @param signal identifies the phrase (or the together-rule): the same signal repeated counts once
-     */
-    private record Mention(int signal, int rule, int first, double evidence, String quote) {
-    }
 
     /** The negation, hypothetical, question and speaker cues of one transcript. */
     private final class Context {
@@ -286,7 +277,7 @@ public final class IncidentDetector {
      * is there, one mention worth the rule's weight times the weakest group's factor (a negated or hypothetical part
      * weakens the whole), quoted as its parts joined by " + ".
      */
-    private List<Mention> together(TranscriptText t, Context context, Map<Integer, BitSet> excluded) {
+    private List<EvidenceScore.Mention> together(TranscriptText t, Context context, Map<Integer, BitSet> excluded) {
         List<PhraseMatcher.Match> found = groupPhrases.findAll(t);
         if (found.isEmpty()) {
             return List.of();
@@ -317,7 +308,7 @@ public final class IncidentDetector {
                 groups[part.group()] = m;
             }
         }
-        List<Mention> mentions = new ArrayList<>();
+        List<EvidenceScore.Mention> mentions = new ArrayList<>();
         int signalBase = phrases.size();
         for (PhraseMatcher.Match[] groups : best.values()) {
             if (Arrays.asList(groups).contains(null)) {
@@ -332,7 +323,7 @@ public final class IncidentDetector {
                 quote.add(t.quote(m.first(), m.last()));
             }
             int rule = parts.get(groups[0].owner()).rule();
-            mentions.add(new Mention(signalBase + rule, rule, inOrder.get(0).first(), rules.get(rule).weight() * factor,
+            mentions.add(new EvidenceScore.Mention(signalBase + rule, rule, inOrder.get(0).first(), rules.get(rule).weight() * factor,
                     quote.toString()));
         }
         return mentions;
@@ -340,71 +331,6 @@ public final class IncidentDetector {
 
     private long key(TranscriptText t, PhraseMatcher.Match m) {
         return (long) t.sentenceStart[m.first()] * ruleSet.rules().size() + parts.get(m.owner()).rule();
-    }
-
-    private DetectionResult score(List<Mention> mentions) {
-        List<DetectionRule> rules = ruleSet.rules();
-        Map<Integer, Double> bestBySignal = new HashMap<>();
-        Map<Integer, Double> bestByRule = new LinkedHashMap<>();
-        for (Mention mention : mentions) {
-            bestBySignal.merge(mention.signal, mention.evidence, Math::max);
-            bestByRule.merge(mention.rule, mention.evidence, Math::max);
-        }
-        Map<IncidentCategory, Double> remaining = new EnumMap<>(IncidentCategory.class);
-        Set<Integer> signalSeen = new HashSet<>();
-        for (Mention mention : mentions) {
-            if (signalSeen.add(mention.signal)) {
-                IncidentCategory c = rules.get(mention.rule).category();
-                remaining.merge(c, 1 - bestBySignal.get(mention.signal), (a, b) -> a * b);
-            }
-        }
-        List<CategoryFinding> findings = new ArrayList<>();
-        List<CategoryFinding> below = new ArrayList<>();
-        int highSignals = 0;
-        for (Map.Entry<IncidentCategory, Double> e : remaining.entrySet()) {
-            IncidentCategory category = e.getKey();
-            double confidence = Math.round((1 - e.getValue()) * 1000) / 1000.0;
-            List<Integer> categoryRules = bestByRule.keySet().stream()
-                    .filter(r -> rules.get(r).category() == category)
-                    .sorted(Comparator.comparing((Integer r) -> rules.get(r).severity()).reversed()
-                            .thenComparing(r -> -bestByRule.get(r)))
-                    .toList();
-            List<Integer> signalled = categoryRules.stream()
-                    .filter(r -> bestByRule.get(r) >= tuning.signalFloor()).toList();
-            List<Integer> deciding = signalled.isEmpty() ? categoryRules : signalled;
-            Severity severity = rules.get(deciding.get(0)).severity();
-            Set<String> quotes = new LinkedHashSet<>();
-            for (Mention mention : mentions) {
-                if (rules.get(mention.rule).category() == category
-                        && (signalled.isEmpty() || mention.evidence >= tuning.signalFloor())) {
-                    quotes.add(mention.quote);
-                }
-            }
-            Set<String> actions = new LinkedHashSet<>();
-            categoryRules.forEach(r -> actions.addAll(rules.get(r).suggestedActions()));
-            CategoryFinding finding = new CategoryFinding(category, severity, confidence, List.copyOf(quotes),
-                    List.copyOf(actions), categoryRules.stream().map(r -> rules.get(r).id()).toList());
-            if (confidence >= minConfidence) {
-                findings.add(finding);
-                highSignals += (int) signalled.stream()
-                        .filter(r -> rules.get(r).severity().isAtLeast(Severity.HIGH)).count();
-            } else {
-                below.add(finding);
-            }
-        }
-        Comparator<CategoryFinding> mostSevereFirst = Comparator.comparing(CategoryFinding::severity).reversed()
-                .thenComparing(Comparator.comparingDouble(CategoryFinding::confidence).reversed());
-        findings.sort(mostSevereFirst);
-        below.sort(mostSevereFirst);
-        if (findings.isEmpty()) {
-            return new DetectionResult(ruleSet.version(), List.of(), null, 0, below);
-        }
-        Severity severity = findings.get(0).severity();
-        if (highSignals >= tuning.highSignalsToEscalate()) {
-            severity = severity.raisedOneStep();
-        }
-        double confidence = findings.stream().mapToDouble(CategoryFinding::confidence).max().orElse(0);
-        return new DetectionResult(ruleSet.version(), findings, severity, confidence, below);
     }
 
     private Map<Integer, BitSet> excludedByRule(TranscriptText t) {

@@ -43,7 +43,9 @@ public final class CareClient {
         return send(instance, "POST", path, body);
     }
 
-    public HttpResponse<String> send(GraceProcess instance, String method, String path, String body) {
+    /** A request with extra headers, given as alternating names and values. */
+    public HttpResponse<String> send(GraceProcess instance, String method, String path, String body,
+                                     String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(instance.baseUrl() + path))
                 .timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
@@ -53,6 +55,9 @@ public final class CareClient {
         }
         if (bearer != null) {
             b.header("Authorization", "Bearer " + bearer);
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
         }
         return instance.send(b.build());
     }

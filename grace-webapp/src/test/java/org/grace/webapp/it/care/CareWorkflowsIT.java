@@ -297,11 +297,13 @@ class CareWorkflowsIT {
         long newest = notificationsOf("director").get(0);
         assertThat(expect(director.post(world.instance(1), "/api/notifications/" + newest + "/read",
                 null), 200).path("unread").asLong()).isEqualTo(unread - 1);
-        assertThat(GraceProcess.json(director.get(world.instance(2), "/api/notifications/unread-count"))
-                .path("unread").asLong()).as("the cached count was evicted on every instance").isEqualTo(unread - 1);
+        // Another instance's cached count is dropped by the cache's invalidation message, which arrives a few
+        // milliseconds after the write (docs/cache.md, "update on one instance seen by another"): within 1 s here.
+        long afterRead = awaitUnreadCount(director, world.instance(2), unread - 1);
         expect(director.post(world.instance(0), "/api/notifications/" + newest + "/unread", null), 200);
-        assertThat(GraceProcess.json(director.get(world.instance(1), "/api/notifications/unread-count"))
-                .path("unread").asLong()).isEqualTo(unread);
+        long afterUnread = awaitUnreadCount(director, world.instance(1), unread);
+        System.out.printf("CareWorkflowsIT unread count: another instance agreed %d ms after mark-read, %d ms after "
+                + "mark-unread%n", afterRead, afterUnread);
         JsonNode page = GraceProcess.json(director.get(world.instance(2), "/api/notifications?limit=3"));
         assertThat(page.path("items").size()).isEqualTo(3);
         assertThat(page.path("nextCursor").asText()).isNotEmpty();
@@ -622,26 +624,101 @@ class CareWorkflowsIT {
                 "fullName", "Not Theirs")), 400);
     }
 
+    /**
+     * A device that lost an answer resends with the same Idempotency-Key: the first and four resends arrive at the
+     * same moment on the three instances, and one interaction, one detection job, one incident and one alert exist.
+     */
     @Test
     @Order(10)
+    void aTranscriptResentWithItsIdempotencyKeyIsStoredScreenedAndAlertedOnce() throws Exception {
+        long resident = world.willowResidents.get(8);
+        CareClient device = new CareClient("device", world.deviceCredentials.get(resident));
+        String path = "/api/residents/" + resident + "/interactions";
+        String body = json("text", "resident: I fell over in my room and I can't get up, my hip really hurts");
+        String key = "tablet-" + resident + "-" + java.util.UUID.randomUUID();
+        List<Callable<HttpResponse<String>>> sends = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            GraceProcess where = world.instance(i);
+            sends.add(() -> device.send(where, "POST", path, body, "Idempotency-Key", key));
+        }
+        List<HttpResponse<String>> answers = together(sends);
+        List<Long> ids = new ArrayList<>();
+        int replayed = 0;
+        for (HttpResponse<String> r : answers) {
+            ids.add(expect(r, 202).path("interactionId").asLong());
+            replayed += r.headers().firstValue("Idempotent-Replayed").map(v -> 1).orElse(0);
+        }
+        long interaction = ids.get(0);
+        assertThat(ids).as("every send answers the same interaction").containsOnly(interaction);
+        assertThat(replayed).as("four of five are resends").isEqualTo(4);
+        assertThat(count("SELECT count(*) FROM interactions WHERE idempotency_key = ?", key)).isEqualTo(1);
+        awaitZero("SELECT count(*) FROM interactions WHERE id = ? AND detected_at IS NULL", interaction);
+        assertThat(count("SELECT count(*) FROM grace_jobs WHERE type = 'detect-incidents' "
+                + "AND (payload ->> 'interactionId')::bigint = ?", interaction)).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM incidents WHERE interaction_id = ?", interaction)).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM alert_log a JOIN incidents i ON i.id = a.incident_id "
+                + "WHERE i.interaction_id = ? AND a.kind = 'alert_sent'", interaction)).isEqualTo(1);
+
+        // A resend later, on another instance: the same answer again.
+        HttpResponse<String> late = device.send(world.instance(2), "POST", path, body, "Idempotency-Key", key);
+        assertThat(expect(late, 202).path("interactionId").asLong()).isEqualTo(interaction);
+        assertThat(late.headers().firstValue("Idempotent-Replayed")).contains("true");
+        // The key reused for another transcript is refused, and that transcript is not stored.
+        HttpResponse<String> reused = device.send(world.instance(0), "POST", path, json("text",
+                "resident: lovely lunch today"), "Idempotency-Key", key);
+        assertThat(reused.statusCode()).isEqualTo(422);
+        assertThat(GraceProcess.json(reused).path("message").asText()).contains("Idempotency-Key");
+        // A malformed key is a field error; a new key is a new interaction; no key works as before.
+        JsonNode badKey = expect(device.send(world.instance(1), "POST", path, body, "Idempotency-Key",
+                "x".repeat(201)), 400);
+        assertThat(badKey.path("fields").has("Idempotency-Key")).isTrue();
+        long other = expect(device.send(world.instance(1), "POST", path, body, "Idempotency-Key", key + "-2"), 202)
+                .path("interactionId").asLong();
+        long unkeyed = expect(device.post(world.instance(2), path, body), 202).path("interactionId").asLong();
+        assertThat(List.of(other, unkeyed)).doesNotContain(interaction).doesNotHaveDuplicates();
+        assertThat(count("SELECT count(*) FROM interactions WHERE resident_id = ? AND text = 'resident: lovely "
+                + "lunch today'", resident)).isZero();
+    }
+
+    /** Milliseconds until {@code instance} answers {@code expected} as the unread count; fails after 1 s. */
+    static long awaitUnreadCount(CareClient user, GraceProcess instance, long expected) {
+        long start = System.nanoTime();
+        while (true) {
+            long seen = GraceProcess.json(user.get(instance, "/api/notifications/unread-count")).path("unread")
+                    .asLong();
+            long elapsed = (System.nanoTime() - start) / 1_000_000;
+            if (seen == expected) {
+                return elapsed;
+            }
+            assertThat(elapsed).as("the cached unread count on another instance still says " + seen + ", not "
+                    + expected + ", after " + elapsed + " ms").isLessThan(1000);
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    @Test
+    @Order(11)
     void aDocumentUploadedOnOneInstanceIsByteIdenticalOnTheOthersWith304AndExactRanges() {
         new DocumentScenarios(world).uploadOnOneInstanceDownloadOnTheOthers();
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void hostileUploadsAreRefusedWithJsonErrorsAndLeaveNoRowAndNoBlob() throws Exception {
         new DocumentScenarios(world).hostileUploadsAreRefusedAndLeaveNothing();
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void everyDocumentEndpointAnswersEachRoleAndTheOtherOrganisationAsTheResidentsRulesSay() {
         new DocumentScenarios(world).everyDocumentEndpointAnswersEachRoleAsTheResidentsRulesSay();
     }
 
     @Test
-    @Order(13)
+    @Order(14)
     void photosGetThumbnailsWithoutTheirLocationByAJobAndTheyGoWithThePhoto() throws Exception {
         long started = System.nanoTime();
         new DocumentScenarios(world).photosGetThumbnailsWithoutTheirLocation();

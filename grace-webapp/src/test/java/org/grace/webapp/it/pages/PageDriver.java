@@ -6,6 +6,7 @@ import com.deque.html.axecore.results.Rule;
 import com.deque.html.axecore.selenium.AxeBuilder;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.Set;
 import org.grace.testsupport.Chromium;
@@ -45,11 +46,19 @@ final class PageDriver {
 
     /** Clicks the element, finding it again if the page redrew it meanwhile (live updates redraw lists). */
     void click(By by) {
+        actOn(by, WebElement::click);
+    }
+
+    /**
+     * Does {@code action} on the element, from the start on the element found again while a live redraw has replaced
+     * it or made it briefly not interactable (for up to 10 s).
+     */
+    private void actOn(By by, Consumer<WebElement> action) {
         new WebDriverWait(driver, Duration.ofSeconds(10))
                 .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
                 .ignoring(org.openqa.selenium.ElementNotInteractableException.class)
                 .until(d -> {
-                    d.findElement(by).click();
+                    action.accept(d.findElement(by));
                     return true;
                 });
     }
@@ -81,27 +90,16 @@ final class PageDriver {
     /** Types into the field, again from the start if a live redraw replaced it meanwhile. */
     void type(String id, String text) {
         await(By.id(id));
-        new WebDriverWait(driver, Duration.ofSeconds(10))
-                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
-                .ignoring(org.openqa.selenium.ElementNotInteractableException.class)
-                .until(d -> {
-                    WebElement input = d.findElement(By.id(id));
-                    input.clear();
-                    input.sendKeys(text);
-                    return true;
-                });
+        actOn(By.id(id), input -> {
+            input.clear();
+            input.sendKeys(text);
+        });
     }
 
     /** Chooses the option of this value in the select list (again if a live redraw replaced the list). */
     void choose(String id, String value) {
         await(By.id(id));
-        new WebDriverWait(driver, Duration.ofSeconds(10))
-                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
-                .ignoring(org.openqa.selenium.ElementNotInteractableException.class)
-                .until(d -> {
-                    new Select(d.findElement(By.id(id))).selectByValue(value);
-                    return true;
-                });
+        actOn(By.id(id), list -> new Select(list).selectByValue(value));
     }
 
     /** Signs in through the form (the page must show it) and waits for the signed-in header. */
