@@ -699,6 +699,8 @@ class CareWorkflowsIT {
                 throw new AssertionError(e);
             }
         }
+    }
+
     @Test
     @Order(11)
     void aDocumentUploadedOnOneInstanceIsByteIdenticalOnTheOthersWith304AndExactRanges() {
