@@ -5,7 +5,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.grace.launcher.PayaraInstance;
@@ -20,6 +26,15 @@ public final class GraceInstances {
      * process exits, and after {@code within} (boots on two shared cores have taken over 5 minutes).
      */
     public static void awaitHealthy(HttpClient http, PayaraInstance instance, Duration within) {
+        awaitOk(http, instance, "/api/health", 500, within);
+    }
+
+    /**
+     * Waits until {@code path} on the instance answers 200, polling every {@code pollMillis}; fails at once when the
+     * process exits, and after {@code within}.
+     */
+    public static void awaitOk(HttpClient http, PayaraInstance instance, String path, long pollMillis,
+                               Duration within) {
         long deadline = System.nanoTime() + within.toNanos();
         while (System.nanoTime() < deadline) {
             if (!instance.process().isAlive()) {
@@ -27,7 +42,7 @@ public final class GraceInstances {
                         + instance.process().exitValue());
             }
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(instance.baseUrl() + "/api/health"))
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(instance.baseUrl() + path))
                         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {
                     return;
@@ -38,8 +53,26 @@ public final class GraceInstances {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pollMillis));
         }
-        throw new IllegalStateException("instance on port " + instance.port() + " not healthy within " + within);
+        throw new IllegalStateException("instance on port " + instance.port() + ": " + path + " not 200 within "
+                + within);
+    }
+
+    /** A fresh RSA signing key in PEM (PKCS#8) for {@code GRACE_AUTH_SIGNING_KEY}, shared by the instances of a run. */
+    public static String newSigningKeyPem() throws NoSuchAlgorithmException {
+        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(2048);
+        return "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(rsa.generateKeyPair().getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+    }
+
+    /** The machine's 1-minute load average, from /proc/loadavg ("?" where it cannot be read). */
+    public static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "?";
+        }
     }
 }

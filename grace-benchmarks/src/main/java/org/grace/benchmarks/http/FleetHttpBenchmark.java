@@ -11,12 +11,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -112,7 +109,7 @@ public final class FleetHttpBenchmark {
             env.put("GRACE_DB_URL", postgres.createDatabase("grace_bench"));
             env.put("GRACE_DB_USER", postgres.user());
             env.put("GRACE_REDIS_URL", redis.url());
-            env.put("GRACE_AUTH_SIGNING_KEY", newSigningKeyPem());
+            env.put("GRACE_AUTH_SIGNING_KEY", GraceInstances.newSigningKeyPem());
 
             try (Fleet one = Fleet.start(this, 1, env)) {
                 String direct = one.instances.get(0).baseUrl();
@@ -477,12 +474,5 @@ public final class FleetHttpBenchmark {
     private static String shortLoad(String uptime) {
         Matcher m = Pattern.compile("load average: ([0-9.]+)").matcher(uptime);
         return m.find() ? m.group(1) : "?";
-    }
-
-    private static String newSigningKeyPem() throws NoSuchAlgorithmException {
-        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
-        rsa.initialize(2048);
-        return "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(rsa.generateKeyPair().getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
     }
 }
