@@ -436,8 +436,6 @@ public final class CareIngestionBenchmark {
         return DriverManager.getConnection(jdbcUrl, dbUser, "");
     }
 
-    }
-
     // ------------------------------------------------------------------------------------------------ pieces
 
     /**
