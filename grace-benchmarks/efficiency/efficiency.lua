@@ -1,7 +1,8 @@
 -- wrk script of the efficiency benchmark (issue #15); grace-benchmarks/efficiency/run.sh passes the arguments:
---   wrk ... -s efficiency.lua URL -- <credential kind> <path> [<credentials a,b,...>]
+--   wrk ... -s efficiency.lua URL -- <credential kind> <path> [<file of credentials, one a line>]
 -- kind "cookie": each request carries the next credential as the grace_access cookie (a browser's session);
 -- kind "bearer": as Authorization: Bearer; kind "none": no credential (the hello, and the 401 without a token).
+-- (A file, because 300 access tokens in one argument exceed Linux's 128 KiB limit for one.)
 -- Requests go round the credentials, one user after another, so that no user's own rate limit is reached. Every
 -- request is formatted once in init(): wrk shares the two cores with the server, and its cost must be the same
 -- for Grace and the hello. done() prints lines starting "efficiency-wrk:" that the benchmark program reads.
@@ -21,7 +22,7 @@ function init(args)
    if kind == "none" then
       prepared[1] = wrk.format("GET", path)
    else
-      for credential in string.gmatch(args[3], "[^,]+") do
+      for credential in io.lines(args[3]) do
          local headers
          if kind == "cookie" then
             headers = { Cookie = "grace_access=" .. credential }

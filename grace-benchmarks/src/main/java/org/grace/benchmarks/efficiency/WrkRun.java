@@ -2,6 +2,7 @@ package org.grace.benchmarks.efficiency;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,13 +33,20 @@ record WrkRun(double rps, double p50Millis, double p99Millis, Map<Integer, Long>
         List<String> command = new ArrayList<>(List.of(wrk, "-t", Integer.toString(threads), "-c",
                 Integer.toString(connections), "-d", seconds + "s", "--timeout", "10s", "-s", script.toString(),
                 target.baseUrl(), "--", target.kind(), target.path()));
+        Path credentials = null;
         if (!target.credentials().isEmpty()) {
-            command.add(String.join(",", target.credentials()));
+            credentials = Files.createTempFile("efficiency-credentials-", ".txt");
+            Files.write(credentials, target.credentials());
+            command.add(credentials.toString());
         }
         String before = GraceInstances.loadAverage();
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(seconds + 60L, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        boolean ended = p.waitFor(seconds + 60L, TimeUnit.SECONDS);
+        if (credentials != null) {
+            Files.delete(credentials);
+        }
+        if (!ended || p.exitValue() != 0) {
             throw new IllegalStateException("wrk failed:\n" + out);
         }
         String after = GraceInstances.loadAverage();
