@@ -7,8 +7,4 @@
 # --users 300 --cold 30 --profile production; --jfr DIR also records a JFR profile of each Grace scenario).
 # Set GRACE_BENCH_LOCK=<file> to hold that flock(1) lock from the measured instance's start to the end.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-mvn -B -q -o -Dmaven.test.skip=true -pl payara-config,grace-webapp,grace-benchmarks -am package \
-  dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
-cd grace-benchmarks
-exec java -cp "target/classes:$(cat target/classpath.txt)" org.grace.benchmarks.efficiency.EfficiencyBenchmark "$@"
+exec "$(dirname "$0")/../run-benchmark.sh" org.grace.benchmarks.efficiency.EfficiencyBenchmark "$@"

@@ -5,8 +5,4 @@
 # Run from anywhere; arguments go to the program (--warmup 60 --duration 20 --connections 32,128 --threads 2
 # --profile staging). Set GRACE_BENCH_LOCK=<file> to take that flock(1) lock around each wrk run on a shared machine.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-mvn -B -q -Dmaven.test.skip=true -pl payara-config,grace-webapp,grace-benchmarks -am package \
-  dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
-cd grace-benchmarks
-exec java -cp "target/classes:$(cat target/classpath.txt)" org.grace.benchmarks.http.FleetHttpBenchmark "$@"
+exec "$(dirname "$0")/../run-benchmark.sh" org.grace.benchmarks.http.FleetHttpBenchmark "$@"

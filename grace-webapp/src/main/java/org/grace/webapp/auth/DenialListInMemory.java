@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -113,13 +114,8 @@ public class DenialListInMemory {
     private void read() {
         long started = System.nanoTime();
         boolean redisUp = availability.isAvailable();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "SELECT jti, expires_at FROM revoked_access_tokens WHERE expires_at > now()");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                denied.put(rs.getString(1), rs.getTimestamp(2).toInstant());
-            }
+        try {
+            denied.putAll(readAll(dataSource));
         } catch (SQLException | RuntimeException e) {
             // PostgreSQL away: the copy ages out of trust and requests ask Redis; the next read tries again.
             LOG.fine(() -> "grace: denial list not read: " + e.getMessage());
@@ -129,6 +125,20 @@ public class DenialListInMemory {
         denied.values().removeIf(expires -> expires.isBefore(forgetBefore));
         readAtNanos = started;
         current = redisUp && availability.isAvailable();
+    }
+
+    /** Every denial in PostgreSQL whose token has not expired, with the expiry stored for it. */
+    static Map<String, Instant> readAll(DataSource dataSource) throws SQLException {
+        Map<String, Instant> all = new HashMap<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT jti, expires_at FROM revoked_access_tokens WHERE expires_at > now()");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                all.put(rs.getString(1), rs.getTimestamp(2).toInstant());
+            }
+        }
+        return all;
     }
 
     @PreDestroy

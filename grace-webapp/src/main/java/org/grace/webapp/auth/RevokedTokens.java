@@ -156,15 +156,7 @@ public class RevokedTokens {
         }
         Thread t = new Thread(() -> {
             try {
-                java.util.Map<String, Instant> denied = new java.util.HashMap<>();
-                try (Connection c = dataSource.getConnection();
-                     PreparedStatement ps = c.prepareStatement(
-                             "SELECT jti, expires_at FROM revoked_access_tokens WHERE expires_at > now()");
-                     ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        denied.put(rs.getString(1), rs.getTimestamp(2).toInstant());
-                    }
-                }
+                java.util.Map<String, Instant> denied = DenialListInMemory.readAll(dataSource);
                 inRedis.reload(denied);
                 LOG.info("grace: token denial list loaded into Redis (" + denied.size() + " entries)");
             } catch (Exception e) {
