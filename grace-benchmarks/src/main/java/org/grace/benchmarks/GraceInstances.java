@@ -12,9 +12,15 @@ import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.grace.launcher.PayaraInstance;
+import org.grace.testsupport.FreePorts;
+import org.grace.testsupport.PostgresServer;
+import org.grace.testsupport.ProjectLayout;
+import org.grace.testsupport.RedisServer;
 
 /** What the benchmarks that boot the real WAR share about the instances they start. */
 public final class GraceInstances {
@@ -74,5 +80,37 @@ public final class GraceInstances {
         } catch (IOException e) {
             return "?";
         }
+    }
+
+    /**
+     * Starts {@code war} through the launcher on this checkout's {@code payara-config/target/payara-micro.jar}, on a
+     * free port, in a fresh scratch folder whose name starts with {@code folder}, its output in a log file beside it.
+     */
+    public static PayaraInstance start(Path war, String folder, String name, String profile, Map<String, String> env) {
+        Path dir = ProjectLayout.scratch(folder);
+        return PayaraInstance.builder()
+                .payaraMicroJar(ProjectLayout.root().resolve("payara-config/target/payara-micro.jar"))
+                .war(war)
+                .port(FreePorts.next())
+                .rootDir(dir)
+                .name(name)
+                .profile(profile)
+                .env(env)
+                .logFile(dir.resolveSibling(dir.getFileName() + ".log"))
+                .start();
+    }
+
+    /**
+     * {@code settings} plus what instances sharing these servers need: a new database {@code database} in
+     * {@code postgres}, {@code redis}, and a new signing key (every instance of the run gets the same).
+     */
+    public static Map<String, String> environment(Map<String, String> settings, PostgresServer postgres,
+                                                  String database, RedisServer redis) throws NoSuchAlgorithmException {
+        Map<String, String> env = new LinkedHashMap<>(settings);
+        env.put("GRACE_DB_URL", postgres.createDatabase(database));
+        env.put("GRACE_DB_USER", postgres.user());
+        env.put("GRACE_REDIS_URL", redis.url());
+        env.put("GRACE_AUTH_SIGNING_KEY", newSigningKeyPem());
+        return env;
     }
 }

@@ -34,7 +34,6 @@ import java.util.stream.Collectors;
 import org.grace.benchmarks.BenchLock;
 import org.grace.benchmarks.GraceInstances;
 import org.grace.launcher.PayaraInstance;
-import org.grace.testsupport.FreePorts;
 import org.grace.testsupport.NginxLoadBalancer;
 import org.grace.testsupport.PostgresServer;
 import org.grace.testsupport.ProjectLayout;
@@ -131,13 +130,9 @@ public final class CareIngestionBenchmark {
         System.out.printf("care ingestion benchmark: %s, JDK %s, %d cores, options %s%n", Instant.now(),
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), options);
         try (PostgresServer postgres = PostgresServer.start(); RedisServer redis = RedisServer.start()) {
-            Map<String, String> env = new LinkedHashMap<>(SETTINGS);
-            jdbcUrl = postgres.createDatabase("grace_care_bench");
-            dbUser = postgres.user();
-            env.put("GRACE_DB_URL", jdbcUrl);
-            env.put("GRACE_DB_USER", dbUser);
-            env.put("GRACE_REDIS_URL", redis.url());
-            env.put("GRACE_AUTH_SIGNING_KEY", GraceInstances.newSigningKeyPem());
+            Map<String, String> env = GraceInstances.environment(SETTINGS, postgres, "grace_care_bench", redis);
+            jdbcUrl = env.get("GRACE_DB_URL");
+            dbUser = env.get("GRACE_DB_USER");
             for (String count : options.get("instances").split(",")) {
                 int n = Integer.parseInt(count.trim());
                 List<PayaraInstance> instances = startInstances(n, env);
@@ -169,17 +164,8 @@ public final class CareIngestionBenchmark {
         try {
             for (int i = 1; i <= count; i++) {
                 long t0 = System.nanoTime();
-                Path dir = ProjectLayout.scratch("payara-care-bench" + count + "-" + i + "-");
-                PayaraInstance instance = PayaraInstance.builder()
-                        .payaraMicroJar(root.resolve("payara-config/target/payara-micro.jar"))
-                        .war(root.resolve("grace-webapp/target/grace.war"))
-                        .port(FreePorts.next())
-                        .rootDir(dir)
-                        .name("care-bench-" + i)
-                        .profile(options.get("profile"))
-                        .env(env)
-                        .logFile(dir.resolveSibling(dir.getFileName() + ".log"))
-                        .start();
+                PayaraInstance instance = GraceInstances.start(root.resolve("grace-webapp/target/grace.war"),
+                        "payara-care-bench" + count + "-" + i + "-", "care-bench-" + i, options.get("profile"), env);
                 started.add(instance);
                 GraceInstances.awaitHealthy(http, instance, Duration.ofMinutes(8));
                 System.out.printf("instance %d of %d up on port %d in %.0f s%n", i, count, instance.port(),

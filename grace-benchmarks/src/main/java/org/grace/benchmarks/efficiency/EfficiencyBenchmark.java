@@ -22,7 +22,6 @@ import org.grace.benchmarks.BenchLock;
 import org.grace.benchmarks.GraceInstances;
 import org.grace.launcher.PayaraInstance;
 import org.grace.testsupport.DebianPackages;
-import org.grace.testsupport.FreePorts;
 import org.grace.testsupport.PostgresServer;
 import org.grace.testsupport.ProjectLayout;
 import org.grace.testsupport.RedisServer;
@@ -104,11 +103,7 @@ public final class EfficiencyBenchmark {
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), new TreeMap<>(options),
                 GraceInstances.loadAverage());
         try (PostgresServer postgres = PostgresServer.start(); RedisServer redis = RedisServer.start()) {
-            Map<String, String> env = new LinkedHashMap<>(SETTINGS);
-            env.put("GRACE_DB_URL", postgres.createDatabase("grace_efficiency"));
-            env.put("GRACE_DB_USER", postgres.user());
-            env.put("GRACE_REDIS_URL", redis.url());
-            env.put("GRACE_AUTH_SIGNING_KEY", GraceInstances.newSigningKeyPem());
+            Map<String, String> env = GraceInstances.environment(SETTINGS, postgres, "grace_efficiency", redis);
 
             EfficiencyWorld world;
             try (PayaraInstance builder = start("grace-world", graceWar, env)) {
@@ -296,18 +291,10 @@ public final class EfficiencyBenchmark {
     }
 
     private PayaraInstance start(String name, Path war, Map<String, String> env) {
-        Path dir = ProjectLayout.scratch("payara-efficiency-" + name + "-");
-        PayaraInstance instance = PayaraInstance.builder()
-                .payaraMicroJar(root.resolve("payara-config/target/payara-micro.jar"))
-                .war(war)
-                .port(FreePorts.next())
-                .rootDir(dir)
-                .name("efficiency-" + name)
-                .profile(options.get("profile"))
-                .env(env)
-                .logFile(dir.resolveSibling(dir.getFileName() + ".log"))
-                .start();
-        System.out.printf("%s: port %d, pid %d, log %s.log%n", name, instance.port(), instance.process().pid(), dir);
+        PayaraInstance instance = GraceInstances.start(war, "payara-efficiency-" + name + "-", "efficiency-" + name,
+                options.get("profile"), env);
+        System.out.printf("%s: port %d, pid %d, log in %s%n", name, instance.port(), instance.process().pid(),
+                instance.rootDir().getParent());
         return instance;
     }
 }

@@ -25,7 +25,6 @@ import java.util.regex.Pattern;
 import org.grace.benchmarks.GraceInstances;
 import org.grace.launcher.PayaraInstance;
 import org.grace.testsupport.DebianPackages;
-import org.grace.testsupport.FreePorts;
 import org.grace.testsupport.NginxLoadBalancer;
 import org.grace.testsupport.PostgresServer;
 import org.grace.testsupport.ProjectLayout;
@@ -105,11 +104,7 @@ public final class FleetHttpBenchmark {
         System.out.printf("http benchmark: %s, JDK %s, %d cores, options %s%n", Instant.now(),
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), options);
         try (PostgresServer postgres = PostgresServer.start(); RedisServer redis = RedisServer.start()) {
-            Map<String, String> env = new LinkedHashMap<>(SETTINGS);
-            env.put("GRACE_DB_URL", postgres.createDatabase("grace_bench"));
-            env.put("GRACE_DB_USER", postgres.user());
-            env.put("GRACE_REDIS_URL", redis.url());
-            env.put("GRACE_AUTH_SIGNING_KEY", GraceInstances.newSigningKeyPem());
+            Map<String, String> env = GraceInstances.environment(SETTINGS, postgres, "grace_bench", redis);
 
             try (Fleet one = Fleet.start(this, 1, env)) {
                 String direct = one.instances.get(0).baseUrl();
@@ -160,17 +155,8 @@ public final class FleetHttpBenchmark {
             try {
                 for (int i = 1; i <= count; i++) {
                     long t0 = System.nanoTime();
-                    Path dir = ProjectLayout.scratch("payara-bench" + count + "-" + i + "-");
-                    PayaraInstance instance = PayaraInstance.builder()
-                            .payaraMicroJar(bench.root.resolve("payara-config/target/payara-micro.jar"))
-                            .war(bench.war)
-                            .port(FreePorts.next())
-                            .rootDir(dir)
-                            .name("bench-" + i)
-                            .profile(bench.options.get("profile"))
-                            .env(env)
-                            .logFile(dir.resolveSibling(dir.getFileName() + ".log"))
-                            .start();
+                    PayaraInstance instance = GraceInstances.start(bench.war, "payara-bench" + count + "-" + i + "-",
+                            "bench-" + i, bench.options.get("profile"), env);
                     fleet.instances.add(instance);
                     GraceInstances.awaitHealthy(HTTP, instance, Duration.ofMinutes(10));
                     System.out.printf("instance %d of %d on port %d up in %.1f s (pid %d)%n", i, count,
