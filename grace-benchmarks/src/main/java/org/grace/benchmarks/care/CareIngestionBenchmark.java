@@ -2,18 +2,13 @@ package org.grace.benchmarks.care;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -23,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,9 +31,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
+import org.grace.benchmarks.BenchLock;
 import org.grace.benchmarks.GraceInstances;
 import org.grace.launcher.PayaraInstance;
-import org.grace.testsupport.FreePorts;
 import org.grace.testsupport.NginxLoadBalancer;
 import org.grace.testsupport.PostgresServer;
 import org.grace.testsupport.ProjectLayout;
@@ -140,13 +134,9 @@ public final class CareIngestionBenchmark {
         System.out.printf("care ingestion benchmark: %s, JDK %s, %d cores, options %s%n", Instant.now(),
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), options);
         try (PostgresServer postgres = PostgresServer.start(); RedisServer redis = RedisServer.start()) {
-            Map<String, String> env = new LinkedHashMap<>(SETTINGS);
-            jdbcUrl = postgres.createDatabase("grace_care_bench");
-            dbUser = postgres.user();
-            env.put("GRACE_DB_URL", jdbcUrl);
-            env.put("GRACE_DB_USER", dbUser);
-            env.put("GRACE_REDIS_URL", redis.url());
-            env.put("GRACE_AUTH_SIGNING_KEY", newSigningKeyPem());
+            Map<String, String> env = GraceInstances.environment(SETTINGS, postgres, "grace_care_bench", redis);
+            jdbcUrl = env.get("GRACE_DB_URL");
+            dbUser = env.get("GRACE_DB_USER");
             for (String count : options.get("instances").split(",")) {
                 int n = Integer.parseInt(count.trim());
                 List<PayaraInstance> instances = startInstances(n, env);
@@ -178,17 +168,8 @@ public final class CareIngestionBenchmark {
         try {
             for (int i = 1; i <= count; i++) {
                 long t0 = System.nanoTime();
-                Path dir = ProjectLayout.scratch("payara-care-bench" + count + "-" + i + "-");
-                PayaraInstance instance = PayaraInstance.builder()
-                        .payaraMicroJar(root.resolve("payara-config/target/payara-micro.jar"))
-                        .war(root.resolve("grace-webapp/target/grace.war"))
-                        .port(FreePorts.next())
-                        .rootDir(dir)
-                        .name("care-bench-" + i)
-                        .profile(options.get("profile"))
-                        .env(env)
-                        .logFile(dir.resolveSibling(dir.getFileName() + ".log"))
-                        .start();
+                PayaraInstance instance = GraceInstances.start(root.resolve("grace-webapp/target/grace.war"),
+                        "payara-care-bench" + count + "-" + i + "-", "care-bench-" + i, options.get("profile"), env);
                 started.add(instance);
                 GraceInstances.awaitHealthy(http, instance, Duration.ofMinutes(8));
                 System.out.printf("instance %d of %d up on port %d in %.0f s%n", i, count, instance.port(),
@@ -235,7 +216,7 @@ public final class CareIngestionBenchmark {
         int warmup = option("warmup");
         int duration = option("duration");
         try (BenchLock lock = BenchLock.take(); NotificationPoller poller = new NotificationPoller(jdbcUrl, dbUser)) {
-            String loadBefore = load();
+            String loadBefore = GraceInstances.loadAverage();
             long firstNotification = poller.start();
             long firstInteraction = maxInteractionId();
             System.out.printf("%s: open loop at %d/s, %d s warm-up + %d s (load %s)%n", setup, rate, warmup,
@@ -243,7 +224,7 @@ public final class CareIngestionBenchmark {
             List<Post> open = openLoop(baseUrl, rate, warmup, duration);
             awaitScreened(firstInteraction, Duration.ofMinutes(5));
             poller.catchUp();
-            String loadAfterOpen = load();
+            String loadAfterOpen = GraceInstances.loadAverage();
             OpenLoopResult openResult = OpenLoopResult.of(open, poller, rate, duration);
 
             long ceilingFirstInteraction = maxInteractionId();
@@ -255,7 +236,7 @@ public final class CareIngestionBenchmark {
             double postingSeconds = (System.nanoTime() - c0) / 1e9;
             double screenedAfter = awaitScreened(ceilingFirstInteraction, Duration.ofMinutes(10));
             double screenedSeconds = (System.nanoTime() - c0) / 1e9;
-            String loadAfter = load();
+            String loadAfter = GraceInstances.loadAverage();
 
             List<Post> all = new ArrayList<>(open);
             all.addAll(closed);
@@ -445,66 +426,7 @@ public final class CareIngestionBenchmark {
         return DriverManager.getConnection(jdbcUrl, dbUser, "");
     }
 
-    private static String load() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-        } catch (IOException e) {
-            return "?";
-        }
-    }
-
-    private static String newSigningKeyPem() throws NoSuchAlgorithmException {
-        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
-        rsa.initialize(2048);
-        return "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(rsa.generateKeyPair().getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
-    }
-
     // ------------------------------------------------------------------------------------------------ pieces
-
-    /** flock(1) on {@code GRACE_BENCH_LOCK}, held while the child lives; nothing when the variable is unset. */
-    static final class BenchLock implements AutoCloseable {
-        private final Process holder;
-        private final double waited;
-
-        private BenchLock(Process holder, double waited) {
-            this.holder = holder;
-            this.waited = waited;
-        }
-
-        static BenchLock take() throws IOException {
-            String file = System.getenv("GRACE_BENCH_LOCK");
-            if (file == null || file.isBlank()) {
-                return new BenchLock(null, 0);
-            }
-            long t0 = System.nanoTime();
-            Process p = new ProcessBuilder("flock", file, "sh", "-c", "echo locked; exec cat")
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))
-                    .readLine();
-            if (!"locked".equals(line)) {
-                p.destroy();
-                throw new IOException("flock " + file + " failed");
-            }
-            return new BenchLock(p, (System.nanoTime() - t0) / 1e9);
-        }
-
-        String waitedSeconds() {
-            return holder == null ? "0 (no GRACE_BENCH_LOCK)" : String.format("%.0f", waited);
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (holder != null) {
-                holder.getOutputStream().close();
-                try {
-                    holder.waitFor(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
-    }
 
     /**
      * Reads new {@code incident_alert} notification rows every {@value #POLL_MILLIS} ms in id order (ids are in

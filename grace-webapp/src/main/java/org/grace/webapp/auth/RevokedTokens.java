@@ -15,10 +15,13 @@ import org.grace.webapp.database.DataAccessException;
 import org.grace.webapp.database.Statements;
 
 /**
- * Access tokens denied by logout until they expire, by {@code jti}. Every request asks Redis (one bounded round
- * trip to {@link DenialListInRedis}); logout writes to Redis and to PostgreSQL, and while Redis cannot answer the
- * check uses a copy of the PostgreSQL list at most a second old, so a logout holds through a Redis outage (a logout on another
- * instance takes effect here within that second). Without Redis configured, every check asks PostgreSQL.
+ * Access tokens denied by logout until they expire, by {@code jti}. A request asks this instance's copy of the list
+ * ({@link DenialListInMemory}) while that copy is current, which costs no Redis call and refuses a logout made
+ * elsewhere within its bound (3 s; milliseconds when the logout's event arrives). Otherwise it asks Redis (one
+ * bounded round trip to {@link DenialListInRedis}); logout writes to PostgreSQL, to this instance's copy, to Redis
+ * and to the other instances' copies (an event), and while Redis cannot answer the check uses a copy of the
+ * PostgreSQL list at most a second old, so a logout holds through a Redis outage (a logout on another instance takes
+ * effect here within that second). Without Redis configured, every check asks PostgreSQL.
  * A denial that Redis did not take is kept here and written again at the first Redis answer after its return;
  * until then (seconds) another instance asking Redis could still accept that token.
  *
@@ -31,6 +34,8 @@ public class RevokedTokens {
     private static final Logger LOG = Logger.getLogger(RevokedTokens.class.getName());
     @Inject
     DenialListInRedis inRedis;
+    @Inject
+    DenialListInMemory inMemory;
     @Inject
     DataSource dataSource;
 
@@ -51,6 +56,7 @@ public class RevokedTokens {
         } catch (SQLException e) {
             throw new DataAccessException(e);
         }
+        inMemory.deny(jti, expiresAt.plusSeconds(60));
         if (inRedis.configured() && !inRedis.storeNow(jti, ttl)) {
             notInRedis.put(jti, expiresAt);
         }
@@ -69,6 +75,13 @@ public class RevokedTokens {
     }
 
     public boolean isRevoked(String jti) {
+        Boolean local = inMemory.check(jti);
+        if (local != null) {
+            if (!notInRedis.isEmpty()) {
+                pushPending();
+            }
+            return local;
+        }
         if (inRedis.configured()) {
             Integer answer = inRedis.check(jti);
             if (answer != null && answer < 0) {
@@ -143,15 +156,7 @@ public class RevokedTokens {
         }
         Thread t = new Thread(() -> {
             try {
-                java.util.Map<String, Instant> denied = new java.util.HashMap<>();
-                try (Connection c = dataSource.getConnection();
-                     PreparedStatement ps = c.prepareStatement(
-                             "SELECT jti, expires_at FROM revoked_access_tokens WHERE expires_at > now()");
-                     ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        denied.put(rs.getString(1), rs.getTimestamp(2).toInstant());
-                    }
-                }
+                java.util.Map<String, Instant> denied = DenialListInMemory.readAll(dataSource);
                 inRedis.reload(denied);
                 LOG.info("grace: token denial list loaded into Redis (" + denied.size() + " entries)");
             } catch (Exception e) {

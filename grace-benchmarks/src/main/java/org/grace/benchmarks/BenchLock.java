@@ -1,0 +1,55 @@
+package org.grace.benchmarks;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * flock(1) on the file named by {@code GRACE_BENCH_LOCK}, held while a child process lives, so that benchmarks sharing
+ * a machine measure one at a time; nothing when the variable is unset.
+ */
+public final class BenchLock implements AutoCloseable {
+    private final Process holder;
+    private final double waited;
+
+    private BenchLock(Process holder, double waited) {
+        this.holder = holder;
+        this.waited = waited;
+    }
+
+    public static BenchLock take() throws IOException {
+        String file = System.getenv("GRACE_BENCH_LOCK");
+        if (file == null || file.isBlank()) {
+            return new BenchLock(null, 0);
+        }
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder("flock", file, "sh", "-c", "echo locked; exec cat")
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))
+                .readLine();
+        if (!"locked".equals(line)) {
+            p.destroy();
+            throw new IOException("flock " + file + " failed");
+        }
+        return new BenchLock(p, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** How long taking the lock waited for another holder, for the report. */
+    public String waitedSeconds() {
+        return holder == null ? "0 (no GRACE_BENCH_LOCK)" : String.format("%.0f", waited);
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (holder != null) {
+            holder.getOutputStream().close();
+            try {
+                holder.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
