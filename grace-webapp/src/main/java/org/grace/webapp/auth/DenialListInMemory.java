@@ -10,12 +10,15 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.grace.core.events.EventBus;
@@ -31,13 +34,20 @@ import org.grace.webapp.redis.RedisConnection;
  * periodic read is what makes the copy complete; it also runs at once when Redis comes back.
  *
  * <p>The copy is believed only while it is current: its last complete read began less than {@link #TRUSTED_FOR}
- * ago, and Redis was and is reachable (so events could arrive). Otherwise {@link #check} answers null and
- * {@link RevokedTokens} asks Redis, or its PostgreSQL copy at most a second old while Redis is down, as before.
+ * ago, and Redis was and is reachable (so events could arrive). Otherwise {@link #check} answers null for a token it
+ * does not know as denied (a denial it knows is true whether or not the copy is current) and {@link RevokedTokens}
+ * asks Redis, or its PostgreSQL copy at most a second old while Redis is down, as before.
+ *
+ * <p>Redis is the source while PostgreSQL is down, so the periodic read also keeps Redis's copy of the list
+ * complete: while Redis is reachable it writes the denials Redis did not take at logout ({@link #afterEachRead}), and
+ * when Redis lacks its "complete" marker (never loaded, restarted empty, flushed) it loads the list just read into
+ * Redis. Requests served by this copy never ask Redis, so without this nothing would ever load Redis, and a
+ * PostgreSQL outage would find it unusable (the defect that reverted the first version of this class).
  *
  * <p><b>The revocation bound.</b> A logout is refused by the instance that made it at once. Another instance refuses
  * it as soon as the event arrives (a Redis pub/sub hop, milliseconds), and whatever happened to the event, within
  * {@link #TRUSTED_FOR} (3 s) of the logout's commit: a copy read after the commit has it, and an older copy is no
- * longer believed by then.
+ * longer believed by then; Redis, asked instead, has had it since the logout.
  */
 @ApplicationScoped
 public class DenialListInMemory {
@@ -60,13 +70,20 @@ public class DenialListInMemory {
     @Inject
     RedisConnection redis;
     @Inject
+    DenialListInRedis inRedis;
+    @Inject
     DataSource dataSource;
 
+    /** The clock of the copy's age; a test sets its own. */
+    LongSupplier nanoTime = System::nanoTime;
+    /** Whether Redis is reachable (the library's shared view); set by {@link #start}, or by a test. */
+    RedisAvailability availability;
+
     private final Map<String, Instant> denied = new ConcurrentHashMap<>();
-    /** {@code System.nanoTime()} when the last complete read from PostgreSQL began while Redis was reachable. */
+    private final List<Runnable> afterEachRead = new CopyOnWriteArrayList<>();
+    /** {@link #nanoTime} when the last complete read from PostgreSQL began while Redis was reachable. */
     private volatile long readAtNanos;
     private volatile boolean current;
-    private RedisAvailability availability;
     private ScheduledExecutorService reads;
 
     /**
@@ -97,12 +114,20 @@ public class DenialListInMemory {
         reads.scheduleWithFixedDelay(this::read, 0, RESYNC.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Whether logout denied {@code jti}; null when this copy is not current and must not be believed. */
+    /**
+     * Whether logout denied {@code jti}: true when this copy holds the denial (current or not: every entry is a real
+     * denial), false when it does not and is current, null when it does not and must not be believed.
+     */
     Boolean check(String jti) {
-        if (!current || System.nanoTime() - readAtNanos > TRUSTED_FOR.toNanos() || !availability.isAvailable()) {
-            return null;
+        if (denied.containsKey(jti)) {
+            return Boolean.TRUE;
         }
-        return denied.containsKey(jti);
+        return isCurrent() ? Boolean.FALSE : null;
+    }
+
+    /** Whether a "not denied" of this copy is believed: read less than {@link #TRUSTED_FOR} ago, Redis reachable. */
+    boolean isCurrent() {
+        return current && nanoTime.getAsLong() - readAtNanos <= TRUSTED_FOR.toNanos() && availability.isAvailable();
     }
 
     /** A logout made by this instance: denied here at once, and told to the other instances. */
@@ -111,20 +136,59 @@ public class DenialListInMemory {
         library.events().ifPresent(bus -> bus.publish(TOPIC, new Denial(jti, expiresAt)));
     }
 
-    private void read() {
-        long started = System.nanoTime();
+    /** {@code task} runs after each periodic read while Redis is reachable, whether PostgreSQL answered or not. */
+    void afterEachRead(Runnable task) {
+        afterEachRead.add(task);
+    }
+
+    /** One read of the whole list from PostgreSQL, and Redis's copy kept complete; package-private for tests. */
+    void read() {
+        long started = nanoTime.getAsLong();
         boolean redisUp = availability.isAvailable();
+        if (redisUp) {
+            afterEachRead.forEach(DenialListInMemory::runQuietly);
+        }
+        Map<String, Instant> all;
         try {
-            denied.putAll(readAll(dataSource));
+            all = readDatabase();
         } catch (SQLException | RuntimeException e) {
             // PostgreSQL away: the copy ages out of trust and requests ask Redis; the next read tries again.
             LOG.fine(() -> "grace: denial list not read: " + e.getMessage());
             return;
         }
+        denied.putAll(all);
         Instant forgetBefore = Instant.now().minus(KEEP_AFTER_EXPIRY);
         denied.values().removeIf(expires -> expires.isBefore(forgetBefore));
+        if (redisUp) {
+            keepRedisComplete(all);
+        }
         readAtNanos = started;
         current = redisUp && availability.isAvailable();
+    }
+
+    /** Loads {@code all} into Redis when Redis's copy is not marked complete: the source of a PostgreSQL outage. */
+    private void keepRedisComplete(Map<String, Instant> all) {
+        try {
+            if (inRedis.configured() && !inRedis.isComplete()) {
+                inRedis.reload(all);
+                LOG.info("grace: token denial list loaded into Redis (" + all.size() + " entries)");
+            }
+        } catch (RuntimeException e) {
+            LOG.warning("grace: token denial list not loaded into Redis yet: " + e.getMessage());
+        }
+    }
+
+    private static void runQuietly(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.fine(() -> "grace: denial list task failed: " + e.getMessage());
+        }
+    }
+
+    /** The list as PostgreSQL holds it now; a test stands in its own. */
+    Map<String, Instant> readDatabase() throws SQLException {
+        return readAll(dataSource);
     }
 
     /** Every denial in PostgreSQL whose token has not expired, with the expiry stored for it. */
