@@ -169,7 +169,7 @@ public class DenialListInMemory {
     /** Loads {@code all} into Redis when Redis's copy is not marked complete: the source of a PostgreSQL outage. */
     private void keepRedisComplete(Map<String, Instant> all) {
         try {
-            if (inRedis.configured() && !inRedis.isComplete()) {
+            if (inRedis.configured() && Boolean.FALSE.equals(inRedis.isComplete())) {
                 inRedis.reload(all);
                 LOG.info("grace: token denial list loaded into Redis (" + all.size() + " entries)");
             }
