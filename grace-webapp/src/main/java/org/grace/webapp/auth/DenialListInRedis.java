@@ -85,8 +85,8 @@ public class DenialListInRedis {
     /**
      * Whether the copy is marked complete; null when Redis did not answer within the call timeout or is known to be
      * down. Asked by {@link DenialListInMemory}'s periodic read, bounded like a request's call and never sent while
-     * the guard knows Redis is down (with a blocking call here instead, Redisson's timeout and retry on the lost
-     * connection, the sign-ins during MultiInstanceIT's Redis outage were about 250 ms slower in two runs).
+     * the guard knows Redis is down, so that the read never waits on a lost connection for Redisson's timeout and
+     * retry.
      */
     Boolean isComplete() {
         if (guard.isDown()) {
