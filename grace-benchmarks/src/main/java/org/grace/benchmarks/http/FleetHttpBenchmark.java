@@ -42,7 +42,7 @@ import org.grace.testsupport.RedisServer;
  * role's template ({@link NginxLoadBalancer}, as the tests use it).
  *
  * <p>With one instance, direct and through nginx alternate (A B B A) at each connection count, and the program prints
- * what nginx costs from the means. Arguments (all optional): {@code --warmup 60} seconds (for each URL, before its
+ * what nginx costs from the means. Arguments (all optional): {@code --warmup 180} seconds (for each URL, before its
  * measured runs), {@code --duration 20} seconds, {@code --connections 32,128} (measured runs at each value),
  * {@code --threads 2} (wrk's), {@code --profile staging} (the launcher's JVM profile).
  * {@code GRACE_BENCH_LOCK}, when set, names a lock file that every wrk run takes with {@code flock(1)} first, so that
@@ -97,7 +97,7 @@ public final class FleetHttpBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new HashMap<>(Map.of("warmup", "60", "duration", "20", "connections", "32,128",
+        Map<String, String> options = new HashMap<>(Map.of("warmup", "180", "duration", "20", "connections", "32,128",
                 "threads", "2", "profile", "staging", "rounds", "1", "fleets", "1,3"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--") || !options.containsKey(args[i].substring(2))) {
