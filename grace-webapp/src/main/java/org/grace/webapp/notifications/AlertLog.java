@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.grace.webapp.care.Sql;
+import org.grace.webapp.database.Sql;
 
 /**
  * The append-only record of alerts and what people did about them. Rows are only ever inserted, in the transaction

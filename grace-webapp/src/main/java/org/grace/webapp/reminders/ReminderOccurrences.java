@@ -20,7 +20,7 @@ import org.grace.core.jobs.JobContext;
 import org.grace.core.jobs.JobOptions;
 import org.grace.core.jobs.Jobs;
 import org.grace.webapp.auth.Roles;
-import org.grace.webapp.care.Sql;
+import org.grace.webapp.database.Sql;
 import org.grace.webapp.database.Transactions;
 import org.grace.webapp.incidents.IncidentRecipients;
 import org.grace.webapp.library.JobTypes;
