@@ -132,7 +132,7 @@ public class Escalations implements JobTypes, IncidentFollowUp {
             detail.put("severity", incident.severity());
             detail.put("unacknowledgedMinutes", minutes);
             if (alertLog.append(c, incident.organizationId(), step.incidentId(), incident.residentId(),
-                    AlertLog.ESCALATION, null, detail, key).isEmpty()) {
+                    AlertLog.Kind.ESCALATION, null, detail, key).isEmpty()) {
                 return List.<Notification>of(); // this step was taken already (a repeated run of its job)
             }
             if (step.step() < settings.maxSteps()) {

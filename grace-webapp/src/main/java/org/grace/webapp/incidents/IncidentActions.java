@@ -61,7 +61,7 @@ public class IncidentActions {
             Map<Long, List<Long>> marked = notifications.acknowledgeIncident(c, scope.organizationId(), id);
             Map<String, Object> detail = new LinkedHashMap<>();
             detail.put("responseTimeMs", incident.responseTimeMs());
-            alertLog.append(c, scope.organizationId(), id, incident.residentId(), AlertLog.ACKNOWLEDGEMENT,
+            alertLog.append(c, scope.organizationId(), id, incident.residentId(), AlertLog.Kind.ACKNOWLEDGEMENT,
                     scope.userId(), detail, null);
             return new Outcome(incident, marked);
         });
@@ -86,7 +86,7 @@ public class IncidentActions {
             Map<String, Object> detail = new LinkedHashMap<>();
             detail.put("note", note);
             detail.put("wasAcknowledged", !"open".equals(current.status()));
-            alertLog.append(c, scope.organizationId(), id, current.residentId(), AlertLog.RESOLUTION, scope.userId(),
+            alertLog.append(c, scope.organizationId(), id, current.residentId(), AlertLog.Kind.RESOLUTION, scope.userId(),
                     detail, null);
             return new Outcome(incidents.visible(c, scope, id).orElseThrow(), marked);
         });
@@ -108,7 +108,7 @@ public class IncidentActions {
             Map<String, Object> detail = new LinkedHashMap<>();
             detail.put("reason", reason);
             detail.put("previousResolutionNote", current.resolutionNote());
-            alertLog.append(c, scope.organizationId(), id, current.residentId(), AlertLog.REOPEN, scope.userId(),
+            alertLog.append(c, scope.organizationId(), id, current.residentId(), AlertLog.Kind.REOPEN, scope.userId(),
                     detail, null);
             return new Outcome(incidents.visible(c, scope, id).orElseThrow(), Map.of());
         });

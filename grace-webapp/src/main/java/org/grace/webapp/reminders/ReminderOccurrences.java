@@ -160,7 +160,7 @@ public class ReminderOccurrences implements JobTypes {
             detail.put("dueAt", dueAt.toString());
             detail.put("severity", severity);
             detail.put("recipients", managers);
-            if (alertLog.append(c, x.organizationId(), null, r.residentId(), AlertLog.REMINDER_MISSED, null, detail,
+            if (alertLog.append(c, x.organizationId(), null, r.residentId(), AlertLog.Kind.REMINDER_MISSED, null, detail,
                     key).isEmpty()) {
                 return List.<Notification>of();
             }
