@@ -86,8 +86,8 @@ public class IncidentActions {
             Map<String, Object> detail = new LinkedHashMap<>();
             detail.put("note", note);
             detail.put("wasAcknowledged", !"open".equals(current.status()));
-            alertLog.append(c, scope.organizationId(), id, current.residentId(), AlertLog.Kind.RESOLUTION, scope.userId(),
-                    detail, null);
+            alertLog.append(c, scope.organizationId(), id, current.residentId(), AlertLog.Kind.RESOLUTION,
+                    scope.userId(), detail, null);
             return new Outcome(incidents.visible(c, scope, id).orElseThrow(), marked);
         });
         committed(scope, outcome, "resolved");

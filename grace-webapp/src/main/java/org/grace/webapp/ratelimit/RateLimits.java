@@ -27,7 +27,7 @@ import org.grace.webapp.settings.GraceSettings;
  */
 @ApplicationScoped
 public class RateLimits {
-    /** Each limit once: its policy name (in headers and the denial metric's tag) and its setting of permits a minute. */
+    /** Each limit once: its policy name (in headers and the denial metric's tag), its setting of permits a minute. */
     private enum Policy {
         LOGIN_IP("login-ip", GraceSettings::rateLimitLoginPerMinute),
         LOGIN_ACCOUNT("login-account", GraceSettings::rateLimitLoginPerMinute),

@@ -160,8 +160,8 @@ public class ReminderOccurrences implements JobTypes {
             detail.put("dueAt", dueAt.toString());
             detail.put("severity", severity);
             detail.put("recipients", managers);
-            if (alertLog.append(c, x.organizationId(), null, r.residentId(), AlertLog.Kind.REMINDER_MISSED, null, detail,
-                    key).isEmpty()) {
+            if (alertLog.append(c, x.organizationId(), null, r.residentId(), AlertLog.Kind.REMINDER_MISSED, null,
+                    detail, key).isEmpty()) {
                 return List.<Notification>of();
             }
             String title = clip("Not done: " + label(r.kind()).toLowerCase() + " for " + x.residentName(), 200);
