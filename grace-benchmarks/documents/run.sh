@@ -4,7 +4,7 @@
 # Micro instances and nginx on loopback, measures BlobStore put/get on both back ends and uploads/downloads through
 # three instances behind nginx (wrk with grace-benchmarks/documents/download.lua), stops everything and prints the
 # tables. Run from anywhere; arguments go to the program (defaults: --phases library,service --backends postgres,s3
-# --library-sizes 1,10,100 --library-reps 10,5,3 --photos 10 --large 5 --large-mb 9 --connections 16 --warmup 15
+# --library-sizes 1,10,100 --library-reps 10,5,3 --photos 10 --large 5 --large-mb 9 --connections 4,16 --warmup 15
 # --duration 30 --threads 2 --profile staging). Set GRACE_BENCH_LOCK=<file> to take that flock(1) lock around each
 # phase's measurements on a shared machine.
 set -euo pipefail

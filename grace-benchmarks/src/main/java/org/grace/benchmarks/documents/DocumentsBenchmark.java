@@ -82,6 +82,9 @@ public final class DocumentsBenchmark {
             "GRACE_RATELIMIT_API_PER_MINUTE", "3000000",
             "GRACE_SHUTDOWN_DRAIN", "0s");
     private static final String BUCKET = "grace-documents-bench";
+    /** Uploads (and downloads) before the measured ones, per kind: at least one per instance. */
+    private static final int WARM_PHOTOS = 4;
+    private static final int WARM_LARGE = 2;
 
     private final Map<String, String> options;
     private final Path root = ProjectLayout.root();
@@ -107,7 +110,7 @@ public final class DocumentsBenchmark {
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new LinkedHashMap<>();
         for (String kv : ("phases=library,service backends=postgres,s3 library-sizes=1,10,100 library-reps=10,5,3 "
-                + "photos=10 large=5 large-mb=9 connections=16 warmup=15 duration=30 threads=2 profile=staging")
+                + "photos=10 large=5 large-mb=9 connections=4,16 warmup=15 duration=30 threads=2 profile=staging")
                 .split(" ")) {
             options.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
         }
@@ -158,8 +161,8 @@ public final class DocumentsBenchmark {
             uploads.forEach(System.out::println);
             System.out.println();
             System.out.println("| back end | connections | requests/s | MB/s | p50 ms | p95 ms | p99 ms | max ms | "
-                    + "errors | load before -> after |");
-            System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---|---|");
+                    + "errors | CPU per instance (% of one core) | load before -> after |");
+            System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|");
             downloads.forEach(System.out::println);
             System.out.println();
         }
@@ -260,13 +263,13 @@ public final class DocumentsBenchmark {
             int photoCount = option("photos");
             int largeCount = option("large");
             int largeSize = option("large-mb") * BenchFiles.MB;
-            // Every file is made before any clock starts, each from its own seed (two warm-up files of each kind).
+            // Every file is made before any clock starts, each from its own seed (warm-up files first).
             List<byte[]> photos = new ArrayList<>();
-            for (int i = 0; i < photoCount + 2; i++) {
+            for (int i = 0; i < photoCount + WARM_PHOTOS; i++) {
                 photos.add(BenchFiles.jpeg(BenchFiles.MB, seed++));
             }
             List<byte[]> large = new ArrayList<>();
-            for (int i = 0; i < largeCount + 1; i++) {
+            for (int i = 0; i < largeCount + WARM_LARGE; i++) {
                 large.add(BenchFiles.pdf(largeSize, seed++));
             }
             System.out.printf("%s: %d JPEGs of %d-%d bytes, %d PDFs of %d bytes%n", backend, photos.size(),
@@ -274,20 +277,23 @@ public final class DocumentsBenchmark {
                     photos.stream().mapToInt(b -> b.length).max().orElse(0), large.size(), largeSize);
             try (BenchLock lock = BenchLock.take()) {
                 String before = load();
-                // Warm-up, not counted: both kinds up and down once per instance (nginx spreads them).
-                for (int i = 0; i < 3; i++) {
-                    JsonNode warm = upload(i < 2 ? photos.get(i) : large.get(0), i < 2 ? "image/jpeg"
-                            : "application/pdf", i < 2 ? "warm-up.jpg" : "warm-up.pdf").document;
+                // Warm-up, not counted: both kinds up and down, spread over the instances by nginx.
+                for (int i = 0; i < WARM_PHOTOS + WARM_LARGE; i++) {
+                    boolean photo = i < WARM_PHOTOS;
+                    JsonNode warm = upload(photo ? photos.get(i) : large.get(i - WARM_PHOTOS), photo ? "image/jpeg"
+                            : "application/pdf", photo ? "warm-up.jpg" : "warm-up.pdf").document;
                     download(lb, warm.path("contentUrl").asText());
                 }
+                CpuShares uploadCpu = new CpuShares(instanceLabels());
                 List<Uploaded> photoUploads = new ArrayList<>();
-                for (int i = 2; i < photos.size(); i++) {
+                for (int i = WARM_PHOTOS; i < photos.size(); i++) {
                     photoUploads.add(upload(photos.get(i), "image/jpeg", "resident-photo-" + i + ".jpg"));
                 }
                 List<Uploaded> largeUploads = new ArrayList<>();
-                for (int i = 1; i < large.size(); i++) {
+                for (int i = WARM_LARGE; i < large.size(); i++) {
                     largeUploads.add(upload(large.get(i), "application/pdf", "care-plan-" + i + ".pdf"));
                 }
+                notes.add(backend + ", the measured uploads: " + uploadCpu.end(8));
                 Uploaded photo = photoUploads.get(0);
                 String photoPath = photo.document.path("contentUrl").asText();
                 for (PayaraInstance instance : fleet) {
@@ -324,6 +330,14 @@ public final class DocumentsBenchmark {
                 notes.add(backend + ": requests per instance in nginx's upstream log: " + upstreamCounts());
                 notes.add(backend + ": nginx's error log: " + errorLogSummary(nginx));
             }
+        }
+
+        Map<Long, String> instanceLabels() {
+            Map<Long, String> labels = new LinkedHashMap<>();
+            for (int i = 0; i < fleet.size(); i++) {
+                labels.put(fleet.get(i).process().pid(), "instance " + (i + 1));
+            }
+            return labels;
         }
 
         String row(String file, List<Uploaded> ups, List<Double> downs) {
@@ -413,10 +427,19 @@ public final class DocumentsBenchmark {
 
         String wrk(String path, int size, int connections) throws Exception {
             String before = shortLoad();
+            long[] ticks = fleet.stream().mapToLong(i -> cpuTicks(i.process().pid())).toArray();
+            CpuShares shares = new CpuShares(instanceLabels());
+            long t0 = System.nanoTime();
             Map<String, String> w = runWrk(path, size, connections, option("duration"));
-            return String.format("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s -> %s |", backend, connections,
-                    w.get("rps"), w.get("mbps"), w.get("p50_ms"), w.get("p95_ms"), w.get("p99_ms"), w.get("max_ms"),
-                    w.get("errors"), before, shortLoad());
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            notes.add(backend + ", wrk at " + connections + " connections: " + shares.end(8));
+            List<String> cpu = new ArrayList<>();
+            for (int i = 0; i < fleet.size(); i++) {
+                cpu.add(String.format("%.0f", (cpuTicks(fleet.get(i).process().pid()) - ticks[i]) / seconds));
+            }
+            return String.format("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s -> %s |", backend,
+                    connections, w.get("rps"), w.get("mbps"), w.get("p50_ms"), w.get("p95_ms"), w.get("p99_ms"),
+                    w.get("max_ms"), w.get("errors"), String.join(", ", cpu), before, shortLoad());
         }
 
         /** One wrk run of download.lua through nginx; its grace-wrk values, and "errors" ("0" when none). */
@@ -506,6 +529,17 @@ public final class DocumentsBenchmark {
             return Files.readString(Path.of("/proc/loadavg")).trim();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** utime + stime of a process in clock ticks (USER_HZ, 100 a second: ticks per second = % of one core). */
+    private static long cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException e) {
+            return 0;
         }
     }
 
