@@ -5,10 +5,21 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.grace.launcher.PayaraInstance;
+import org.grace.testsupport.FreePorts;
+import org.grace.testsupport.ProjectLayout;
 
 /** What the benchmarks that boot the real WAR share about the instances they start. */
 public final class GraceInstances {
@@ -41,5 +52,55 @@ public final class GraceInstances {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
         }
         throw new IllegalStateException("instance on port " + instance.port() + " not healthy within " + within);
+    }
+
+    /**
+     * Starts {@code count} instances of {@code war} one after the other (boots side by side on two cores only take
+     * longer), each on a free loopback port with its own folder under {@code target/}, {@code GRACE_INSTANCES} set to
+     * {@code count} beside {@code env}, and waits until each is healthy. On a failure the ones started are stopped.
+     * The caller stops them ({@link PayaraInstance#close()}, SIGTERM).
+     */
+    public static List<PayaraInstance> startFleet(HttpClient http, Path war, int count, Map<String, String> env,
+                                                  String name, String profile) {
+        Path root = ProjectLayout.root();
+        Map<String, String> all = new LinkedHashMap<>(env);
+        all.put("GRACE_INSTANCES", Integer.toString(count));
+        List<PayaraInstance> started = new ArrayList<>();
+        try {
+            for (int i = 1; i <= count; i++) {
+                long t0 = System.nanoTime();
+                Path dir = ProjectLayout.scratch("payara-" + name + count + "-" + i + "-");
+                PayaraInstance instance = PayaraInstance.builder()
+                        .payaraMicroJar(root.resolve("payara-config/target/payara-micro.jar"))
+                        .war(war)
+                        .port(FreePorts.next())
+                        .rootDir(dir)
+                        .name(name + "-" + i)
+                        .profile(profile)
+                        .env(all)
+                        .logFile(dir.resolveSibling(dir.getFileName() + ".log"))
+                        .start();
+                started.add(instance);
+                awaitHealthy(http, instance, Duration.ofMinutes(10));
+                System.out.printf("instance %d of %d on port %d up in %.1f s (pid %d)%n", i, count, instance.port(),
+                        (System.nanoTime() - t0) / 1e9, instance.process().pid());
+            }
+            return started;
+        } catch (RuntimeException e) {
+            started.parallelStream().forEach(PayaraInstance::close);
+            throw e;
+        }
+    }
+
+    /** A fresh RSA key for {@code GRACE_AUTH_SIGNING_KEY} (PKCS#8 PEM): tokens of one run mean nothing to another. */
+    public static String newSigningKeyPem() {
+        try {
+            KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+            rsa.initialize(2048);
+            return "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                    .encodeToString(rsa.generateKeyPair().getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -2,9 +2,7 @@ package org.grace.benchmarks.care;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
+import org.grace.benchmarks.BenchLock;
 import org.grace.benchmarks.GraceInstances;
 import org.grace.launcher.PayaraInstance;
 import org.grace.testsupport.FreePorts;
@@ -461,50 +460,6 @@ public final class CareIngestionBenchmark {
     }
 
     // ------------------------------------------------------------------------------------------------ pieces
-
-    /** flock(1) on {@code GRACE_BENCH_LOCK}, held while the child lives; nothing when the variable is unset. */
-    static final class BenchLock implements AutoCloseable {
-        private final Process holder;
-        private final double waited;
-
-        private BenchLock(Process holder, double waited) {
-            this.holder = holder;
-            this.waited = waited;
-        }
-
-        static BenchLock take() throws IOException {
-            String file = System.getenv("GRACE_BENCH_LOCK");
-            if (file == null || file.isBlank()) {
-                return new BenchLock(null, 0);
-            }
-            long t0 = System.nanoTime();
-            Process p = new ProcessBuilder("flock", file, "sh", "-c", "echo locked; exec cat")
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))
-                    .readLine();
-            if (!"locked".equals(line)) {
-                p.destroy();
-                throw new IOException("flock " + file + " failed");
-            }
-            return new BenchLock(p, (System.nanoTime() - t0) / 1e9);
-        }
-
-        String waitedSeconds() {
-            return holder == null ? "0 (no GRACE_BENCH_LOCK)" : String.format("%.0f", waited);
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (holder != null) {
-                holder.getOutputStream().close();
-                try {
-                    holder.waitFor(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
-    }
 
     /**
      * Reads new {@code incident_alert} notification rows every {@value #POLL_MILLIS} ms in id order (ids are in
