@@ -5,6 +5,9 @@
 -- "grace-wrk:" (requests, MB/s, p50/p95/p99/max; socket errors; statuses; answers of the wrong length) that the
 -- benchmark reads.
 
+package.path = (debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "../wrk/?.lua;" .. package.path
+local report = require("report")
+
 local threads = {}
 
 function setup(thread)
@@ -32,11 +35,8 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-   local merged, wrong = {}, 0
+   local wrong = 0
    for _, thread in ipairs(threads) do
-      for status, n in pairs(thread:get("statuses")) do
-         merged[status] = (merged[status] or 0) + n
-      end
       wrong = wrong + thread:get("wrong_length")
    end
    local seconds = summary.duration / 1e6
@@ -44,17 +44,6 @@ function done(summary, latency, requests)
          .. " p99_ms=%.1f max_ms=%.1f\n", summary.requests, seconds, summary.requests / seconds,
       summary.bytes / seconds / 1048576, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
       latency:percentile(99) / 1000, latency.max / 1000))
-   local e = summary.errors
-   io.write(string.format("grace-wrk: socket_errors connect=%d read=%d write=%d timeout=%d\n",
-      e.connect, e.read, e.write, e.timeout))
-   local codes, line = {}, {}
-   for status in pairs(merged) do
-      codes[#codes + 1] = status
-   end
-   table.sort(codes)
-   for _, status in ipairs(codes) do
-      line[#line + 1] = status .. "=" .. merged[status]
-   end
-   io.write("grace-wrk: statuses " .. table.concat(line, " ") .. "\n")
+   report.errors_and_statuses(summary, report.merge(threads, "statuses"))
    io.write(string.format("grace-wrk: wrong_length=%d\n", wrong))
 end

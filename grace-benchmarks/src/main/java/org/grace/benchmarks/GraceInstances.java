@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
@@ -102,5 +103,33 @@ public final class GraceInstances {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** utime + stime of a process in clock ticks (fields 14 and 15 of /proc/pid/stat; USER_HZ is 100 a second), 0 once
+     * it is gone. */
+    public static long cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Settings every benchmark fleet shares, with {@code extra} over them: tokens signed under {@code keyId} and valid
+     * for the whole run (120 min), PBKDF2 at its floor and 1,000 sign-ins a minute so that the set-up's sign-ins are
+     * cheap and never refused, and no shutdown drain so that the instances stop at once at the end.
+     */
+    public static Map<String, String> settings(String keyId, Map<String, String> extra) {
+        Map<String, String> all = new LinkedHashMap<>(Map.of(
+                "GRACE_AUTH_SIGNING_KEY_ID", keyId,
+                "GRACE_AUTH_ACCESS_TTL", "120m",
+                "GRACE_AUTH_PBKDF2_ITERATIONS", "10000",
+                "GRACE_RATELIMIT_LOGIN_PER_MINUTE", "1000",
+                "GRACE_SHUTDOWN_DRAIN", "0s"));
+        all.putAll(extra);
+        return all;
     }
 }

@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.grace.benchmarks.BenchLock;
+import org.grace.benchmarks.BenchOptions;
 import org.grace.benchmarks.GraceInstances;
 import org.grace.launcher.PayaraInstance;
 import org.grace.testsupport.FreePorts;
@@ -84,15 +85,10 @@ public final class CareIngestionBenchmark {
      * sign-in and API limits only serve the set-up; PBKDF2 at its floor only makes the few sign-ins of the set-up
      * cheap. Everything else (pool size, job workers) is the default a deployment of that many instances gets.
      */
-    private static final Map<String, String> SETTINGS = Map.of(
-            "GRACE_AUTH_SIGNING_KEY_ID", "care-bench",
-            "GRACE_AUTH_ACCESS_TTL", "120m",
-            "GRACE_AUTH_PBKDF2_ITERATIONS", "10000",
-            "GRACE_RATELIMIT_LOGIN_PER_MINUTE", "1000",
+    private static final Map<String, String> SETTINGS = GraceInstances.settings("care-bench", Map.of(
             "GRACE_RATELIMIT_API_PER_MINUTE", "100000",
             "GRACE_RATELIMIT_INGEST_DEVICE_PER_MINUTE", "6000000",
-            "GRACE_RATELIMIT_INGEST_RESIDENT_PER_MINUTE", "6000000",
-            "GRACE_SHUTDOWN_DRAIN", "0s");
+            "GRACE_RATELIMIT_INGEST_RESIDENT_PER_MINUTE", "6000000"));
 
     private final Map<String, String> options;
     private final Path root = ProjectLayout.root();
@@ -116,17 +112,8 @@ public final class CareIngestionBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (String kv : ("instances=1,3 rate=100 warmup=90 duration=60 concurrency=32 ceiling-duration=30 "
-                + "residents=50 profile=staging").split(" ")) {
-            options.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
-        }
-        for (int i = 0; i < args.length; i += 2) {
-            if (!args[i].startsWith("--") || !options.containsKey(args[i].substring(2)) || i + 1 >= args.length) {
-                throw new IllegalArgumentException("bad option " + args[i] + "; known: " + options.keySet());
-            }
-            options.put(args[i].substring(2), args[i + 1]);
-        }
+        Map<String, String> options = BenchOptions.parse("instances=1,3 rate=100 warmup=90 duration=60 "
+                + "concurrency=32 ceiling-duration=30 residents=50 profile=staging", args);
         new CareIngestionBenchmark(options).run();
         System.exit(0);
     }
@@ -145,10 +132,11 @@ public final class CareIngestionBenchmark {
             env.put("GRACE_DB_URL", jdbcUrl);
             env.put("GRACE_DB_USER", dbUser);
             env.put("GRACE_REDIS_URL", redis.url());
-            env.put("GRACE_AUTH_SIGNING_KEY", newSigningKeyPem());
+            env.put("GRACE_AUTH_SIGNING_KEY", GraceInstances.newSigningKeyPem());
             for (String count : options.get("instances").split(",")) {
                 int n = Integer.parseInt(count.trim());
-                List<PayaraInstance> instances = startInstances(n, env);
+                List<PayaraInstance> instances = GraceInstances.startFleet(http,
+                        root.resolve("grace-webapp/target/grace.war"), n, env, "care-bench", options.get("profile"));
                 try {
                     if (care == null) {
                         care = CareData.build(http, instances.get(0).baseUrl(), option("residents"));
@@ -169,37 +157,6 @@ public final class CareIngestionBenchmark {
         System.out.println();
         report.forEach(System.out::println);
     }
-
-    private List<PayaraInstance> startInstances(int count, Map<String, String> shared) {
-        Map<String, String> env = new LinkedHashMap<>(shared);
-        env.put("GRACE_INSTANCES", Integer.toString(count));
-        List<PayaraInstance> started = new ArrayList<>();
-        try {
-            for (int i = 1; i <= count; i++) {
-                long t0 = System.nanoTime();
-                Path dir = ProjectLayout.scratch("payara-care-bench" + count + "-" + i + "-");
-                PayaraInstance instance = PayaraInstance.builder()
-                        .payaraMicroJar(root.resolve("payara-config/target/payara-micro.jar"))
-                        .war(root.resolve("grace-webapp/target/grace.war"))
-                        .port(FreePorts.next())
-                        .rootDir(dir)
-                        .name("care-bench-" + i)
-                        .profile(options.get("profile"))
-                        .env(env)
-                        .logFile(dir.resolveSibling(dir.getFileName() + ".log"))
-                        .start();
-                started.add(instance);
-                GraceInstances.awaitHealthy(http, instance, Duration.ofMinutes(8));
-                System.out.printf("instance %d of %d up on port %d in %.0f s%n", i, count, instance.port(),
-                        (System.nanoTime() - t0) / 1e9);
-            }
-            return started;
-        } catch (RuntimeException e) {
-            started.forEach(PayaraInstance::close);
-            throw e;
-        }
-    }
-
 
     // ------------------------------------------------------------------------------------------------ measuring
 
@@ -450,13 +407,6 @@ public final class CareIngestionBenchmark {
         } catch (IOException e) {
             return "?";
         }
-    }
-
-    private static String newSigningKeyPem() throws NoSuchAlgorithmException {
-        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
-        rsa.initialize(2048);
-        return "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(rsa.generateKeyPair().getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
     }
 
     // ------------------------------------------------------------------------------------------------ pieces

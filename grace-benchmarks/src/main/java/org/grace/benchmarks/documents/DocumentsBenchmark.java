@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.grace.benchmarks.BenchLock;
+import org.grace.benchmarks.BenchOptions;
 import org.grace.benchmarks.GraceInstances;
 import org.grace.benchmarks.care.CareData;
 import org.grace.core.blobs.BlobStore;
@@ -74,13 +75,8 @@ public final class DocumentsBenchmark {
      * passes the limiter); PBKDF2 at its floor only makes the set-up's sign-ins cheap. Document limits are the
      * defaults (10 MB a file), as is everything else a deployment of three instances gets.
      */
-    private static final Map<String, String> SETTINGS = Map.of(
-            "GRACE_AUTH_SIGNING_KEY_ID", "documents-bench",
-            "GRACE_AUTH_ACCESS_TTL", "120m",
-            "GRACE_AUTH_PBKDF2_ITERATIONS", "10000",
-            "GRACE_RATELIMIT_LOGIN_PER_MINUTE", "1000",
-            "GRACE_RATELIMIT_API_PER_MINUTE", "3000000",
-            "GRACE_SHUTDOWN_DRAIN", "0s");
+    private static final Map<String, String> SETTINGS = GraceInstances.settings("documents-bench",
+            Map.of("GRACE_RATELIMIT_API_PER_MINUTE", "3000000"));
     private static final String BUCKET = "grace-documents-bench";
     /** Uploads (and downloads) before the measured ones, per kind: at least one per instance. */
     private static final int WARM_PHOTOS = 4;
@@ -108,20 +104,21 @@ public final class DocumentsBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (String kv : ("phases=library,service backends=postgres,s3 library-sizes=1,10,100 library-reps=10,5,3 "
-                + "photos=10 large=5 large-mb=9 connections=4,16 warmup=15 duration=30 threads=2 profile=staging")
-                .split(" ")) {
-            options.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
-        }
-        for (int i = 0; i < args.length; i += 2) {
-            if (!args[i].startsWith("--") || !options.containsKey(args[i].substring(2)) || i + 1 >= args.length) {
-                throw new IllegalArgumentException("bad option " + args[i] + "; known: " + options.keySet());
-            }
-            options.put(args[i].substring(2), args[i + 1]);
-        }
+        Map<String, String> options = BenchOptions.parse("phases=library,service backends=postgres,s3 "
+                + "library-sizes=1,10,100 library-reps=10,5,3 photos=10 large=5 large-mb=9 connections=4,16 "
+                + "warmup=15 duration=30 threads=2 profile=staging", args);
         new DocumentsBenchmark(options).run();
         System.exit(0);
+    }
+
+    /** A Markdown table of {@code rows}, nothing when there are none (a phase that did not run). */
+    private static void table(String header, String alignment, List<String> rows) {
+        if (!rows.isEmpty()) {
+            System.out.println(header);
+            System.out.println(alignment);
+            rows.forEach(System.out::println);
+            System.out.println();
+        }
     }
 
     private int option(String name) {
@@ -147,25 +144,14 @@ public final class DocumentsBenchmark {
             }
         }
         System.out.println();
-        if (!library.isEmpty()) {
-            System.out.println("| back end | size | puts | put MB/s median (min-max) | get MB/s median (min-max) | "
-                    + "ranged get of 256 KB, ms median (min-max) |");
-            System.out.println("|---|---:|---:|---:|---:|---:|");
-            library.forEach(System.out::println);
-            System.out.println();
-        }
-        if (!uploads.isEmpty()) {
-            System.out.println("| back end | file | uploads | upload MB/s median (min-max) | upload ms median | "
-                    + "downloads one at a time | download MB/s median (min-max) |");
-            System.out.println("|---|---|---:|---:|---:|---:|---:|");
-            uploads.forEach(System.out::println);
-            System.out.println();
-            System.out.println("| back end | connections | requests/s | MB/s | p50 ms | p95 ms | p99 ms | max ms | "
-                    + "errors | CPU per instance (% of one core) | load before -> after |");
-            System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|");
-            downloads.forEach(System.out::println);
-            System.out.println();
-        }
+        table("| back end | size | puts | put MB/s median (min-max) | get MB/s median (min-max) | "
+                + "ranged get of 256 KB, ms median (min-max) |", "|---|---:|---:|---:|---:|---:|", library);
+        table("| back end | file | uploads | upload MB/s median (min-max) | upload ms median | "
+                + "downloads one at a time | download MB/s median (min-max) |", "|---|---|---:|---:|---:|---:|---:|",
+                uploads);
+        table("| back end | connections | requests/s | MB/s | p50 ms | p95 ms | p99 ms | max ms | "
+                + "errors | CPU per instance (% of one core) | load before -> after |",
+                "|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|", downloads);
         notes.forEach(System.out::println);
     }
 
@@ -427,7 +413,7 @@ public final class DocumentsBenchmark {
 
         String wrk(String path, int size, int connections) throws Exception {
             String before = shortLoad();
-            long[] ticks = fleet.stream().mapToLong(i -> cpuTicks(i.process().pid())).toArray();
+            long[] ticks = fleet.stream().mapToLong(i -> GraceInstances.cpuTicks(i.process().pid())).toArray();
             CpuShares shares = new CpuShares(instanceLabels());
             long t0 = System.nanoTime();
             Map<String, String> w = runWrk(path, size, connections, option("duration"));
@@ -435,7 +421,8 @@ public final class DocumentsBenchmark {
             notes.add(backend + ", wrk at " + connections + " connections: " + shares.end(8));
             List<String> cpu = new ArrayList<>();
             for (int i = 0; i < fleet.size(); i++) {
-                cpu.add(String.format("%.0f", (cpuTicks(fleet.get(i).process().pid()) - ticks[i]) / seconds));
+                long used = GraceInstances.cpuTicks(fleet.get(i).process().pid()) - ticks[i];
+                cpu.add(String.format("%.0f", used / seconds));
             }
             return String.format("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s -> %s |", backend,
                     connections, w.get("rps"), w.get("mbps"), w.get("p50_ms"), w.get("p95_ms"), w.get("p99_ms"),
@@ -532,16 +519,6 @@ public final class DocumentsBenchmark {
         }
     }
 
-    /** utime + stime of a process in clock ticks (USER_HZ, 100 a second: ticks per second = % of one core). */
-    private static long cpuTicks(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-        } catch (IOException e) {
-            return 0;
-        }
-    }
 
     /** The 1-minute load average. */
     private static String shortLoad() {

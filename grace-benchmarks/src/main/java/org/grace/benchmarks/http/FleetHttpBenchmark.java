@@ -412,14 +412,15 @@ public final class FleetHttpBenchmark {
         void startCpu() {
             startNanos = System.nanoTime();
             for (int i = 0; i < fleet.instances.size(); i++) {
-                cpuTicksStart[i] = cpuTicks(fleet.instances.get(i).process().pid());
+                cpuTicksStart[i] = GraceInstances.cpuTicks(fleet.instances.get(i).process().pid());
             }
         }
 
         void stopCpu() {
             wallNanos = System.nanoTime() - startNanos;
             for (int i = 0; i < fleet.instances.size(); i++) {
-                cpuTicksUsed[i] = cpuTicks(fleet.instances.get(i).process().pid()) - cpuTicksStart[i];
+                long pid = fleet.instances.get(i).process().pid();
+                cpuTicksUsed[i] = GraceInstances.cpuTicks(pid) - cpuTicksStart[i];
             }
         }
 
@@ -486,16 +487,6 @@ public final class FleetHttpBenchmark {
             return 0;
         }
 
-        /** utime + stime of the process, in clock ticks (fields 14 and 15 of /proc/pid/stat). */
-        private static long cpuTicks(long pid) {
-            try {
-                String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-            } catch (IOException e) {
-                return 0;
-            }
-        }
     }
 
     private static String loadAverage() throws IOException, InterruptedException {
