@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.grace.benchmarks.BenchOptions;
 import org.grace.benchmarks.GraceInstances;
 import org.grace.launcher.PayaraInstance;
 import org.grace.testsupport.DebianPackages;
@@ -97,14 +97,8 @@ public final class FleetHttpBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new HashMap<>(Map.of("warmup", "180", "duration", "20", "connections", "32,128",
-                "threads", "2", "profile", "staging", "rounds", "1", "fleets", "1,3"));
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!args[i].startsWith("--") || !options.containsKey(args[i].substring(2))) {
-                throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + options.keySet());
-            }
-            options.put(args[i].substring(2), args[i + 1]);
-        }
+        Map<String, String> options = BenchOptions.parse("warmup=180 duration=20 connections=32,128 threads=2 "
+                + "profile=staging rounds=1 fleets=1,3", args);
         new FleetHttpBenchmark(options).run();
     }
 
