@@ -67,6 +67,11 @@ import software.amazon.awssdk.services.s3.S3Client;
  *   answers of the wrong length). nginx's per-attempt log says which instance served what.</li>
  * </ol>
  * With {@code GRACE_BENCH_LOCK} set, each phase's measurements (not the boots) hold that {@code flock(1)} lock.
+ *
+ * <p>Longer than 400 lines on purpose: it is one program whose steps (servers, the library phase, then per back end
+ * the fleet, uploads, direct reads, thumbnails, large downloads and the wrk runs) are the sections of
+ * results/documents.md, run once in that order; the measuring pieces that stand alone are in {@link BlobThroughput},
+ * {@link BenchFiles}, {@link CpuShares} and {@link Spread}.
  */
 public final class DocumentsBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
