@@ -10,6 +10,9 @@
 -- Every answer is counted by status in response(); done() prints the merged counts with p50/p95/p99 (wrk's own
 -- --latency table has no p95) in lines starting "grace-wrk:" that the benchmark's main program reads.
 
+package.path = (debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "../wrk/?.lua;" .. package.path
+local report = require("report")
+
 local threads = {}
 
 function setup(thread)
@@ -75,33 +78,13 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-   local merged, kinds = {}, {}
-   for _, thread in ipairs(threads) do
-      for status, n in pairs(thread:get("statuses")) do
-         merged[status] = (merged[status] or 0) + n
-      end
-      for kind, n in pairs(thread:get("sent")) do
-         kinds[kind] = (kinds[kind] or 0) + n
-      end
-   end
+   local kinds = report.merge(threads, "sent")
    local seconds = summary.duration / 1e6
    io.write(string.format("grace-wrk: requests=%d seconds=%.2f rps=%.1f p50_ms=%.1f p95_ms=%.1f p99_ms=%.1f"
          .. " max_ms=%.1f\n", summary.requests, seconds, summary.requests / seconds,
       latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
       latency.max / 1000))
-   local e = summary.errors
-   io.write(string.format("grace-wrk: socket_errors connect=%d read=%d write=%d timeout=%d\n",
-      e.connect, e.read, e.write, e.timeout))
-   local line = {}
-   local codes = {}
-   for status in pairs(merged) do
-      codes[#codes + 1] = status
-   end
-   table.sort(codes)
-   for _, status in ipairs(codes) do
-      line[#line + 1] = status .. "=" .. merged[status]
-   end
-   io.write("grace-wrk: statuses " .. table.concat(line, " ") .. "\n")
+   report.errors_and_statuses(summary, report.merge(threads, "statuses"))
    io.write(string.format("grace-wrk: sent health=%d list=%d read=%d write=%d transcript=%d\n",
       kinds.health, kinds.list, kinds.read, kinds.write, kinds.transcript))
 end

@@ -7,8 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
- * flock(1) on the file named by {@code GRACE_BENCH_LOCK}, held while a child process lives, so that benchmarks sharing
- * a machine measure one at a time; nothing when the variable is unset.
+ * {@code flock(1)} on the file named by {@code GRACE_BENCH_LOCK}, held while a child process lives, so that
+ * benchmarks sharing a machine measure one at a time; nothing when the variable is unset. Used by the care ingestion
+ * and documents benchmarks around their measurements (not their boots).
  */
 public final class BenchLock implements AutoCloseable {
     private final Process holder;
@@ -19,6 +20,7 @@ public final class BenchLock implements AutoCloseable {
         this.waited = waited;
     }
 
+    /** Waits for the lock (as long as it takes) and holds it until {@link #close()}. */
     public static BenchLock take() throws IOException {
         String file = System.getenv("GRACE_BENCH_LOCK");
         if (file == null || file.isBlank()) {
@@ -36,7 +38,7 @@ public final class BenchLock implements AutoCloseable {
         return new BenchLock(p, (System.nanoTime() - t0) / 1e9);
     }
 
-    /** How long taking the lock waited for another holder, for the report. */
+    /** Seconds spent waiting for the lock, for the report. */
     public String waitedSeconds() {
         return holder == null ? "0 (no GRACE_BENCH_LOCK)" : String.format("%.0f", waited);
     }

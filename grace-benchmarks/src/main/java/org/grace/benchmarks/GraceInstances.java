@@ -11,8 +11,10 @@ import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -65,14 +67,6 @@ public final class GraceInstances {
                 + within);
     }
 
-    /** A fresh RSA signing key in PEM (PKCS#8) for {@code GRACE_AUTH_SIGNING_KEY}, shared by the instances of a run. */
-    public static String newSigningKeyPem() throws NoSuchAlgorithmException {
-        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
-        rsa.initialize(2048);
-        return "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(rsa.generateKeyPair().getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
-    }
-
     /** The machine's 1-minute load average, from /proc/loadavg ("?" where it cannot be read). */
     public static String loadAverage() {
         try {
@@ -112,5 +106,83 @@ public final class GraceInstances {
         env.put("GRACE_REDIS_URL", redis.url());
         env.put("GRACE_AUTH_SIGNING_KEY", newSigningKeyPem());
         return env;
+    }
+
+    /**
+     * Starts {@code count} instances of {@code war} one after the other (boots side by side on two cores only take
+     * longer), each on a free loopback port with its own folder under {@code target/}, {@code GRACE_INSTANCES} set to
+     * {@code count} beside {@code env}, and waits until each is healthy. On a failure the ones started are stopped.
+     * The caller stops them ({@link PayaraInstance#close()}, SIGTERM).
+     */
+    public static List<PayaraInstance> startFleet(HttpClient http, Path war, int count, Map<String, String> env,
+                                                  String name, String profile) {
+        Path root = ProjectLayout.root();
+        Map<String, String> all = new LinkedHashMap<>(env);
+        all.put("GRACE_INSTANCES", Integer.toString(count));
+        List<PayaraInstance> started = new ArrayList<>();
+        try {
+            for (int i = 1; i <= count; i++) {
+                long t0 = System.nanoTime();
+                Path dir = ProjectLayout.scratch("payara-" + name + count + "-" + i + "-");
+                PayaraInstance instance = PayaraInstance.builder()
+                        .payaraMicroJar(root.resolve("payara-config/target/payara-micro.jar"))
+                        .war(war)
+                        .port(FreePorts.next())
+                        .rootDir(dir)
+                        .name(name + "-" + i)
+                        .profile(profile)
+                        .env(all)
+                        .logFile(dir.resolveSibling(dir.getFileName() + ".log"))
+                        .start();
+                started.add(instance);
+                awaitHealthy(http, instance, Duration.ofMinutes(10));
+                System.out.printf("instance %d of %d on port %d up in %.1f s (pid %d)%n", i, count, instance.port(),
+                        (System.nanoTime() - t0) / 1e9, instance.process().pid());
+            }
+            return started;
+        } catch (RuntimeException e) {
+            started.parallelStream().forEach(PayaraInstance::close);
+            throw e;
+        }
+    }
+
+    /** A fresh RSA key for {@code GRACE_AUTH_SIGNING_KEY} (PKCS#8 PEM): tokens of one run mean nothing to another. */
+    public static String newSigningKeyPem() {
+        try {
+            KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+            rsa.initialize(2048);
+            return "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                    .encodeToString(rsa.generateKeyPair().getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** utime + stime of a process in clock ticks (fields 14 and 15 of /proc/pid/stat; USER_HZ is 100 a second), 0 once
+     * it is gone. */
+    public static long cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Settings every benchmark fleet shares, with {@code extra} over them: tokens signed under {@code keyId} and valid
+     * for the whole run (120 min), PBKDF2 at its floor and 1,000 sign-ins a minute so that the set-up's sign-ins are
+     * cheap and never refused, and no shutdown drain so that the instances stop at once at the end.
+     */
+    public static Map<String, String> settings(String keyId, Map<String, String> extra) {
+        Map<String, String> all = new LinkedHashMap<>(Map.of(
+                "GRACE_AUTH_SIGNING_KEY_ID", keyId,
+                "GRACE_AUTH_ACCESS_TTL", "120m",
+                "GRACE_AUTH_PBKDF2_ITERATIONS", "10000",
+                "GRACE_RATELIMIT_LOGIN_PER_MINUTE", "1000",
+                "GRACE_SHUTDOWN_DRAIN", "0s"));
+        all.putAll(extra);
+        return all;
     }
 }

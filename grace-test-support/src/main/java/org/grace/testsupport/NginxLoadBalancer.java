@@ -30,23 +30,20 @@ import java.util.stream.Collectors;
  * {@link #upstreams(List)} re-renders the template and reloads (SIGHUP) as the role's deploys do; {@link #close()}
  * stops only this master and its workers.
  */
-public final class NginxLoadBalancer implements AutoCloseable {
+public final class NginxLoadBalancer extends LoopbackServer {
     private static final String TEMPLATE = "ansible/roles/nginx_lb/templates/grace.conf.j2";
     private static final String DEFAULTS = "ansible/roles/nginx_lb/defaults/main.yml";
     private static final String PORT_PLACEHOLDER = "GRACE_TEST_APP_PORT";
 
     private final String executable;
-    private final Path dir;
-    private final int port;
     private final Map<String, Object> overrides = new LinkedHashMap<>();
     private int workerConnections = 1024;
     private List<Integer> upstreamPorts = List.of();
     private Process process;
 
     private NginxLoadBalancer(int port, Map<String, Object> overrides) {
+        super(port, "nginx-");
         this.executable = DebianPackages.ensure("nginx", "nginx");
-        this.port = port;
-        this.dir = ProjectLayout.scratch("nginx-");
         this.overrides.putAll(overrides);
     }
 
@@ -78,41 +75,32 @@ public final class NginxLoadBalancer implements AutoCloseable {
         return nginx;
     }
 
-    public int port() {
-        return port;
-    }
-
     /** {@code http://127.0.0.1:port}. */
     public String url() {
-        return "http://127.0.0.1:" + port;
+        return loopbackUrl("http");
     }
 
     public List<Integer> upstreamPorts() {
         return upstreamPorts;
     }
 
-    /** The folder with the configuration, pid file and logs. */
-    public Path dir() {
-        return dir;
-    }
-
     /** The rendered role template, as nginx reads it. */
     public Path siteConfiguration() {
-        return dir.resolve("conf.d/grace.conf");
+        return dir().resolve("conf.d/grace.conf");
     }
 
     public Path errorLog() {
-        return dir.resolve("logs/error.log");
+        return dir().resolve("logs/error.log");
     }
 
     /** The role's usual access log. */
     public Path accessLog() {
-        return dir.resolve("logs/access.log");
+        return dir().resolve("logs/access.log");
     }
 
     /** The role's per-attempt log: time, status, upstream addresses and statuses, upstream time, method and URI. */
     public Path upstreamLog() {
-        return dir.resolve("logs/grace-upstream.log");
+        return dir().resolve("logs/grace-upstream.log");
     }
 
     /** The host name the template sees for the instance on {@code port} ({@code app1}, {@code app2}, ...). */
@@ -158,16 +146,9 @@ public final class NginxLoadBalancer implements AutoCloseable {
         Set<Long> before = workerPids();
         writeConfiguration();
         signal("HUP");
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (workerPids().stream().allMatch(before::contains)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("nginx exited during a reload; see " + errorLog());
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("nginx started no new workers within 15 s of SIGHUP; see "
-                        + errorLog());
-            }
-            Polling.sleep(20);
+        if (!answersWithin(Duration.ofSeconds(15), 20, () -> !workerPids().stream().allMatch(before::contains),
+                process::isAlive, () -> "nginx exited during a reload; see " + errorLog())) {
+            throw new IllegalStateException("nginx started no new workers within 15 s of SIGHUP; see " + errorLog());
         }
         // The old workers close idle keep-alive connections and end once their requests are done; until then a
         // client's open connection still reaches the old configuration. A request in flight (a stream) may keep an
@@ -180,10 +161,10 @@ public final class NginxLoadBalancer implements AutoCloseable {
 
     private void writeConfiguration() {
         try {
-            Files.createDirectories(dir.resolve("conf.d"));
-            Files.createDirectories(dir.resolve("logs"));
-            Files.createDirectories(dir.resolve("temp"));
-            Files.writeString(dir.resolve("nginx.conf"), mainConfiguration());
+            Files.createDirectories(dir().resolve("conf.d"));
+            Files.createDirectories(dir().resolve("logs"));
+            Files.createDirectories(dir().resolve("temp"));
+            Files.writeString(dir().resolve("nginx.conf"), mainConfiguration());
             Files.writeString(siteConfiguration(), renderTemplate());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -193,11 +174,11 @@ public final class NginxLoadBalancer implements AutoCloseable {
 
     /** What Debian's nginx.conf would give, minus what does not concern proxying, with every path in {@link #dir}. */
     private String mainConfiguration() {
-        String temp = dir.resolve("temp").toString();
+        String temp = dir().resolve("temp").toString();
         return String.join("\n",
                 "# Written by grace-test-support's NginxLoadBalancer in place of Debian's /etc/nginx/nginx.conf.",
                 "worker_processes 1;",
-                "pid " + dir.resolve("nginx.pid") + ";",
+                "pid " + dir().resolve("nginx.pid") + ";",
                 "error_log " + errorLog() + " notice;",
                 // The workers write temp files and logs under target/, which root owns: run them as root too.
                 "user root;",
@@ -221,7 +202,7 @@ public final class NginxLoadBalancer implements AutoCloseable {
     private String renderTemplate() {
         Path root = ProjectLayout.root();
         Map<String, Object> variables = new LinkedHashMap<>(overrides);
-        variables.put("grace_lb_listen", "127.0.0.1:" + port);
+        variables.put("grace_lb_listen", "127.0.0.1:" + port());
         variables.put("grace_lb_server_name", "_");
         variables.put("grace_lb_access_log", accessLog().toString());
         variables.put("grace_lb_upstream_log", upstreamLog().toString());
@@ -238,35 +219,29 @@ public final class NginxLoadBalancer implements AutoCloseable {
     }
 
     private void check() {
-        run(List.of(executable, "-t", "-q", "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString()), "",
-                "nginx -t on " + dir);
+        run(List.of(executable, "-t", "-q", "-p", dir().toString(), "-c", dir().resolve("nginx.conf").toString()), "",
+                "nginx -t on " + dir());
     }
 
     private void startProcess() {
         try {
-            process = new ProcessBuilder(executable, "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString(),
-                    "-g", "daemon off;")
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("logs/stdout.log").toFile()).start();
+            process = new ProcessBuilder(executable, "-p", dir().toString(),
+                    "-c", dir().resolve("nginx.conf").toString(), "-g", "daemon off;")
+                    .redirectErrorStream(true).redirectOutput(dir().resolve("logs/stdout.log").toFile()).start();
         } catch (IOException e) {
             throw new UncheckedIOException("could not start nginx", e);
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (listening() && !workerPids().isEmpty()) {
-                return;
-            }
-            if (!process.isAlive()) {
-                throw new IllegalStateException("nginx exited at start; see " + errorLog() + ":\n" + tail(errorLog()));
-            }
-            Polling.sleep(20);
+        if (!answersWithin(Duration.ofSeconds(15), 20, () -> listening() && !workerPids().isEmpty(), process::isAlive,
+                () -> "nginx exited at start; see " + errorLog() + ":\n" + tail(errorLog()))) {
+            close();
+            throw new IllegalStateException("nginx did not listen on port " + port() + " within 15 s; see "
+                    + errorLog());
         }
-        close();
-        throw new IllegalStateException("nginx did not listen on port " + port + " within 15 s; see " + errorLog());
     }
 
     private boolean listening() {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            socket.connect(new InetSocketAddress("127.0.0.1", port()), 500);
             return true;
         } catch (IOException e) {
             return false;
@@ -309,7 +284,7 @@ public final class NginxLoadBalancer implements AutoCloseable {
     }
 
     private Path renderer() {
-        Path script = dir.resolve("render-ansible-template.py");
+        Path script = dir().resolve("render-ansible-template.py");
         if (!Files.exists(script)) {
             try (InputStream in = NginxLoadBalancer.class.getResourceAsStream("render-ansible-template.py")) {
                 if (in == null) {

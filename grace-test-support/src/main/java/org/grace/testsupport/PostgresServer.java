@@ -3,7 +3,6 @@ package org.grace.testsupport;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -14,24 +13,17 @@ import javax.sql.DataSource;
  * {@code target/}. It can be stopped and started again on the same port and data, so tests can take the database
  * away from a running service and give it back.
  */
-public final class PostgresServer implements AutoCloseable {
-    private final int port;
-    private final Path dataDir;
+public final class PostgresServer extends LoopbackServer {
     private EmbeddedPostgres postgres;
 
-    private PostgresServer(int port, Path dataDir) {
-        this.port = port;
-        this.dataDir = dataDir;
+    private PostgresServer() {
+        super(FreePorts.next(), "postgres-");
     }
 
     public static PostgresServer start() {
-        PostgresServer server = new PostgresServer(FreePorts.next(), ProjectLayout.scratch("postgres-"));
+        PostgresServer server = new PostgresServer();
         server.restart();
         return server;
-    }
-
-    public int port() {
-        return port;
     }
 
     /** JDBC URL of the {@code postgres} database, user {@code postgres}, no password. */
@@ -40,7 +32,7 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     public String jdbcUrl(String database) {
-        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+        return "jdbc:postgresql://127.0.0.1:" + port() + "/" + database;
     }
 
     public String user() {
@@ -76,8 +68,8 @@ public final class PostgresServer implements AutoCloseable {
         }
         try {
             postgres = EmbeddedPostgres.builder()
-                    .setPort(port)
-                    .setDataDirectory(dataDir)
+                    .setPort(port())
+                    .setDataDirectory(dir())
                     .setCleanDataDirectory(false)
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setServerConfig("max_connections", "300")
@@ -85,7 +77,7 @@ public final class PostgresServer implements AutoCloseable {
                     .setServerConfig("synchronous_commit", "off")
                     .start();
         } catch (IOException e) {
-            throw new UncheckedIOException("could not start embedded PostgreSQL on port " + port, e);
+            throw new UncheckedIOException("could not start embedded PostgreSQL on port " + port(), e);
         }
     }
 
@@ -109,7 +101,7 @@ public final class PostgresServer implements AutoCloseable {
 
     private synchronized EmbeddedPostgres requireRunning() {
         if (postgres == null) {
-            throw new IllegalStateException("PostgreSQL on port " + port + " is stopped");
+            throw new IllegalStateException("PostgreSQL on port " + port() + " is stopped");
         }
         return postgres;
     }

@@ -1,7 +1,6 @@
 package org.grace.testsupport;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,19 +10,16 @@ import java.util.List;
  * It can be stopped, killed and started again on the same port, which is what fallback tests need.
  * Only the process this object started is ever stopped.
  */
-public final class RedisServer implements AutoCloseable {
+public final class RedisServer extends LoopbackServer {
     private final String executable;
-    private final int port;
-    private final Path dir;
     private final List<String> extraArgs;
     private Process process;
     private boolean paused;
 
     private RedisServer(int port, List<String> extraArgs) {
+        super(port, "redis-");
         this.executable = DebianPackages.ensure("redis-server", "redis-server");
-        this.port = port;
         this.extraArgs = List.copyOf(extraArgs);
-        this.dir = ProjectLayout.scratch("redis-");
     }
 
     /** Starts a Redis on a free port. */
@@ -38,13 +34,9 @@ public final class RedisServer implements AutoCloseable {
         return server;
     }
 
-    public int port() {
-        return port;
-    }
-
     /** {@code redis://127.0.0.1:port}, the form Grace's settings take. */
     public String url() {
-        return "redis://127.0.0.1:" + port;
+        return loopbackUrl("redis");
     }
 
     public synchronized boolean isRunning() {
@@ -121,7 +113,7 @@ public final class RedisServer implements AutoCloseable {
     /** Sends one command in RESP and returns the raw first reply line, e.g. {@code +PONG}. */
     public String command(String... words) {
         try {
-            return Resp.exchange(port, Resp::line, words);
+            return Resp.exchange(port(), Resp::line, words);
         } catch (IOException e) {
             return "-IO " + e.getMessage();
         }
@@ -129,7 +121,7 @@ public final class RedisServer implements AutoCloseable {
 
     /** The text of {@code INFO section} (e.g. {@code commandstats}), or empty if the server does not answer. */
     public String info(String section) {
-        return Resp.callQuietly(port, "INFO", section) instanceof String text && !text.startsWith("-") ? text : "";
+        return Resp.callQuietly(port(), "INFO", section) instanceof String text && !text.startsWith("-") ? text : "";
     }
 
     /** How many times Redis has executed {@code command} since it started, from {@code INFO commandstats}. */
@@ -150,28 +142,21 @@ public final class RedisServer implements AutoCloseable {
 
     private void startProcess() {
         paused = false;
-        List<String> cmd = new ArrayList<>(List.of(executable, "--port", Integer.toString(port),
+        List<String> cmd = new ArrayList<>(List.of(executable, "--port", Integer.toString(port()),
                 "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no",
-                "--dir", dir.toString(), "--logfile", dir.resolve("redis.log").toString()));
+                "--dir", dir().toString(), "--logfile", dir().resolve("redis.log").toString()));
         cmd.addAll(extraArgs);
         try {
             process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("stdout.log").toFile()).start();
+                    .redirectOutput(dir().resolve("stdout.log").toFile()).start();
         } catch (IOException e) {
             throw new IllegalStateException("could not start redis-server: " + e.getMessage(), e);
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (System.nanoTime() < deadline) {
-            if ("+PONG".equals(command("PING"))) {
-                return;
-            }
-            if (!process.isAlive()) {
-                throw new IllegalStateException("redis-server exited at start on port " + port + "; see " + dir);
-            }
-            Polling.sleep(20);
+        if (!answersWithin(Duration.ofSeconds(15), 20, () -> "+PONG".equals(command("PING")), process::isAlive,
+                () -> "redis-server exited at start on port " + port() + "; see " + dir())) {
+            process.destroyForcibly();
+            throw new IllegalStateException("redis-server did not answer PING on port " + port() + " within 15 s");
         }
-        process.destroyForcibly();
-        throw new IllegalStateException("redis-server did not answer PING on port " + port + " within 15 s");
     }
 
     private void waitForExit() {

@@ -18,7 +18,7 @@ import java.time.Duration;
  * signature v2 or v4 with the fixed
  * {@link #ACCESS_KEY}/{@link #SECRET_KEY}. Only the process this object started is ever stopped.
  */
-public final class S3Server implements AutoCloseable {
+public final class S3Server extends LoopbackServer {
     /** System property naming s3proxy's jar-with-dependencies. */
     public static final String JAR_PROPERTY = "grace.s3proxy.jar";
     public static final String ACCESS_KEY = "grace-test-access";
@@ -26,31 +26,17 @@ public final class S3Server implements AutoCloseable {
     /** Any region: s3proxy accepts whatever the client signs with. */
     public static final String REGION = "us-east-1";
 
-    private final int port;
-    private final Path dir;
     private final ChildJvm jvm;
 
-    private S3Server(int port, Path dir, ChildJvm jvm) {
-        this.port = port;
-        this.dir = dir;
-        this.jvm = jvm;
-    }
-
-    /** Starts s3proxy on a free loopback port and waits until it answers HTTP. */
-    public static S3Server start() {
-        String jar = System.getProperty(JAR_PROPERTY);
-        if (jar == null || !Files.isRegularFile(Paths.get(jar))) {
-            throw new IllegalStateException("s3proxy jar not found: system property " + JAR_PROPERTY + " is " + jar
-                    + "; the module's build copies it (maven-dependency-plugin, execution 's3proxy')");
-        }
-        int port = FreePorts.next();
-        Path dir = ProjectLayout.scratch("s3proxy-");
-        Path data = dir.resolve("data");
-        Path properties = dir.resolve("s3proxy.properties");
+    /** Writes s3proxy's configuration for a free loopback port and starts it from {@code jar}. */
+    private S3Server(Path jar) {
+        super(FreePorts.next(), "s3proxy-");
+        Path data = dir().resolve("data");
+        Path properties = dir().resolve("s3proxy.properties");
         try {
             Files.createDirectories(data);
             Files.writeString(properties, String.join("\n",
-                    "s3proxy.endpoint=http://127.0.0.1:" + port,
+                    "s3proxy.endpoint=" + loopbackUrl("http"),
                     "s3proxy.authorization=aws-v2-or-v4",
                     "s3proxy.identity=" + ACCESS_KEY,
                     "s3proxy.credential=" + SECRET_KEY,
@@ -62,56 +48,54 @@ public final class S3Server implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ChildJvm jvm = ChildJvm.jar(Paths.get(jar)).name("s3proxy")
+        this.jvm = ChildJvm.jar(jar).name("s3proxy")
                 .jvmArgs("-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
                 .args("--properties", properties.toString())
-                .log(dir.resolve("s3proxy.log"))
+                .log(dir().resolve("s3proxy.log"))
                 .start();
-        S3Server server = new S3Server(port, dir, jvm);
+    }
+
+    /** Starts s3proxy on a free loopback port and waits until it answers HTTP. */
+    public static S3Server start() {
+        String jar = System.getProperty(JAR_PROPERTY);
+        if (jar == null || !Files.isRegularFile(Paths.get(jar))) {
+            throw new IllegalStateException("s3proxy jar not found: system property " + JAR_PROPERTY + " is " + jar
+                    + "; the module's build copies it (maven-dependency-plugin, execution 's3proxy')");
+        }
+        S3Server server = new S3Server(Paths.get(jar));
         server.awaitReady();
         return server;
     }
 
     /** {@code http://127.0.0.1:port}: the endpoint override a client needs. */
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + port);
-    }
-
-    public int port() {
-        return port;
+        return URI.create(loopbackUrl("http"));
     }
 
     public boolean isRunning() {
         return jvm.isAlive();
     }
 
-    /** Where s3proxy keeps the buckets (one folder each) and its log. */
-    public Path dir() {
-        return dir;
+    /** Waits up to 60 s for s3proxy to answer HTTP; stops it when it does not. */
+    private void awaitReady() {
+        if (!answersWithin(Duration.ofSeconds(60), 100, this::answersHttp, jvm::isAlive,
+                () -> "s3proxy exited at start on port " + port() + "; see " + dir())) {
+            close();
+            throw new IllegalStateException("s3proxy did not answer on port " + port() + " within 60 s; see " + dir());
+        }
     }
 
-    private void awaitReady() {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!jvm.isAlive()) {
-                throw new IllegalStateException("s3proxy exited at start on port " + port + "; see " + dir);
-            }
-            try {
-                HttpURLConnection c = (HttpURLConnection) endpoint().toURL().openConnection();
-                c.setConnectTimeout(500);
-                c.setReadTimeout(2000);
-                int status = c.getResponseCode(); // an unsigned request: 403, but it answers
-                c.disconnect();
-                if (status > 0) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Polling.sleep(100);
+    private boolean answersHttp() {
+        try {
+            HttpURLConnection c = (HttpURLConnection) endpoint().toURL().openConnection();
+            c.setConnectTimeout(500);
+            c.setReadTimeout(2000);
+            int status = c.getResponseCode(); // an unsigned request: 403, but it answers
+            c.disconnect();
+            return status > 0;
+        } catch (IOException notYet) {
+            return false; // not listening yet
         }
-        close();
-        throw new IllegalStateException("s3proxy did not answer on port " + port + " within 60 s; see " + dir);
     }
 
     @Override
@@ -122,7 +106,7 @@ public final class S3Server implements AutoCloseable {
 
     /** The stored objects go (large-blob tests write hundreds of MB); the log stays for a failure's diagnosis. */
     private void deleteData() {
-        Path data = dir.resolve("data");
+        Path data = dir().resolve("data");
         if (!Files.exists(data)) {
             return;
         }

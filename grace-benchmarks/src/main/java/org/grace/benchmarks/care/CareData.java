@@ -18,13 +18,16 @@ import org.grace.benchmarks.GraceApi;
  * @param residentIds           the residents, in order
  * @param deviceCredentials     the device credential of each resident, same order
  * @param recipientsBySeverity  who an incident of each severity must notify (docs/care.md, "Who is told")
+ *
+ * <p>Public for the documents benchmark, which uploads to these residents as the care worker ({@link #accessToken}).
  */
-record CareData(List<Long> residentIds, List<String> deviceCredentials, Map<String, Set<Long>> recipientsBySeverity) {
+public record CareData(List<Long> residentIds, List<String> deviceCredentials,
+                       Map<String, Set<Long>> recipientsBySeverity) {
     Set<Long> recipients(String severity) {
         return recipientsBySeverity.getOrDefault(severity, Set.of());
     }
 
-    static CareData build(HttpClient http, String base, int residents) throws Exception {
+    public static CareData build(HttpClient http, String base, int residents) throws Exception {
         GraceApi anonymous = new GraceApi(http, base, null);
         long admin = anonymous.call("POST", "/api/setup", Map.of("organizationName", "Bench Court", "email",
                 "admin@bench.example", "displayName", "Bench Admin", "password",
@@ -61,5 +64,14 @@ record CareData(List<Long> residentIds, List<String> deviceCredentials, Map<Stri
                 residents, staff, admin);
         return new CareData(List.copyOf(residentIds), List.copyOf(credentials),
                 Map.of("low", Set.of(), "medium", medium, "high", high, "critical", critical));
+    }
+
+    /**
+     * An access token (client {@code api}) of the member of staff made by {@link #build} with this role:
+     * {@code facility_director}, {@code care_manager} or {@code care_staff}.
+     */
+    public static String accessToken(HttpClient http, String base, String role) throws Exception {
+        return new GraceApi(http, base, null).call("POST", "/api/auth/login", Map.of("email", role + "@bench.example",
+                "password", CareIngestionBenchmark.PASSWORD, "client", "api"), 200).path("accessToken").asText();
     }
 }

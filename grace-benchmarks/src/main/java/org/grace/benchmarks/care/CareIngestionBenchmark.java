@@ -7,7 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -19,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.grace.benchmarks.BenchLock;
+import org.grace.benchmarks.BenchOptions;
 import org.grace.benchmarks.GraceInstances;
 import org.grace.launcher.PayaraInstance;
 import org.grace.testsupport.NginxLoadBalancer;
@@ -79,15 +78,10 @@ public final class CareIngestionBenchmark {
      * sign-in and API limits only serve the set-up; PBKDF2 at its floor only makes the few sign-ins of the set-up
      * cheap. Everything else (pool size, job workers) is the default a deployment of that many instances gets.
      */
-    private static final Map<String, String> SETTINGS = Map.of(
-            "GRACE_AUTH_SIGNING_KEY_ID", "care-bench",
-            "GRACE_AUTH_ACCESS_TTL", "120m",
-            "GRACE_AUTH_PBKDF2_ITERATIONS", "10000",
-            "GRACE_RATELIMIT_LOGIN_PER_MINUTE", "1000",
+    private static final Map<String, String> SETTINGS = GraceInstances.settings("care-bench", Map.of(
             "GRACE_RATELIMIT_API_PER_MINUTE", "100000",
             "GRACE_RATELIMIT_INGEST_DEVICE_PER_MINUTE", "6000000",
-            "GRACE_RATELIMIT_INGEST_RESIDENT_PER_MINUTE", "6000000",
-            "GRACE_SHUTDOWN_DRAIN", "0s");
+            "GRACE_RATELIMIT_INGEST_RESIDENT_PER_MINUTE", "6000000"));
 
     private final Map<String, String> options;
     private final Path root = ProjectLayout.root();
@@ -111,17 +105,8 @@ public final class CareIngestionBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (String kv : ("instances=1,3 rate=100 warmup=90 duration=60 concurrency=32 ceiling-duration=30 "
-                + "residents=50 profile=staging").split(" ")) {
-            options.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
-        }
-        for (int i = 0; i < args.length; i += 2) {
-            if (!args[i].startsWith("--") || !options.containsKey(args[i].substring(2)) || i + 1 >= args.length) {
-                throw new IllegalArgumentException("bad option " + args[i] + "; known: " + options.keySet());
-            }
-            options.put(args[i].substring(2), args[i + 1]);
-        }
+        Map<String, String> options = BenchOptions.parse("instances=1,3 rate=100 warmup=90 duration=60 "
+                + "concurrency=32 ceiling-duration=30 residents=50 profile=staging", args);
         new CareIngestionBenchmark(options).run();
         System.exit(0);
     }
@@ -139,7 +124,8 @@ public final class CareIngestionBenchmark {
             dbUser = env.get("GRACE_DB_USER");
             for (String count : options.get("instances").split(",")) {
                 int n = Integer.parseInt(count.trim());
-                List<PayaraInstance> instances = startInstances(n, env);
+                List<PayaraInstance> instances = GraceInstances.startFleet(http,
+                        root.resolve("grace-webapp/target/grace.war"), n, env, "care-bench", options.get("profile"));
                 try {
                     if (care == null) {
                         care = CareData.build(http, instances.get(0).baseUrl(), option("residents"));
@@ -160,28 +146,6 @@ public final class CareIngestionBenchmark {
         System.out.println();
         report.forEach(System.out::println);
     }
-
-    private List<PayaraInstance> startInstances(int count, Map<String, String> shared) {
-        Map<String, String> env = new LinkedHashMap<>(shared);
-        env.put("GRACE_INSTANCES", Integer.toString(count));
-        List<PayaraInstance> started = new ArrayList<>();
-        try {
-            for (int i = 1; i <= count; i++) {
-                long t0 = System.nanoTime();
-                PayaraInstance instance = GraceInstances.start(root.resolve("grace-webapp/target/grace.war"),
-                        "payara-care-bench" + count + "-" + i + "-", "care-bench-" + i, options.get("profile"), env);
-                started.add(instance);
-                GraceInstances.awaitHealthy(http, instance, Duration.ofMinutes(8));
-                System.out.printf("instance %d of %d up on port %d in %.0f s%n", i, count, instance.port(),
-                        (System.nanoTime() - t0) / 1e9);
-            }
-            return started;
-        } catch (RuntimeException e) {
-            started.forEach(PayaraInstance::close);
-            throw e;
-        }
-    }
-
 
     // ------------------------------------------------------------------------------------------------ measuring
 

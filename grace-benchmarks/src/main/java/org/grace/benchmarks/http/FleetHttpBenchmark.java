@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.grace.benchmarks.BenchOptions;
 import org.grace.benchmarks.GraceInstances;
 import org.grace.launcher.PayaraInstance;
 import org.grace.testsupport.DebianPackages;
@@ -38,7 +38,7 @@ import org.grace.testsupport.RedisServer;
  * role's template ({@link NginxLoadBalancer}, as the tests use it).
  *
  * <p>With one instance, direct and through nginx alternate (A B B A) at each connection count, and the program prints
- * what nginx costs from the means. Arguments (all optional): {@code --warmup 60} seconds (for each URL, before its
+ * what nginx costs from the means. Arguments (all optional): {@code --warmup 180} seconds (for each URL, before its
  * measured runs), {@code --duration 20} seconds, {@code --connections 32,128} (measured runs at each value),
  * {@code --threads 2} (wrk's), {@code --profile staging} (the launcher's JVM profile).
  * {@code GRACE_BENCH_LOCK}, when set, names a lock file that every wrk run takes with {@code flock(1)} first, so that
@@ -93,14 +93,8 @@ public final class FleetHttpBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new HashMap<>(Map.of("warmup", "60", "duration", "20", "connections", "32,128",
-                "threads", "2", "profile", "staging", "rounds", "1", "fleets", "1,3"));
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!args[i].startsWith("--") || !options.containsKey(args[i].substring(2))) {
-                throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + options.keySet());
-            }
-            options.put(args[i].substring(2), args[i + 1]);
-        }
+        Map<String, String> options = BenchOptions.parse("warmup=180 duration=20 connections=32,128 threads=2 "
+                + "profile=staging rounds=1 fleets=1,3", args);
         new FleetHttpBenchmark(options).run();
     }
 
@@ -395,14 +389,15 @@ public final class FleetHttpBenchmark {
         void startCpu() {
             startNanos = System.nanoTime();
             for (int i = 0; i < fleet.instances.size(); i++) {
-                cpuTicksStart[i] = cpuTicks(fleet.instances.get(i).process().pid());
+                cpuTicksStart[i] = GraceInstances.cpuTicks(fleet.instances.get(i).process().pid());
             }
         }
 
         void stopCpu() {
             wallNanos = System.nanoTime() - startNanos;
             for (int i = 0; i < fleet.instances.size(); i++) {
-                cpuTicksUsed[i] = cpuTicks(fleet.instances.get(i).process().pid()) - cpuTicksStart[i];
+                long pid = fleet.instances.get(i).process().pid();
+                cpuTicksUsed[i] = GraceInstances.cpuTicks(pid) - cpuTicksStart[i];
             }
         }
 
@@ -469,16 +464,6 @@ public final class FleetHttpBenchmark {
             return 0;
         }
 
-        /** utime + stime of the process, in clock ticks (fields 14 and 15 of /proc/pid/stat). */
-        private static long cpuTicks(long pid) {
-            try {
-                String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-            } catch (IOException e) {
-                return 0;
-            }
-        }
     }
 
     private static String loadAverage() throws IOException, InterruptedException {

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.grace.webapp.care.CareScope;
-import org.grace.webapp.care.Sql;
+import org.grace.webapp.database.Sql;
 import org.grace.webapp.database.Transactions;
 
 /**

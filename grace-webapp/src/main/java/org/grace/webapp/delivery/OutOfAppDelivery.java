@@ -15,7 +15,7 @@ import javax.sql.DataSource;
 import org.grace.core.jobs.JobContext;
 import org.grace.core.jobs.JobOptions;
 import org.grace.core.jobs.Jobs;
-import org.grace.webapp.care.Sql;
+import org.grace.webapp.database.Sql;
 import org.grace.webapp.database.Transactions;
 import org.grace.webapp.library.JobTypes;
 

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.grace.webapp.care.CareScope;
-import org.grace.webapp.care.Sql;
+import org.grace.webapp.database.Sql;
 import org.grace.webapp.database.Transactions;
 import org.grace.webapp.facilities.Facilities;
 import org.grace.webapp.residents.Resident;

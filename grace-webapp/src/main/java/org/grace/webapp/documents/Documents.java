@@ -16,7 +16,7 @@ import org.grace.core.blobs.BlobStore;
 import org.grace.core.jobs.JobOptions;
 import org.grace.core.jobs.Jobs;
 import org.grace.webapp.care.CareScope;
-import org.grace.webapp.care.Sql;
+import org.grace.webapp.database.Sql;
 import org.grace.webapp.database.Transactions;
 import org.grace.webapp.http.ApiException;
 import org.grace.webapp.http.RequestFilter;

@@ -25,7 +25,7 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 import javax.sql.DataSource;
 import org.grace.core.blobs.BlobStore;
 import org.grace.core.jobs.Jobs;
-import org.grace.webapp.care.Sql;
+import org.grace.webapp.database.Sql;
 import org.grace.webapp.database.Transactions;
 import org.grace.webapp.library.JobTypes;
 

@@ -8,7 +8,7 @@ import java.util.List;
 import javax.sql.DataSource;
 import org.grace.core.blobs.BlobStore;
 import org.grace.core.jobs.Jobs;
-import org.grace.webapp.care.Sql;
+import org.grace.webapp.database.Sql;
 import org.grace.webapp.database.Transactions;
 import org.grace.webapp.library.JobTypes;
 

@@ -18,7 +18,7 @@ import org.grace.core.jobs.JobContext;
 import org.grace.core.jobs.JobOptions;
 import org.grace.core.jobs.Jobs;
 import org.grace.webapp.auth.Roles;
-import org.grace.webapp.care.Sql;
+import org.grace.webapp.database.Sql;
 import org.grace.webapp.database.Transactions;
 import org.grace.webapp.delivery.OutOfAppDelivery;
 import org.grace.webapp.incidents.IncidentFollowUp;
@@ -132,7 +132,7 @@ public class Escalations implements JobTypes, IncidentFollowUp {
             detail.put("severity", incident.severity());
             detail.put("unacknowledgedMinutes", minutes);
             if (alertLog.append(c, incident.organizationId(), step.incidentId(), incident.residentId(),
-                    AlertLog.ESCALATION, null, detail, key).isEmpty()) {
+                    AlertLog.Kind.ESCALATION, null, detail, key).isEmpty()) {
                 return List.<Notification>of(); // this step was taken already (a repeated run of its job)
             }
             if (step.step() < settings.maxSteps()) {

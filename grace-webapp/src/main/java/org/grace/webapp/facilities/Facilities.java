@@ -11,7 +11,7 @@ import javax.sql.DataSource;
 import org.grace.webapp.auth.Roles;
 import org.grace.webapp.care.CareCache;
 import org.grace.webapp.care.CareScope;
-import org.grace.webapp.care.Sql;
+import org.grace.webapp.database.Sql;
 import org.grace.webapp.database.Transactions;
 import org.grace.webapp.http.ApiException;
 

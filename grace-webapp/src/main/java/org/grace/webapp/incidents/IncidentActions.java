@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.grace.webapp.care.CareScope;
-import org.grace.webapp.care.Sql;
+import org.grace.webapp.database.Sql;
 import org.grace.webapp.database.Transactions;
 import org.grace.webapp.notifications.AlertLog;
 import org.grace.webapp.notifications.CareEvents;
@@ -61,7 +61,7 @@ public class IncidentActions {
             Map<Long, List<Long>> marked = notifications.acknowledgeIncident(c, scope.organizationId(), id);
             Map<String, Object> detail = new LinkedHashMap<>();
             detail.put("responseTimeMs", incident.responseTimeMs());
-            alertLog.append(c, scope.organizationId(), id, incident.residentId(), AlertLog.ACKNOWLEDGEMENT,
+            alertLog.append(c, scope.organizationId(), id, incident.residentId(), AlertLog.Kind.ACKNOWLEDGEMENT,
                     scope.userId(), detail, null);
             return new Outcome(incident, marked);
         });
@@ -86,8 +86,8 @@ public class IncidentActions {
             Map<String, Object> detail = new LinkedHashMap<>();
             detail.put("note", note);
             detail.put("wasAcknowledged", !"open".equals(current.status()));
-            alertLog.append(c, scope.organizationId(), id, current.residentId(), AlertLog.RESOLUTION, scope.userId(),
-                    detail, null);
+            alertLog.append(c, scope.organizationId(), id, current.residentId(), AlertLog.Kind.RESOLUTION,
+                    scope.userId(), detail, null);
             return new Outcome(incidents.visible(c, scope, id).orElseThrow(), marked);
         });
         committed(scope, outcome, "resolved");
@@ -108,7 +108,7 @@ public class IncidentActions {
             Map<String, Object> detail = new LinkedHashMap<>();
             detail.put("reason", reason);
             detail.put("previousResolutionNote", current.resolutionNote());
-            alertLog.append(c, scope.organizationId(), id, current.residentId(), AlertLog.REOPEN, scope.userId(),
+            alertLog.append(c, scope.organizationId(), id, current.residentId(), AlertLog.Kind.REOPEN, scope.userId(),
                     detail, null);
             return new Outcome(incidents.visible(c, scope, id).orElseThrow(), Map.of());
         });

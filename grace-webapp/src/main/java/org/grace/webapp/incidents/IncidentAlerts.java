@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
-import org.grace.webapp.care.Sql;
+import org.grace.webapp.database.Sql;
 import org.grace.webapp.database.Transactions;
 import org.grace.webapp.notifications.AlertLog;
 import org.grace.webapp.notifications.CareEvents;
@@ -91,7 +91,7 @@ public class IncidentAlerts {
         Place p = new Place(organizationId, facilityId, residentId);
         Recorded recorded = Transactions.inTransaction(dataSource, c -> {
             long incidentId = insert(c, p, null, "reported", finding, reporterUserId).orElseThrow();
-            alertLog.append(c, organizationId, incidentId, residentId, AlertLog.INCIDENT_REPORTED, reporterUserId,
+            alertLog.append(c, organizationId, incidentId, residentId, AlertLog.Kind.INCIDENT_REPORTED, reporterUserId,
                     Map.of("severity", finding.severity(), "categories", finding.categories()),
                     "incident:" + incidentId + ":reported");
             return alert(c, p, followedUp(c, incidentId), finding);
@@ -141,7 +141,7 @@ public class IncidentAlerts {
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("severity", f.severity());
         detail.put("recipients", recipients);
-        alertLog.append(c, p.organizationId(), incidentId, p.residentId(), AlertLog.ALERT_SENT, null, detail,
+        alertLog.append(c, p.organizationId(), incidentId, p.residentId(), AlertLog.Kind.ALERT_SENT, null, detail,
                 "incident:" + incidentId + ":alert");
         List<NewNotification> batch = new ArrayList<>(recipients.size());
         for (long userId : recipients) {

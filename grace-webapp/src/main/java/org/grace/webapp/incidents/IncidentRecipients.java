@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.grace.webapp.auth.Roles;
-import org.grace.webapp.care.Sql;
+import org.grace.webapp.database.Sql;
 
 /**
  * Who is told about an incident (issue #12): {@code medium} and above the senior staff of the resident's facility

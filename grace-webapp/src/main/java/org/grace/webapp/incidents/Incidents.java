@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.grace.webapp.care.CareScope;
-import org.grace.webapp.care.Sql;
+import org.grace.webapp.database.Sql;
 import org.grace.webapp.database.Transactions;
 import org.grace.webapp.notifications.AlertLog;
 import org.grace.webapp.http.ApiException;

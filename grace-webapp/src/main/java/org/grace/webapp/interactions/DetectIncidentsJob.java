@@ -8,7 +8,7 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.grace.core.jobs.JobContext;
 import org.grace.core.jobs.Jobs;
-import org.grace.webapp.care.Sql;
+import org.grace.webapp.database.Sql;
 import org.grace.webapp.database.Transactions;
 import org.grace.webapp.incidents.Finding;
 import org.grace.webapp.incidents.IncidentAlerts;

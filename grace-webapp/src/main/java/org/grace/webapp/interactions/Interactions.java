@@ -16,7 +16,7 @@ import javax.sql.DataSource;
 import org.grace.core.jobs.JobOptions;
 import org.grace.core.jobs.Jobs;
 import org.grace.webapp.care.CareScope;
-import org.grace.webapp.care.Sql;
+import org.grace.webapp.database.Sql;
 import org.grace.webapp.database.Transactions;
 import org.grace.webapp.devices.DeviceIdentity;
 import org.grace.webapp.devices.Devices;

@@ -24,7 +24,7 @@ import javax.sql.DataSource;
 import org.grace.core.InstanceId;
 import org.grace.webapp.auth.GraceJsonWebToken;
 import org.grace.webapp.auth.Roles;
-import org.grace.webapp.care.Sql;
+import org.grace.webapp.database.Sql;
 import org.grace.webapp.database.Transactions;
 import org.grace.webapp.http.ApiException;
 import org.grace.webapp.library.GraceLibrary;

@@ -7,10 +7,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import org.grace.webapp.care.Sql;
+import org.grace.webapp.database.Sql;
 
 /**
  * The append-only record of alerts and what people did about them. Rows are only ever inserted, in the transaction
@@ -19,15 +19,16 @@ import org.grace.webapp.care.Sql;
  */
 @ApplicationScoped
 public class AlertLog {
-    public static final String ALERT_SENT = "alert_sent";
-    public static final String ESCALATION = "escalation";
-    public static final String ACKNOWLEDGEMENT = "acknowledgement";
-    public static final String RESOLUTION = "resolution";
-    public static final String REOPEN = "reopen";
-    public static final String INCIDENT_REPORTED = "incident_reported";
-    public static final String REMINDER_MISSED = "reminder_missed";
-    public static final Set<String> KINDS = Set.of(ALERT_SENT, ESCALATION, ACKNOWLEDGEMENT, RESOLUTION, REOPEN,
-            INCIDENT_REPORTED, REMINDER_MISSED);
+    /** What a row records: each kind once, stored in the {@code kind} column as its lower-case name. */
+    public enum Kind {
+        ALERT_SENT, ESCALATION, ACKNOWLEDGEMENT, RESOLUTION, REOPEN, INCIDENT_REPORTED, REMINDER_MISSED;
+
+        /** The value of the {@code kind} column, e.g. {@code alert_sent}. */
+        public String column() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One row of the trail; {@code actorUserId} and {@code actorName} are null for the system. */
@@ -36,11 +37,8 @@ public class AlertLog {
     }
 
     /** Appends a row on {@code c}; empty when a row with the same dedupe key exists already. */
-    public Optional<Long> append(Connection c, long organizationId, Long incidentId, Long residentId, String kind,
+    public Optional<Long> append(Connection c, long organizationId, Long incidentId, Long residentId, Kind kind,
                                  Long actorUserId, Map<String, ?> detail, String dedupeKey) throws SQLException {
-        if (!KINDS.contains(kind)) {
-            throw new IllegalArgumentException("alert log kind must be one of " + KINDS + ", got " + kind);
-        }
         String json;
         try {
             json = JSON.writeValueAsString(detail == null ? Map.of() : detail);
@@ -50,7 +48,7 @@ public class AlertLog {
         return Sql.one(c, "INSERT INTO alert_log (organization_id, incident_id, resident_id, kind, actor_user_id, "
                         + "detail, dedupe_key) VALUES (?, ?, ?, ?, ?, ?::jsonb, ?) ON CONFLICT (dedupe_key) DO NOTHING "
                         + "RETURNING id",
-                Sql.params(organizationId, incidentId, residentId, kind, actorUserId, json, dedupeKey),
+                Sql.params(organizationId, incidentId, residentId, kind.column(), actorUserId, json, dedupeKey),
                 rs -> rs.getLong(1));
     }
 

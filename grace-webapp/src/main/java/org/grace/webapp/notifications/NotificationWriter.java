@@ -7,7 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import org.grace.webapp.care.Sql;
+import org.grace.webapp.database.Sql;
 
 /**
  * The one way notifications are written, inside the caller's transaction (the incident, its notifications and its

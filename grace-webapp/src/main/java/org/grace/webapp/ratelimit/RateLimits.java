@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 import org.grace.core.ratelimit.FallbackPolicy;
 import org.grace.core.ratelimit.Limit;
 import org.grace.core.ratelimit.RateLimitDecision;
@@ -26,11 +27,22 @@ import org.grace.webapp.settings.GraceSettings;
  */
 @ApplicationScoped
 public class RateLimits {
-    public static final String LOGIN_IP = "login-ip";
-    public static final String LOGIN_ACCOUNT = "login-account";
-    public static final String API_USER = "api-user";
-    public static final String INGEST_DEVICE = "ingest-device";
-    public static final String INGEST_RESIDENT = "ingest-resident";
+    /** Each limit once: its policy name (in headers and the denial metric's tag), its setting of permits a minute. */
+    private enum Policy {
+        LOGIN_IP("login-ip", GraceSettings::rateLimitLoginPerMinute),
+        LOGIN_ACCOUNT("login-account", GraceSettings::rateLimitLoginPerMinute),
+        API_USER("api-user", GraceSettings::rateLimitApiPerMinute),
+        INGEST_DEVICE("ingest-device", GraceSettings::rateLimitIngestDevicePerMinute),
+        INGEST_RESIDENT("ingest-resident", GraceSettings::rateLimitIngestResidentPerMinute);
+
+        final String policyName;
+        final ToIntFunction<GraceSettings> perMinute;
+
+        Policy(String policyName, ToIntFunction<GraceSettings> perMinute) {
+            this.policyName = policyName;
+            this.perMinute = perMinute;
+        }
+    }
 
     @Inject
     GraceSettings settings;
@@ -42,25 +54,25 @@ public class RateLimits {
     private final Map<String, RateLimiter> limiters = new LinkedHashMap<>();
 
     public RateLimitDecision loginFromAddress(String address) {
-        return acquire(LOGIN_IP, address);
+        return acquire(Policy.LOGIN_IP, address);
     }
 
     public RateLimitDecision loginForAccount(String email) {
-        return acquire(LOGIN_ACCOUNT, email.toLowerCase());
+        return acquire(Policy.LOGIN_ACCOUNT, email.toLowerCase());
     }
 
     public RateLimitDecision apiCall(String userId) {
-        return acquire(API_USER, userId);
+        return acquire(Policy.API_USER, userId);
     }
 
     /** Transcripts posted by one companion device. */
     public RateLimitDecision ingestFromDevice(long deviceId) {
-        return acquire(INGEST_DEVICE, Long.toString(deviceId));
+        return acquire(Policy.INGEST_DEVICE, Long.toString(deviceId));
     }
 
     /** Transcripts posted for one resident, by devices and staff together. */
     public RateLimitDecision ingestForResident(long residentId) {
-        return acquire(INGEST_RESIDENT, Long.toString(residentId));
+        return acquire(Policy.INGEST_RESIDENT, Long.toString(residentId));
     }
 
     /** The 429 for a denied decision of these limits, with its headers (the policy's own, as the library writes it). */
@@ -76,13 +88,13 @@ public class RateLimits {
                 headers);
     }
 
-    private RateLimitDecision acquire(String policy, String key) {
-        RateLimitDecision decision = limiters().get(policy).tryAcquire(key);
+    private RateLimitDecision acquire(Policy policy, String key) {
+        RateLimitDecision decision = limiters().get(policy.policyName).tryAcquire(key);
         if (decision.isFallback()) {
             metrics.redisFallback("ratelimit");
         }
         if (!decision.allowed()) {
-            metrics.rateLimitDenied(policy);
+            metrics.rateLimitDenied(policy.policyName);
         }
         return decision;
     }
@@ -111,17 +123,11 @@ public class RateLimits {
                     .listener(redisLatency);
             redis.client().ifPresent(builder::redis);
             redis.availability().ifPresent(builder::availability);
-            limiters.put(LOGIN_IP, limiter(builder, LOGIN_IP, settings.rateLimitLoginPerMinute()));
-            limiters.put(LOGIN_ACCOUNT, limiter(builder, LOGIN_ACCOUNT, settings.rateLimitLoginPerMinute()));
-            limiters.put(API_USER, limiter(builder, API_USER, settings.rateLimitApiPerMinute()));
-            limiters.put(INGEST_DEVICE, limiter(builder, INGEST_DEVICE, settings.rateLimitIngestDevicePerMinute()));
-            limiters.put(INGEST_RESIDENT, limiter(builder, INGEST_RESIDENT,
-                    settings.rateLimitIngestResidentPerMinute()));
+            for (Policy p : Policy.values()) {
+                limiters.put(p.policyName, builder.policy(RateLimitPolicy.of(p.policyName,
+                        Limit.perMinute(p.perMinute.applyAsInt(settings)))).build());
+            }
         }
         return limiters;
-    }
-
-    private static RateLimiter limiter(RateLimiter.Builder builder, String name, int perMinute) {
-        return builder.policy(RateLimitPolicy.of(name, Limit.perMinute(perMinute))).build();
     }
 }

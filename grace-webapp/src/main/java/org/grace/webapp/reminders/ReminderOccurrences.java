@@ -20,7 +20,7 @@ import org.grace.core.jobs.JobContext;
 import org.grace.core.jobs.JobOptions;
 import org.grace.core.jobs.Jobs;
 import org.grace.webapp.auth.Roles;
-import org.grace.webapp.care.Sql;
+import org.grace.webapp.database.Sql;
 import org.grace.webapp.database.Transactions;
 import org.grace.webapp.incidents.IncidentRecipients;
 import org.grace.webapp.library.JobTypes;
@@ -160,8 +160,8 @@ public class ReminderOccurrences implements JobTypes {
             detail.put("dueAt", dueAt.toString());
             detail.put("severity", severity);
             detail.put("recipients", managers);
-            if (alertLog.append(c, x.organizationId(), null, r.residentId(), AlertLog.REMINDER_MISSED, null, detail,
-                    key).isEmpty()) {
+            if (alertLog.append(c, x.organizationId(), null, r.residentId(), AlertLog.Kind.REMINDER_MISSED, null,
+                    detail, key).isEmpty()) {
                 return List.<Notification>of();
             }
             String title = clip("Not done: " + label(r.kind()).toLowerCase() + " for " + x.residentName(), 200);

@@ -21,7 +21,7 @@ import java.util.Set;
 import javax.sql.DataSource;
 import org.grace.webapp.auth.Roles;
 import org.grace.webapp.care.CareScope;
-import org.grace.webapp.care.Sql;
+import org.grace.webapp.database.Sql;
 import org.grace.webapp.database.Transactions;
 import org.grace.webapp.residents.Resident;
 import org.grace.webapp.residents.Residents;

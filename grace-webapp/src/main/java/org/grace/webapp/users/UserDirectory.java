@@ -7,12 +7,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.grace.webapp.auth.Roles;
 import org.grace.webapp.database.DataAccessException;
+import org.grace.webapp.database.Sql;
 import org.grace.webapp.database.Transactions;
 
 /**
@@ -31,32 +31,22 @@ public class UserDirectory {
     DataSource dataSource;
 
     public Optional<User> byEmail(String email) {
-        return one(SELECT + "WHERE lower(u.email) = lower(?)", ps -> ps.setString(1, email));
+        return one(SELECT + "WHERE lower(u.email) = lower(?)", email);
     }
 
     /** Without an organisation filter: for the caller's own record (id from a verified token) only. */
     public Optional<User> byId(long id) {
-        return one(SELECT + "WHERE u.id = ?", ps -> ps.setLong(1, id));
+        return one(SELECT + "WHERE u.id = ?", id);
     }
 
     public Optional<User> inOrganization(long organizationId, long id) {
-        return one(SELECT + "WHERE u.id = ? AND u.organization_id = ?", ps -> {
-            ps.setLong(1, id);
-            ps.setLong(2, organizationId);
-        });
+        return one(SELECT + "WHERE u.id = ? AND u.organization_id = ?", id, organizationId);
     }
 
     public List<User> ofOrganization(long organizationId) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(SELECT + "WHERE u.organization_id = ? ORDER BY u.id LIMIT 1000")) {
-            ps.setLong(1, organizationId);
-            List<User> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(read(rs));
-                }
-            }
-            return out;
+        try (Connection c = dataSource.getConnection()) {
+            return Sql.list(c, SELECT + "WHERE u.organization_id = ? ORDER BY u.id LIMIT 1000", List.of(organizationId),
+                    UserDirectory::read);
         } catch (SQLException e) {
             throw new DataAccessException(e);
         }
@@ -74,12 +64,7 @@ public class UserDirectory {
     /** Changes name and/or role of a user of {@code organizationId}; false when there is no such user there. */
     public boolean update(long organizationId, long id, String displayName, String role) {
         return updatedOne("UPDATE users SET display_name = coalesce(?, display_name), role = coalesce(?, role), "
-                + "updated_at = now() WHERE id = ? AND organization_id = ?", ps -> {
-            ps.setString(1, displayName);
-            ps.setString(2, role);
-            ps.setLong(3, id);
-            ps.setLong(4, organizationId);
-        });
+                + "updated_at = now() WHERE id = ? AND organization_id = ?", displayName, role, id, organizationId);
     }
 
     /**
@@ -88,11 +73,7 @@ public class UserDirectory {
      */
     public boolean setActive(long organizationId, long id, boolean active) {
         return updatedOne("UPDATE users SET deactivated_at = CASE WHEN ? THEN NULL ELSE coalesce(deactivated_at, now()) "
-                + "END, updated_at = now() WHERE id = ? AND organization_id = ?", ps -> {
-            ps.setBoolean(1, active);
-            ps.setLong(2, id);
-            ps.setLong(3, organizationId);
-        });
+                + "END, updated_at = now() WHERE id = ? AND organization_id = ?", active, id, organizationId);
     }
 
     public boolean administratorExists() {
@@ -132,59 +113,34 @@ public class UserDirectory {
     }
 
     private static long createOrganization(Connection c, String name) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO organizations (name) VALUES (?) RETURNING id")) {
-            ps.setString(1, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return Sql.one(c, "INSERT INTO organizations (name) VALUES (?) RETURNING id", Sql.params(name),
+                rs -> rs.getLong(1)).orElseThrow();
     }
 
     private static boolean administratorExists(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT EXISTS (SELECT 1 FROM users WHERE role = 'organization_admin')");
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getBoolean(1);
-        }
+        return Sql.one(c, "SELECT EXISTS (SELECT 1 FROM users WHERE role = 'organization_admin')", List.of(),
+                rs -> rs.getBoolean(1)).orElseThrow();
     }
 
     private static Optional<Long> insertUser(Connection c, long organizationId, String email, String displayName,
                                              String role, String hash) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO users (organization_id, email, display_name, role, "
-                + "password_hash) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id")) {
-            ps.setLong(1, organizationId);
-            ps.setString(2, email);
-            ps.setString(3, displayName);
-            ps.setString(4, role);
-            ps.setString(5, hash);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
-            }
-        }
-    }
-
-    private interface Binder {
-        void bind(PreparedStatement ps) throws SQLException;
+        return Sql.one(c, "INSERT INTO users (organization_id, email, display_name, role, password_hash) "
+                        + "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+                Sql.params(organizationId, email, displayName, role, hash), rs -> rs.getLong(1));
     }
 
     /** Runs an UPDATE of one user row; whether it changed one. */
-    private boolean updatedOne(String sql, Binder binder) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            binder.bind(ps);
-            return ps.executeUpdate() == 1;
+    private boolean updatedOne(String sql, Object... params) {
+        try (Connection c = dataSource.getConnection()) {
+            return Sql.update(c, sql, Sql.params(params)) == 1;
         } catch (SQLException e) {
             throw new DataAccessException(e);
         }
     }
 
-    private Optional<User> one(String sql, Binder binder) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            binder.bind(ps);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
-            }
+    private Optional<User> one(String sql, Object... params) {
+        try (Connection c = dataSource.getConnection()) {
+            return Sql.one(c, sql, Sql.params(params), UserDirectory::read);
         } catch (SQLException e) {
             throw new DataAccessException(e);
         }

@@ -1,4 +1,4 @@
-package org.grace.webapp.care;
+package org.grace.webapp.database;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The few lines of JDBC every care query repeats: bind parameters by their Java type, map rows, read nullable
+ * The few lines of JDBC every query repeats: bind parameters by their Java type, map rows, read nullable
  * columns. Not a framework: the SQL stays visible where it is used, which is what reviewers of the visibility rules
  * need to see.
  */
