@@ -7,7 +7,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -17,7 +21,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,6 +39,7 @@ import org.grace.benchmarks.BenchLock;
 import org.grace.benchmarks.BenchOptions;
 import org.grace.benchmarks.GraceInstances;
 import org.grace.launcher.PayaraInstance;
+import org.grace.testsupport.FreePorts;
 import org.grace.testsupport.NginxLoadBalancer;
 import org.grace.testsupport.PostgresServer;
 import org.grace.testsupport.ProjectLayout;
@@ -119,9 +126,13 @@ public final class CareIngestionBenchmark {
         System.out.printf("care ingestion benchmark: %s, JDK %s, %d cores, options %s%n", Instant.now(),
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), options);
         try (PostgresServer postgres = PostgresServer.start(); RedisServer redis = RedisServer.start()) {
-            Map<String, String> env = GraceInstances.environment(SETTINGS, postgres, "grace_care_bench", redis);
-            jdbcUrl = env.get("GRACE_DB_URL");
-            dbUser = env.get("GRACE_DB_USER");
+            Map<String, String> env = new LinkedHashMap<>(SETTINGS);
+            jdbcUrl = postgres.createDatabase("grace_care_bench");
+            dbUser = postgres.user();
+            env.put("GRACE_DB_URL", jdbcUrl);
+            env.put("GRACE_DB_USER", dbUser);
+            env.put("GRACE_REDIS_URL", redis.url());
+            env.put("GRACE_AUTH_SIGNING_KEY", GraceInstances.newSigningKeyPem());
             for (String count : options.get("instances").split(",")) {
                 int n = Integer.parseInt(count.trim());
                 List<PayaraInstance> instances = GraceInstances.startFleet(http,
@@ -180,7 +191,7 @@ public final class CareIngestionBenchmark {
         int warmup = option("warmup");
         int duration = option("duration");
         try (BenchLock lock = BenchLock.take(); NotificationPoller poller = new NotificationPoller(jdbcUrl, dbUser)) {
-            String loadBefore = GraceInstances.loadAverage();
+            String loadBefore = load();
             long firstNotification = poller.start();
             long firstInteraction = maxInteractionId();
             System.out.printf("%s: open loop at %d/s, %d s warm-up + %d s (load %s)%n", setup, rate, warmup,
@@ -188,7 +199,7 @@ public final class CareIngestionBenchmark {
             List<Post> open = openLoop(baseUrl, rate, warmup, duration);
             awaitScreened(firstInteraction, Duration.ofMinutes(5));
             poller.catchUp();
-            String loadAfterOpen = GraceInstances.loadAverage();
+            String loadAfterOpen = load();
             OpenLoopResult openResult = OpenLoopResult.of(open, poller, rate, duration);
 
             long ceilingFirstInteraction = maxInteractionId();
@@ -200,7 +211,7 @@ public final class CareIngestionBenchmark {
             double postingSeconds = (System.nanoTime() - c0) / 1e9;
             double screenedAfter = awaitScreened(ceilingFirstInteraction, Duration.ofMinutes(10));
             double screenedSeconds = (System.nanoTime() - c0) / 1e9;
-            String loadAfter = GraceInstances.loadAverage();
+            String loadAfter = load();
 
             List<Post> all = new ArrayList<>(open);
             all.addAll(closed);
@@ -388,6 +399,14 @@ public final class CareIngestionBenchmark {
 
     Connection connect() throws SQLException {
         return DriverManager.getConnection(jdbcUrl, dbUser, "");
+    }
+
+    private static String load() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "?";
+        }
     }
 
     // ------------------------------------------------------------------------------------------------ pieces
