@@ -63,14 +63,24 @@ public final class GraceInstances {
      */
     public static List<PayaraInstance> startFleet(HttpClient http, Path war, int count, Map<String, String> env,
                                                   String name, String profile) {
+        Path root = ProjectLayout.root();
         Map<String, String> all = new LinkedHashMap<>(env);
         all.put("GRACE_INSTANCES", Integer.toString(count));
         List<PayaraInstance> started = new ArrayList<>();
         try {
             for (int i = 1; i <= count; i++) {
                 long t0 = System.nanoTime();
-                PayaraInstance instance = start(war, "payara-" + name + count + "-" + i + "-", name + "-" + i,
-                        profile, all);
+                Path dir = ProjectLayout.scratch("payara-" + name + count + "-" + i + "-");
+                PayaraInstance instance = PayaraInstance.builder()
+                        .payaraMicroJar(root.resolve("payara-config/target/payara-micro.jar"))
+                        .war(war)
+                        .port(FreePorts.next())
+                        .rootDir(dir)
+                        .name(name + "-" + i)
+                        .profile(profile)
+                        .env(all)
+                        .logFile(dir.resolveSibling(dir.getFileName() + ".log"))
+                        .start();
                 started.add(instance);
                 awaitHealthy(http, instance, Duration.ofMinutes(10));
                 System.out.printf("instance %d of %d on port %d up in %.1f s (pid %d)%n", i, count, instance.port(),
