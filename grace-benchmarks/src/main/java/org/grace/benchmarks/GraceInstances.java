@@ -132,4 +132,13 @@ public final class GraceInstances {
         all.putAll(extra);
         return all;
     }
+
+    /** The whole line of /proc/loadavg (1, 5 and 15-minute load, runnable/total tasks, last pid), "?" unreadable. */
+    public static String loadAverages() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "?";
+        }
+    }
 }

@@ -6,7 +6,6 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -136,7 +135,8 @@ public final class DocumentsBenchmark {
 
     private void run() throws Exception {
         System.out.printf("documents benchmark: %s, JDK %s, %d cores, load %s, options %s%n", Instant.now(),
-                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), load(), options);
+                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
+                GraceInstances.loadAverages(), options);
         try (PostgresServer postgres = PostgresServer.start(); RedisServer redis = RedisServer.start();
              S3Server s3 = S3Server.start(); S3Client admin = s3Admin(s3)) {
             if (list("phases").contains("library")) {
@@ -175,7 +175,7 @@ public final class DocumentsBenchmark {
                      .credentials(S3Server.ACCESS_KEY, S3Server.SECRET_KEY).build();
              BenchLock lock = BenchLock.take()) {
             BlobStoreSchema.migrate(pool);
-            String before = load();
+            String before = GraceInstances.loadAverages();
             for (Map.Entry<String, BlobStore> store : Map.of("PostgreSQL", (BlobStore) BlobStore.postgres(pool)
                     .build(), "S3 (s3proxy)", s3Store).entrySet().stream().sorted(Map.Entry.comparingByKey())
                     .toList()) {
@@ -187,7 +187,7 @@ public final class DocumentsBenchmark {
                 }
             }
             notes.add("Library phase: lock waited " + lock.waitedSeconds() + " s; load (1 min) before " + before
-                    + ", after " + load() + ".");
+                    + ", after " + GraceInstances.loadAverages() + ".");
         }
     }
 
@@ -267,7 +267,7 @@ public final class DocumentsBenchmark {
                     photos.stream().mapToInt(b -> b.length).min().orElse(0),
                     photos.stream().mapToInt(b -> b.length).max().orElse(0), large.size(), largeSize);
             try (BenchLock lock = BenchLock.take()) {
-                String before = load();
+                String before = GraceInstances.loadAverages();
                 // Warm-up, not counted: both kinds up and down, spread over the instances by nginx.
                 for (int i = 0; i < WARM_PHOTOS + WARM_LARGE; i++) {
                     boolean photo = i < WARM_PHOTOS;
@@ -317,7 +317,7 @@ public final class DocumentsBenchmark {
                     System.out.println("row: " + downloads.get(downloads.size() - 1));
                 }
                 notes.add(backend + ": lock waited " + lock.waitedSeconds() + " s; load (1 min) at the start of the "
-                        + "measurements " + before + ", at the end " + load() + ".");
+                        + "measurements " + before + ", at the end " + GraceInstances.loadAverages() + ".");
                 notes.add(backend + ": requests per instance in nginx's upstream log: " + upstreamCounts());
                 notes.add(backend + ": nginx's error log: " + errorLogSummary(nginx));
             }
@@ -516,17 +516,10 @@ public final class DocumentsBenchmark {
     record Downloaded(String sha256, double megabytesPerSecond) {
     }
 
-    private static String load() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
 
     /** The 1-minute load average. */
     private static String shortLoad() {
-        return load().split(" ")[0];
+        return GraceInstances.loadAverages().split(" ")[0];
     }
 }
