@@ -16,6 +16,8 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.grace.launcher.PayaraInstance;
@@ -25,6 +27,22 @@ import org.grace.testsupport.ProjectLayout;
 /** What the benchmarks that boot the real WAR share about the instances they start. */
 public final class GraceInstances {
     private GraceInstances() {
+    }
+
+    /**
+     * The client the benchmarks drive instances with: HTTP/1.1, as nginx speaks to the instances (the JDK client's
+     * default, HTTP/2, upgrades a plain connection to h2c, which Payara Micro's listener accepts and which broke down
+     * under the care benchmark's load), a 10 s connect timeout, and daemon threads for its asynchronous sends so
+     * that they never keep a finished benchmark alive.
+     */
+    public static HttpClient http11Client() {
+        ExecutorService threads = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "bench-http");
+            t.setDaemon(true);
+            return t;
+        });
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
+                .executor(threads).build();
     }
 
     /**

@@ -94,15 +94,7 @@ public final class CareIngestionBenchmark {
 
     private CareIngestionBenchmark(Map<String, String> options) {
         this.options = options;
-        ExecutorService httpThreads = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "bench-http");
-            t.setDaemon(true);
-            return t;
-        });
-        // HTTP/1.1, as nginx speaks to the instances: the JDK client's default (HTTP/2) upgrades a plain connection
-        // to h2c, which Payara Micro's listener accepts, and which broke down under this load (results page).
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
-                .executor(httpThreads).build();
+        this.http = GraceInstances.http11Client();
     }
 
     public static void main(String[] args) throws Exception {

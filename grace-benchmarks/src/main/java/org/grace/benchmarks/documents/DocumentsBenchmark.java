@@ -22,8 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -97,14 +95,7 @@ public final class DocumentsBenchmark {
 
     private DocumentsBenchmark(Map<String, String> options) {
         this.options = options;
-        ExecutorService threads = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "bench-http");
-            t.setDaemon(true);
-            return t;
-        });
-        // HTTP/1.1, as nginx speaks it (the JDK's default HTTP/2 would try an h2c upgrade on a direct connection).
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).executor(threads).build();
+        this.http = GraceInstances.http11Client();
     }
 
     public static void main(String[] args) throws Exception {

@@ -13,22 +13,35 @@ import java.time.Duration;
  *       instance allowed its share (with three instances, a third). The global limit then holds approximately,
  *       as long as the load balancer spreads keys evenly. The usual choice for login throttling.</li>
  * </ul>
+ *
+ * A value: two policies made the same way are equal.
+ *
+ * @param mode what the limiter does while Redis is down
+ * @param share the fraction of each limit this instance counts in memory ({@link Mode#LOCAL}; 1.0 for the others)
+ * @param retryAfter the Retry-After of a fail-closed denial ({@link Mode#FAIL_CLOSED}; zero for the others)
  */
-public final class FallbackPolicy {
+public record FallbackPolicy(Mode mode, double share, Duration retryAfter) {
     /** Retry-After of a fail-closed denial: about when the next probe will have found a returning Redis. */
     public static final Duration DEFAULT_FAIL_CLOSED_RETRY_AFTER = Duration.ofSeconds(1);
 
     /** The three modes. */
     public enum Mode { FAIL_OPEN, FAIL_CLOSED, LOCAL }
 
-    private final Mode mode;
-    private final double share;
-    private final Duration retryAfter;
-
-    private FallbackPolicy(Mode mode, double share, Duration retryAfter) {
-        this.mode = mode;
-        this.share = share;
-        this.retryAfter = retryAfter;
+    /**
+     * A policy as the factories below make it; direct use must give the same consistent triple: a mode, a share in
+     * (0, 1] (counted only by {@link Mode#LOCAL}), and a retry-after of zero or more (sent only by
+     * {@link Mode#FAIL_CLOSED}).
+     */
+    public FallbackPolicy {
+        if (mode == null) {
+            throw new IllegalArgumentException("fallback mode must be set");
+        }
+        if (!(share > 0.0 && share <= 1.0)) {
+            throw new IllegalArgumentException("local share must be in (0, 1], got " + share);
+        }
+        if (retryAfter == null || retryAfter.isNegative()) {
+            throw new IllegalArgumentException("fail-closed retry-after must be zero or positive, got " + retryAfter);
+        }
     }
 
     /** Admit every request while Redis is down. */
@@ -43,10 +56,7 @@ public final class FallbackPolicy {
 
     /** Deny every request while Redis is down, telling clients to retry after {@code retryAfter}. */
     public static FallbackPolicy failClosed(Duration retryAfter) {
-        if (retryAfter == null || retryAfter.isNegative()) {
-            throw new IllegalArgumentException("fail-closed retry-after must be zero or positive, got " + retryAfter);
-        }
-        return new FallbackPolicy(Mode.FAIL_CLOSED, 0.0, retryAfter);
+        return new FallbackPolicy(Mode.FAIL_CLOSED, 1.0, retryAfter);
     }
 
     /** Count in memory, each of {@code expectedInstances} instances allowed that fraction of each limit. */
@@ -59,24 +69,7 @@ public final class FallbackPolicy {
 
     /** Count in memory, this instance allowed {@code share} (0 < share <= 1) of each limit (at least one permit). */
     public static FallbackPolicy localShare(double share) {
-        if (!(share > 0.0 && share <= 1.0)) {
-            throw new IllegalArgumentException("local share must be in (0, 1], got " + share);
-        }
         return new FallbackPolicy(Mode.LOCAL, share, Duration.ZERO);
-    }
-
-    public Mode mode() {
-        return mode;
-    }
-
-    /** The share of each limit an instance counts locally ({@link Mode#LOCAL} only). */
-    public double share() {
-        return share;
-    }
-
-    /** The retry-after of a fail-closed denial. */
-    public Duration retryAfter() {
-        return retryAfter;
     }
 
     @Override

@@ -87,6 +87,21 @@ class RateLimitValidationTest {
     }
 
     @Test
+    void aFallbackPolicyIsAValueAndItsConstructorChecksAsTheFactoriesDo() {
+        assertThat(FallbackPolicy.local(4)).isEqualTo(FallbackPolicy.localShare(0.25))
+                .isEqualTo(new FallbackPolicy(FallbackPolicy.Mode.LOCAL, 0.25, Duration.ZERO))
+                .isNotEqualTo(FallbackPolicy.local(3));
+        assertThat(FallbackPolicy.failClosed()).hasToString("failClosed(retryAfter=PT1S)")
+                .isEqualTo(FallbackPolicy.failClosed(FallbackPolicy.DEFAULT_FAIL_CLOSED_RETRY_AFTER));
+        assertThatThrownBy(() -> new FallbackPolicy(null, 1.0, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mode");
+        assertThatThrownBy(() -> new FallbackPolicy(FallbackPolicy.Mode.LOCAL, 0.0, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("local share");
+        assertThatThrownBy(() -> new FallbackPolicy(FallbackPolicy.Mode.FAIL_CLOSED, 1.0, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("retry-after");
+    }
+
+    @Test
     void builderSettingsOutOfRangeAreRejected() {
         RateLimiter.Builder builder = RateLimiter.builder();
         assertThatThrownBy(() -> builder.spinWait(Duration.ofNanos(-1))).isInstanceOf(IllegalArgumentException.class)
