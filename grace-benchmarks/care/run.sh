@@ -6,8 +6,4 @@
 # --duration 60 --concurrency 32 --ceiling-duration 30 --residents 50 --profile staging). Set GRACE_BENCH_LOCK=<file>
 # to take that flock(1) lock around each configuration's measurements on a shared machine.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-mvn -B -q -o -Dmaven.test.skip=true -pl payara-config,grace-webapp,grace-benchmarks -am package \
-  dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
-cd grace-benchmarks
-exec java -cp "target/classes:$(cat target/classpath.txt)" org.grace.benchmarks.care.CareIngestionBenchmark "$@"
+exec "$(dirname "$0")/../run-benchmark.sh" org.grace.benchmarks.care.CareIngestionBenchmark "$@"

@@ -6,8 +6,4 @@
 # --profile staging --rounds 1 --fleets 1,3; --rounds N repeats the direct/nginx A B B A block N times, --fleets 1
 # skips the three-instance phase). Set GRACE_BENCH_LOCK=<file> to take that flock(1) lock around each wrk run on a shared machine.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-mvn -B -q -Dmaven.test.skip=true -pl payara-config,grace-webapp,grace-benchmarks -am package \
-  dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
-cd grace-benchmarks
-exec java -cp "target/classes:$(cat target/classpath.txt)" org.grace.benchmarks.http.FleetHttpBenchmark "$@"
+exec "$(dirname "$0")/../run-benchmark.sh" org.grace.benchmarks.http.FleetHttpBenchmark "$@"

@@ -22,7 +22,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.grace.launcher.PayaraInstance;
 import org.grace.testsupport.FreePorts;
+import org.grace.testsupport.PostgresServer;
 import org.grace.testsupport.ProjectLayout;
+import org.grace.testsupport.RedisServer;
 
 /** What the benchmarks that boot the real WAR share about the instances they start. */
 public final class GraceInstances {
@@ -50,6 +52,15 @@ public final class GraceInstances {
      * process exits, and after {@code within} (boots on two shared cores have taken over 5 minutes).
      */
     public static void awaitHealthy(HttpClient http, PayaraInstance instance, Duration within) {
+        awaitOk(http, instance, "/api/health", 500, within);
+    }
+
+    /**
+     * Waits until {@code path} on the instance answers 200, polling every {@code pollMillis}; fails at once when the
+     * process exits, and after {@code within}.
+     */
+    public static void awaitOk(HttpClient http, PayaraInstance instance, String path, long pollMillis,
+                               Duration within) {
         long deadline = System.nanoTime() + within.toNanos();
         while (System.nanoTime() < deadline) {
             if (!instance.process().isAlive()) {
@@ -57,7 +68,7 @@ public final class GraceInstances {
                         + instance.process().exitValue());
             }
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(instance.baseUrl() + "/api/health"))
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(instance.baseUrl() + path))
                         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {
                     return;
@@ -68,9 +79,47 @@ public final class GraceInstances {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pollMillis));
         }
-        throw new IllegalStateException("instance on port " + instance.port() + " not healthy within " + within);
+        throw new IllegalStateException("instance on port " + instance.port() + ": " + path + " not 200 within "
+                + within);
+    }
+
+    /** The machine's 1-minute load average, from /proc/loadavg ("?" where it cannot be read). */
+    public static String loadAverage() {
+        return loadAverages().split(" ")[0];
+    }
+
+    /**
+     * Starts {@code war} through the launcher on this checkout's {@code payara-config/target/payara-micro.jar}, on a
+     * free port, in a fresh scratch folder whose name starts with {@code folder}, its output in a log file beside it.
+     */
+    public static PayaraInstance start(Path war, String folder, String name, String profile, Map<String, String> env) {
+        Path dir = ProjectLayout.scratch(folder);
+        return PayaraInstance.builder()
+                .payaraMicroJar(ProjectLayout.root().resolve("payara-config/target/payara-micro.jar"))
+                .war(war)
+                .port(FreePorts.next())
+                .rootDir(dir)
+                .name(name)
+                .profile(profile)
+                .env(env)
+                .logFile(dir.resolveSibling(dir.getFileName() + ".log"))
+                .start();
+    }
+
+    /**
+     * {@code settings} plus what instances sharing these servers need: a new database {@code database} in
+     * {@code postgres}, {@code redis}, and a new signing key (every instance of the run gets the same).
+     */
+    public static Map<String, String> environment(Map<String, String> settings, PostgresServer postgres,
+                                                  String database, RedisServer redis) throws NoSuchAlgorithmException {
+        Map<String, String> env = new LinkedHashMap<>(settings);
+        env.put("GRACE_DB_URL", postgres.createDatabase(database));
+        env.put("GRACE_DB_USER", postgres.user());
+        env.put("GRACE_REDIS_URL", redis.url());
+        env.put("GRACE_AUTH_SIGNING_KEY", newSigningKeyPem());
+        return env;
     }
 
     /**
@@ -81,24 +130,14 @@ public final class GraceInstances {
      */
     public static List<PayaraInstance> startFleet(HttpClient http, Path war, int count, Map<String, String> env,
                                                   String name, String profile) {
-        Path root = ProjectLayout.root();
         Map<String, String> all = new LinkedHashMap<>(env);
         all.put("GRACE_INSTANCES", Integer.toString(count));
         List<PayaraInstance> started = new ArrayList<>();
         try {
             for (int i = 1; i <= count; i++) {
                 long t0 = System.nanoTime();
-                Path dir = ProjectLayout.scratch("payara-" + name + count + "-" + i + "-");
-                PayaraInstance instance = PayaraInstance.builder()
-                        .payaraMicroJar(root.resolve("payara-config/target/payara-micro.jar"))
-                        .war(war)
-                        .port(FreePorts.next())
-                        .rootDir(dir)
-                        .name(name + "-" + i)
-                        .profile(profile)
-                        .env(all)
-                        .logFile(dir.resolveSibling(dir.getFileName() + ".log"))
-                        .start();
+                PayaraInstance instance = start(war, "payara-" + name + count + "-" + i + "-", name + "-" + i,
+                        profile, all);
                 started.add(instance);
                 awaitHealthy(http, instance, Duration.ofMinutes(10));
                 System.out.printf("instance %d of %d on port %d up in %.1f s (pid %d)%n", i, count, instance.port(),

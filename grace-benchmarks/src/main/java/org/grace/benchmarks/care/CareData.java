@@ -1,19 +1,14 @@
 package org.grace.benchmarks.care;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.grace.benchmarks.GraceApi;
 
 /**
  * The care data the benchmark posts for, made through the API as an operator would: organisation "Bench Court" by
@@ -26,19 +21,18 @@ import java.util.TreeSet;
  *
  * <p>Public for the documents benchmark, which uploads to these residents as the care worker ({@link #accessToken}).
  */
-public record CareData(List<Long> residentIds, List<String> deviceCredentials, Map<String, Set<Long>> recipientsBySeverity) {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
+public record CareData(List<Long> residentIds, List<String> deviceCredentials,
+                       Map<String, Set<Long>> recipientsBySeverity) {
     Set<Long> recipients(String severity) {
         return recipientsBySeverity.getOrDefault(severity, Set.of());
     }
 
     public static CareData build(HttpClient http, String base, int residents) throws Exception {
-        Api anonymous = new Api(http, base, null);
+        GraceApi anonymous = new GraceApi(http, base, null);
         long admin = anonymous.call("POST", "/api/setup", Map.of("organizationName", "Bench Court", "email",
                 "admin@bench.example", "displayName", "Bench Admin", "password",
                 CareIngestionBenchmark.PASSWORD), 201).path("user").path("id").asLong();
-        Api asAdmin = new Api(http, base, anonymous.call("POST", "/api/auth/login", Map.of("email",
+        GraceApi asAdmin = anonymous.as(anonymous.call("POST", "/api/auth/login", Map.of("email",
                 "admin@bench.example", "password", CareIngestionBenchmark.PASSWORD, "client", "api"), 200)
                 .path("accessToken").asText());
         long facility = asAdmin.call("POST", "/api/facilities", Map.of("name", "Bench Wing", "timeZone",
@@ -77,28 +71,7 @@ public record CareData(List<Long> residentIds, List<String> deviceCredentials, M
      * {@code facility_director}, {@code care_manager} or {@code care_staff}.
      */
     public static String accessToken(HttpClient http, String base, String role) throws Exception {
-        return new Api(http, base, null).call("POST", "/api/auth/login", Map.of("email", role + "@bench.example",
+        return new GraceApi(http, base, null).call("POST", "/api/auth/login", Map.of("email", role + "@bench.example",
                 "password", CareIngestionBenchmark.PASSWORD, "client", "api"), 200).path("accessToken").asText();
-    }
-
-    /** Calls of one caller (an access token, or none) that must answer one status. */
-    private record Api(HttpClient http, String base, String token) {
-        JsonNode call(String method, String path, Object body, int status) throws IOException, InterruptedException {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-            if (body != null) {
-                b.header("Content-Type", "application/json");
-            }
-            if (token != null) {
-                b.header("Authorization", "Bearer " + token);
-            }
-            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != status) {
-                throw new IllegalStateException(method + " " + path + ": expected " + status + ", got "
-                        + r.statusCode() + " " + r.body());
-            }
-            return r.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(r.body());
-        }
     }
 }

@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -112,13 +111,9 @@ public final class CareIngestionBenchmark {
         System.out.printf("care ingestion benchmark: %s, JDK %s, %d cores, options %s%n", Instant.now(),
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), options);
         try (PostgresServer postgres = PostgresServer.start(); RedisServer redis = RedisServer.start()) {
-            Map<String, String> env = new LinkedHashMap<>(SETTINGS);
-            jdbcUrl = postgres.createDatabase("grace_care_bench");
-            dbUser = postgres.user();
-            env.put("GRACE_DB_URL", jdbcUrl);
-            env.put("GRACE_DB_USER", dbUser);
-            env.put("GRACE_REDIS_URL", redis.url());
-            env.put("GRACE_AUTH_SIGNING_KEY", GraceInstances.newSigningKeyPem());
+            Map<String, String> env = GraceInstances.environment(SETTINGS, postgres, "grace_care_bench", redis);
+            jdbcUrl = env.get("GRACE_DB_URL");
+            dbUser = env.get("GRACE_DB_USER");
             for (String count : options.get("instances").split(",")) {
                 int n = Integer.parseInt(count.trim());
                 List<PayaraInstance> instances = GraceInstances.startFleet(http,
@@ -177,7 +172,7 @@ public final class CareIngestionBenchmark {
         int warmup = option("warmup");
         int duration = option("duration");
         try (BenchLock lock = BenchLock.take(); NotificationPoller poller = new NotificationPoller(jdbcUrl, dbUser)) {
-            String loadBefore = load();
+            String loadBefore = GraceInstances.loadAverage();
             long firstNotification = poller.start();
             long firstInteraction = maxInteractionId();
             System.out.printf("%s: open loop at %d/s, %d s warm-up + %d s (load %s)%n", setup, rate, warmup,
@@ -185,7 +180,7 @@ public final class CareIngestionBenchmark {
             List<Post> open = openLoop(baseUrl, rate, warmup, duration);
             awaitScreened(firstInteraction, Duration.ofMinutes(5));
             poller.catchUp();
-            String loadAfterOpen = load();
+            String loadAfterOpen = GraceInstances.loadAverage();
             OpenLoopResult openResult = OpenLoopResult.of(open, poller, rate, duration);
 
             long ceilingFirstInteraction = maxInteractionId();
@@ -197,7 +192,7 @@ public final class CareIngestionBenchmark {
             double postingSeconds = (System.nanoTime() - c0) / 1e9;
             double screenedAfter = awaitScreened(ceilingFirstInteraction, Duration.ofMinutes(10));
             double screenedSeconds = (System.nanoTime() - c0) / 1e9;
-            String loadAfter = load();
+            String loadAfter = GraceInstances.loadAverage();
 
             List<Post> all = new ArrayList<>(open);
             all.addAll(closed);
@@ -385,11 +380,6 @@ public final class CareIngestionBenchmark {
 
     Connection connect() throws SQLException {
         return DriverManager.getConnection(jdbcUrl, dbUser, "");
-    }
-
-    /** The 1-minute load average. */
-    private static String load() {
-        return GraceInstances.loadAverages().split(" ")[0];
     }
 
     // ------------------------------------------------------------------------------------------------ pieces

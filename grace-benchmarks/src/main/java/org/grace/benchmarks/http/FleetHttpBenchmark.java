@@ -11,12 +11,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +25,6 @@ import org.grace.benchmarks.BenchOptions;
 import org.grace.benchmarks.GraceInstances;
 import org.grace.launcher.PayaraInstance;
 import org.grace.testsupport.DebianPackages;
-import org.grace.testsupport.FreePorts;
 import org.grace.testsupport.NginxLoadBalancer;
 import org.grace.testsupport.PostgresServer;
 import org.grace.testsupport.ProjectLayout;
@@ -106,11 +102,7 @@ public final class FleetHttpBenchmark {
         System.out.printf("http benchmark: %s, JDK %s, %d cores, options %s%n", Instant.now(),
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), options);
         try (PostgresServer postgres = PostgresServer.start(); RedisServer redis = RedisServer.start()) {
-            Map<String, String> env = new LinkedHashMap<>(SETTINGS);
-            env.put("GRACE_DB_URL", postgres.createDatabase("grace_bench"));
-            env.put("GRACE_DB_USER", postgres.user());
-            env.put("GRACE_REDIS_URL", redis.url());
-            env.put("GRACE_AUTH_SIGNING_KEY", newSigningKeyPem());
+            Map<String, String> env = GraceInstances.environment(SETTINGS, postgres, "grace_bench", redis);
 
             List<String> fleets = List.of(options.get("fleets").split(","));
             if (fleets.contains("1")) {
@@ -189,17 +181,8 @@ public final class FleetHttpBenchmark {
             try {
                 for (int i = 1; i <= count; i++) {
                     long t0 = System.nanoTime();
-                    Path dir = ProjectLayout.scratch("payara-bench" + count + "-" + i + "-");
-                    PayaraInstance instance = PayaraInstance.builder()
-                            .payaraMicroJar(bench.root.resolve("payara-config/target/payara-micro.jar"))
-                            .war(bench.war)
-                            .port(FreePorts.next())
-                            .rootDir(dir)
-                            .name("bench-" + i)
-                            .profile(bench.options.get("profile"))
-                            .env(env)
-                            .logFile(dir.resolveSibling(dir.getFileName() + ".log"))
-                            .start();
+                    PayaraInstance instance = GraceInstances.start(bench.war, "payara-bench" + count + "-" + i + "-",
+                            "bench-" + i, bench.options.get("profile"), env);
                     fleet.instances.add(instance);
                     GraceInstances.awaitHealthy(HTTP, instance, Duration.ofMinutes(10));
                     System.out.printf("instance %d of %d on port %d up in %.1f s (pid %d)%n", i, count,
@@ -494,12 +477,5 @@ public final class FleetHttpBenchmark {
     private static String shortLoad(String uptime) {
         Matcher m = Pattern.compile("load average: ([0-9.]+)").matcher(uptime);
         return m.find() ? m.group(1) : "?";
-    }
-
-    private static String newSigningKeyPem() throws NoSuchAlgorithmException {
-        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
-        rsa.initialize(2048);
-        return "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(rsa.generateKeyPair().getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
     }
 }

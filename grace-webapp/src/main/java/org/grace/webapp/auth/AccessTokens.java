@@ -1,5 +1,8 @@
 package org.grace.webapp.auth;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -10,6 +13,10 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.security.interfaces.RSAPublicKey;
 import java.text.ParseException;
@@ -33,6 +40,14 @@ import org.grace.webapp.settings.GraceSettings;
  *   <li>{@code iss} and {@code aud} must be ours, {@code exp} in the future and {@code nbf} in the past, each within
  *       the configured clock skew; {@code sub}, {@code jti}, {@code groups} and {@code csrf} must be present.</li>
  * </ol>
+ *
+ * <p>A token that passed is remembered, by the SHA-256 of its text, until it expires (at most
+ * {@link #VERIFIED_MAX_ENTRIES} at once, least recently used out first): none of the checks above can give another
+ * answer for the same text later except expiry, which is checked again on every request. So each token is parsed and
+ * its signature verified once per instance instead of on every request (the top of the warm request's profile,
+ * issue #15). The keys, issuer and audience are read once per process, so nothing else can change under the memory.
+ * Refused tokens are not remembered: a flood of forgeries would only push good ones out. Logout denials are not part
+ * of this: {@code RevokedTokens} is asked on every request.
  */
 @ApplicationScoped
 public class AccessTokens {
@@ -40,9 +55,22 @@ public class AccessTokens {
     public static final String ORGANIZATION_CLAIM = "org";
     /** Custom claim: the CSRF token bound to this access token, echoed by browsers in {@code X-CSRF-Token}. */
     public static final String CSRF_CLAIM = "csrf";
+    /**
+     * Verified tokens remembered at most: one per signed-in user and device of the last access-token lifetime is
+     * enough; an entry is a few kilobytes, so the bound is some tens of MB of a 1-2 GB heap.
+     */
+    static final int VERIFIED_MAX_ENTRIES = 10_000;
 
     private final SecureRandom random = new SecureRandom();
     private Clock clock = Clock.systemUTC();
+    /** Tokens verified here, kept until their expiry plus the clock skew (when they would be refused anyway). */
+    private final Cache<TokenHash, GraceJsonWebToken> verified = Caffeine.newBuilder()
+            .maximumSize(VERIFIED_MAX_ENTRIES)
+            .expireAfter(Expiry.creating((TokenHash hash, GraceJsonWebToken jwt) -> {
+                Duration left = Duration.between(clock.instant(), jwt.expiresAt().plus(this.settings.authClockSkew()));
+                return left.isNegative() ? Duration.ZERO : left;
+            }))
+            .build();
 
     @Inject
     GraceSettings settings;
@@ -86,6 +114,19 @@ public class AccessTokens {
         if (token == null || token.isBlank() || token.length() > 8192) {
             throw new TokenRejectedException("malformed token");
         }
+        TokenHash hash = TokenHash.of(token);
+        GraceJsonWebToken known = verified.getIfPresent(hash);
+        if (known != null) {
+            checkNotExpired(known.expiresAt());
+            return known;
+        }
+        GraceJsonWebToken jwt = verifyText(token);
+        verified.put(hash, jwt);
+        return jwt;
+    }
+
+    /** All the checks, on a token not verified here before. */
+    private GraceJsonWebToken verifyText(String token) {
         SignedJWT jwt;
         try {
             jwt = SignedJWT.parse(token);
@@ -116,11 +157,12 @@ public class AccessTokens {
         if (claims.getAudience() == null || !claims.getAudience().contains(settings.authAudience())) {
             throw new TokenRejectedException("token audience not accepted");
         }
-        Instant now = clock.instant();
-        Duration skew = settings.authClockSkew();
-        if (claims.getExpirationTime() == null || !now.isBefore(claims.getExpirationTime().toInstant().plus(skew))) {
+        if (claims.getExpirationTime() == null) {
             throw new TokenRejectedException("token expired");
         }
+        checkNotExpired(claims.getExpirationTime().toInstant());
+        Instant now = clock.instant();
+        Duration skew = settings.authClockSkew();
         if (claims.getNotBeforeTime() != null && now.isBefore(claims.getNotBeforeTime().toInstant().minus(skew))) {
             throw new TokenRejectedException("token not valid yet");
         }
@@ -133,6 +175,25 @@ public class AccessTokens {
             throw new TokenRejectedException("token claims malformed");
         }
         return new GraceJsonWebToken(token, claims);
+    }
+
+    private void checkNotExpired(Instant expiresAt) {
+        if (!clock.instant().isBefore(expiresAt.plus(settings.authClockSkew()))) {
+            throw new TokenRejectedException("token expired");
+        }
+    }
+
+    /** The SHA-256 of a token's text: what the memory of verified tokens is keyed by, instead of the token itself. */
+    private record TokenHash(long a, long b, long c, long d) {
+        static TokenHash of(String token) {
+            try {
+                ByteBuffer digest = ByteBuffer.wrap(MessageDigest.getInstance("SHA-256")
+                        .digest(token.getBytes(StandardCharsets.UTF_8)));
+                return new TokenHash(digest.getLong(), digest.getLong(), digest.getLong(), digest.getLong());
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is part of every JDK", e);
+            }
+        }
     }
 
     String randomToken(int bytes) {

@@ -16,8 +16,10 @@ import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
 /**
- * The logout denial list's copy in Redis, which every request asks: one key per denied {@code jti} that expires
- * with its token, and a marker saying the copy is complete (written after the list was loaded from PostgreSQL). A
+ * The logout denial list's copy in Redis, which a request asks when this instance's copy
+ * ({@link DenialListInMemory}) is not current, PostgreSQL being down among the reasons: one key per denied
+ * {@code jti} that expires with its token, and a marker saying the copy is complete (written after the list was
+ * loaded from PostgreSQL, by {@link DenialListInMemory}'s periodic read or by a request that found it missing). A
  * Redis that restarted without its data, or was flushed, lacks the marker, and then its "not denied" is not
  * believed. {@link RevokedTokens} decides what to do with each answer; request-time calls go through
  * {@link RedisGuard}, so they wait at most the Redis call timeout.
@@ -78,6 +80,19 @@ public class DenialListInRedis {
         } catch (RuntimeException e) {
             return false;
         }
+    }
+
+    /**
+     * Whether the copy is marked complete; null when Redis did not answer within the call timeout or is known to be
+     * down. Asked by {@link DenialListInMemory}'s periodic read, bounded like a request's call and never sent while
+     * the guard knows Redis is down, so that the read never waits on a lost connection for Redisson's timeout and
+     * retry.
+     */
+    Boolean isComplete() {
+        if (guard.isDown()) {
+            return null;
+        }
+        return guard.call("revocation-marker", () -> client().getBucket(COMPLETE).isExistsAsync(), () -> null);
     }
 
     /** Loads a complete list into Redis and marks it complete (in the background, not in a request). */

@@ -1,5 +1,6 @@
 package org.grace.webapp.auth;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -15,22 +16,31 @@ import org.grace.webapp.database.DataAccessException;
 import org.grace.webapp.database.Statements;
 
 /**
- * Access tokens denied by logout until they expire, by {@code jti}. Every request asks Redis (one bounded round
- * trip to {@link DenialListInRedis}); logout writes to Redis and to PostgreSQL, and while Redis cannot answer the
- * check uses a copy of the PostgreSQL list at most a second old, so a logout holds through a Redis outage (a logout on another
- * instance takes effect here within that second). Without Redis configured, every check asks PostgreSQL.
- * A denial that Redis did not take is kept here and written again at the first Redis answer after its return;
- * until then (seconds) another instance asking Redis could still accept that token.
+ * Access tokens denied by logout until they expire, by {@code jti}. Which source answers a request's check:
+ * <ol>
+ *   <li>this instance's copy of the list ({@link DenialListInMemory}) when it holds the denial, or when it is current
+ *       (read from PostgreSQL less than 3 s ago, Redis reachable): no Redis call;</li>
+ *   <li>otherwise Redis ({@link DenialListInRedis}, one bounded round trip), while its copy is marked complete: this
+ *       is the source during a PostgreSQL outage, and the periodic read of the in-memory copy keeps it complete;</li>
+ *   <li>while Redis cannot answer, a copy of the PostgreSQL list at most a second old (a logout on another instance
+ *       takes effect here within that second); Redis answering without its marker, PostgreSQL itself;</li>
+ *   <li>neither answering: {@link DataAccessException}, answered 503 (the token is not accepted unchecked).</li>
+ * </ol>
+ * Logout writes to PostgreSQL, to this instance's copy, to the other instances' copies (an event) and to Redis.
+ * A denial that Redis did not take is kept here and written again at the next Redis answer or periodic read while
+ * Redis is reachable; until then this instance refuses it from its own copy, and the others from theirs.
  *
  * <p>Redis may come back empty (restarted without persistence, flushed). The list in Redis is therefore only
  * believed while a marker key says it is complete; without it, the check asks PostgreSQL and one background thread
- * copies the list from PostgreSQL into Redis and sets the marker.
+ * copies the list from PostgreSQL into Redis and sets the marker (the periodic read does the same within 2 s).
  */
 @ApplicationScoped
 public class RevokedTokens {
     private static final Logger LOG = Logger.getLogger(RevokedTokens.class.getName());
     @Inject
     DenialListInRedis inRedis;
+    @Inject
+    DenialListInMemory inMemory;
     @Inject
     DataSource dataSource;
 
@@ -42,19 +52,26 @@ public class RevokedTokens {
         if (ttl.isNegative() || ttl.isZero()) {
             return;
         }
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO revoked_access_tokens (jti, expires_at) "
-                     + "VALUES (?, ?) ON CONFLICT DO NOTHING")) {
-            ps.setString(1, jti);
-            ps.setTimestamp(2, Timestamp.from(expiresAt.plusSeconds(60)));
-            ps.executeUpdate();
+        try {
+            insert(jti, expiresAt.plusSeconds(60));
         } catch (SQLException e) {
             throw new DataAccessException(e);
         }
+        inMemory.deny(jti, expiresAt.plusSeconds(60));
         if (inRedis.configured() && !inRedis.storeNow(jti, ttl)) {
             notInRedis.put(jti, expiresAt);
         }
         snapshot = null; // this instance's own logout counts at once
+    }
+
+    /** Denials Redis did not take are written again after each periodic read of the list while Redis answers. */
+    @PostConstruct
+    void pushPendingAfterEachRead() {
+        inMemory.afterEachRead(() -> {
+            if (!notInRedis.isEmpty()) {
+                pushPending();
+            }
+        });
     }
 
     private void pushPending() {
@@ -69,6 +86,13 @@ public class RevokedTokens {
     }
 
     public boolean isRevoked(String jti) {
+        Boolean local = inMemory.check(jti);
+        if (local != null) {
+            if (!notInRedis.isEmpty()) {
+                pushPending();
+            }
+            return local;
+        }
         if (inRedis.configured()) {
             Integer answer = inRedis.check(jti);
             if (answer != null && answer < 0) {
@@ -99,14 +123,9 @@ public class RevokedTokens {
             if (current != null && now - current.readAt < SNAPSHOT_MAX_AGE_NANOS) {
                 return current.ids;
             }
-            java.util.Set<String> ids = new java.util.HashSet<>();
-            try (Connection c = dataSource.getConnection();
-                 PreparedStatement ps = c.prepareStatement(
-                         "SELECT jti FROM revoked_access_tokens WHERE expires_at > now()");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getString(1));
-                }
+            java.util.Set<String> ids;
+            try {
+                ids = readAll().keySet();
             } catch (SQLException e) {
                 throw new DataAccessException(e);
             }
@@ -123,14 +142,36 @@ public class RevokedTokens {
     private volatile Snapshot snapshot;
 
     private boolean inDatabase(String jti) {
+        try {
+            return isInDatabase(jti);
+        } catch (SQLException e) {
+            throw new DataAccessException(e);
+        }
+    }
+
+    // The three PostgreSQL statements, package-private so that a test can stand in a database that fails.
+
+    void insert(String jti, Instant keepUntil) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO revoked_access_tokens (jti, expires_at) "
+                     + "VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+            ps.setString(1, jti);
+            ps.setTimestamp(2, Timestamp.from(keepUntil));
+            ps.executeUpdate();
+        }
+    }
+
+    java.util.Map<String, Instant> readAll() throws SQLException {
+        return DenialListInMemory.readAll(dataSource);
+    }
+
+    boolean isInDatabase(String jti) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT 1 FROM revoked_access_tokens WHERE jti = ?")) {
             ps.setString(1, jti);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
-        } catch (SQLException e) {
-            throw new DataAccessException(e);
         }
     }
 
@@ -143,15 +184,7 @@ public class RevokedTokens {
         }
         Thread t = new Thread(() -> {
             try {
-                java.util.Map<String, Instant> denied = new java.util.HashMap<>();
-                try (Connection c = dataSource.getConnection();
-                     PreparedStatement ps = c.prepareStatement(
-                             "SELECT jti, expires_at FROM revoked_access_tokens WHERE expires_at > now()");
-                     ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        denied.put(rs.getString(1), rs.getTimestamp(2).toInstant());
-                    }
-                }
+                java.util.Map<String, Instant> denied = readAll();
                 inRedis.reload(denied);
                 LOG.info("grace: token denial list loaded into Redis (" + denied.size() + " entries)");
             } catch (Exception e) {

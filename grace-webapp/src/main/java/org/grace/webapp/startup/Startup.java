@@ -6,6 +6,7 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.logging.Logger;
+import org.grace.webapp.auth.DenialListInMemory;
 import org.grace.webapp.auth.DenialListInRedis;
 import org.grace.webapp.auth.SigningKeys;
 import org.grace.webapp.database.Database;
@@ -52,6 +53,8 @@ public class Startup {
     @Inject
     DenialListInRedis denialList;
     @Inject
+    DenialListInMemory denials;
+    @Inject
     LiveStreams liveStreams;
 
     private RetryInBackground retries;
@@ -70,6 +73,7 @@ public class Startup {
             denialList.warmUp();
             profiles.warmUp();
         }
+        denials.start();
         liveStreams.start();
         retries = RetryInBackground.start("grace-jobs-start", 3, this::tryJobs);
     }

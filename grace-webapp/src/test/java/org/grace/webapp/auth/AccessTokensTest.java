@@ -116,4 +116,25 @@ class AccessTokensTest {
         newKey.put("grace.auth.previous-key-id", "k1");
         assertThat(tokens(newKey, NOW).verify(valid)).as("accepted during a rotation").isNotNull();
     }
+
+    @Test
+    void aVerifiedTokenIsRememberedButStillExpiresAndAForgeryOfItIsStillRefused() throws Exception {
+        Map<String, String> s = new HashMap<>(Map.of("grace.auth.signing-key", pem("PRIVATE KEY", rsa().getPrivate()
+                .getEncoded()), "grace.auth.clock-skew", "30s"));
+        AccessTokens tokens = tokens(s, NOW);
+        String token = tokens.issue(5, "lee@rose.example", 2, Roles.CARE_STAFF).token();
+        GraceJsonWebToken first = tokens.verify(token);
+        assertThat(tokens.verify(token)).as("verified once, then remembered").isSameAs(first);
+
+        int i = token.length() - 8;
+        String forged = token.substring(0, i) + (token.charAt(i) == 'A' ? 'B' : 'A') + token.substring(i + 1);
+        assertThatThrownBy(() -> tokens.verify(forged)).hasMessage("token signature invalid");
+
+        Instant expiry = NOW.plus(Duration.ofMinutes(15));
+        tokens.clock(Clock.fixed(expiry.plusSeconds(29), ZoneOffset.UTC));
+        assertThat(tokens.verify(token)).isSameAs(first);
+        tokens.clock(Clock.fixed(expiry.plusSeconds(30), ZoneOffset.UTC));
+        assertThatThrownBy(() -> tokens.verify(token)).as("the remembered token expires on time")
+                .hasMessage("token expired");
+    }
 }

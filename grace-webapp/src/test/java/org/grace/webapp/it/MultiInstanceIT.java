@@ -47,6 +47,11 @@ import org.junit.jupiter.api.TestMethodOrder;
  *
  * <p>Passwords are hashed with 10,000 PBKDF2 iterations here instead of the production 600,000, to spare the two
  * shared cores; the code path is the same. The Redis call deadline is 250 ms instead of 50 ms (see below).
+ *
+ * <p>The last two tests hold both instances to the revocation bound of the in-memory denial list (issue #15), after
+ * the Redis outage of test 5: they poll the other instance and fail on any request sent later than the bound that
+ * was still accepted (a request is checked after it is sent, so such an acceptance is a broken bound for certain).
+ * They run here rather than in a class of their own so that they cost no Payara boot of their own.
  */
 @WithGrace
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -63,9 +68,13 @@ class MultiInstanceIT {
     /** The cookie of a sign-in that was logged out in test 1: must stay refused, also after a Redis restart. */
     private static String loggedOutAccessCookie;
     private static int clients;
+    private static PostgresDatabase db;
+    /** {@code DenialListInMemory.TRUSTED_FOR}: every instance refuses a logged-out token within it (docs/webapp.md). */
+    private static final Duration REVOCATION_BOUND = Duration.ofSeconds(3);
 
     @BeforeAll
     static void start(GraceFleet fleet, PostgresDatabase database) throws Exception {
+        db = database;
         KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
         rsa.initialize(2048);
         signing = rsa.generateKeyPair();
@@ -409,6 +418,50 @@ class MultiInstanceIT {
         assertNoSessionCookies();
     }
 
+    @Test
+    @Order(8)
+    void aLogoutOnBIsRefusedByAWithinTheRevocationBound() {
+        String token = apiToken(a, "lee@rose.example");
+        assertThat(bearer(a, token).statusCode()).isEqualTo(200);
+        assertThat(bearer(b, token).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> logout = b.send(HttpRequest.newBuilder(URI.create(b.baseUrl() + "/api/auth/logout"))
+                .header("Authorization", "Bearer " + token).header("X-Forwarded-For", nextClient())
+                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(logout.statusCode()).as(logout.body()).isEqualTo(204);
+        Instant loggedOut = Instant.now();
+        assertThat(bearer(b, token).statusCode()).as("the instance that logged out refuses at once").isEqualTo(401);
+        Duration took = refusedWithinBound(a, token, loggedOut);
+        System.out.printf("MultiInstanceIT revocation: logout on B refused by A %d ms after B answered the logout%n",
+                took.toMillis());
+    }
+
+    @Test
+    @Order(9)
+    void aDenialWhoseEventWasLostIsRefusedByBothInstancesWithinTheRevocationBound() throws Exception {
+        String token = apiToken(b, "kim@rose.example");
+        assertThat(bearer(a, token).statusCode()).isEqualTo(200);
+        assertThat(bearer(b, token).statusCode()).isEqualTo(200);
+        // The logout as PostgreSQL holds it, with no event and no Redis key: what an instance that missed the event
+        // (its pub/sub connection down at that moment) must still learn of.
+        String jti = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1])).path("jti").asText();
+        assertThat(jti).isNotBlank();
+        try (java.sql.Connection c = db.dataSource().getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement(
+                     "INSERT INTO revoked_access_tokens (jti, expires_at) VALUES (?, ?)")) {
+            ps.setString(1, jti);
+            ps.setTimestamp(2, java.sql.Timestamp.from(Instant.now().plus(Duration.ofMinutes(20))));
+            ps.executeUpdate();
+        }
+        Instant committed = Instant.now();
+        for (GraceProcess instance : List.of(a, b)) {
+            Duration took = refusedWithinBound(instance, token, committed);
+            System.out.printf("MultiInstanceIT revocation: a denial without an event refused by %s %d ms after its"
+                    + " commit%n", instance == a ? "A" : "B", took.toMillis());
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
     private static final String GraceMetrics_PASSWORD_CHECKS = "grace_auth_password_checks_total\\{[^}]*\\}";
@@ -451,6 +504,39 @@ class MultiInstanceIT {
                 .header("Authorization", "Bearer " + token)
                 .header("X-Forwarded-For", nextClient())
                 .timeout(Duration.ofSeconds(15)).build());
+    }
+
+    /**
+     * Polls {@code /api/auth/me} on {@code instance} with {@code token} every 100 ms (the per-user limit of 100 a
+     * minute is not reached) until it is refused, at most 20 s; fails when a request sent more than
+     * {@link #REVOCATION_BOUND} after {@code since} was accepted, or when no refusal came. Returns when the refused
+     * request was sent, counted from {@code since}.
+     */
+    private static Duration refusedWithinBound(GraceProcess instance, String token, Instant since) {
+        Instant giveUp = since.plus(Duration.ofSeconds(20));
+        while (Instant.now().isBefore(giveUp)) {
+            Instant sent = Instant.now();
+            HttpResponse<String> r = bearer(instance, token);
+            if (r.statusCode() == 401) {
+                assertThat(GraceProcess.json(r).path("message").asText()).contains("revoked");
+                return Duration.between(since, sent);
+            }
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(Duration.between(since, sent)).as("accepted though sent after the bound")
+                    .isLessThanOrEqualTo(REVOCATION_BOUND);
+            GraceProcess.sleep(100);
+        }
+        throw new AssertionError("still accepted 20 s after the denial at " + instance.baseUrl());
+    }
+
+    /** An API client's access token for {@code email}, signed in at {@code instance} from a new address. */
+    private static String apiToken(GraceProcess instance, String email) {
+        HttpResponse<String> login = new Browser(nextClient()).post(instance, "/api/auth/login",
+                json("email", email, "password", PASSWORD, "client", "api"), false);
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+        String token = GraceProcess.json(login).path("accessToken").asText();
+        assertThat(token).isNotBlank();
+        return token;
     }
 
     private static JWTClaimsSet claims(String issuer, String audience, Instant issued, Instant expires) {
