@@ -109,7 +109,7 @@ class HealthIT {
             long outageAt = System.nanoTime();
             HttpResponse<String> unchecked = me(token);
             while (unchecked.statusCode() == 200 && System.nanoTime() - outageAt < Duration.ofSeconds(10).toNanos()) {
-                sleep(100);
+                GraceProcess.sleep(100);
                 unchecked = me(token);
             }
             long refusedAfterMs = (System.nanoTime() - outageAt) / 1_000_000;
@@ -140,15 +140,6 @@ class HealthIT {
         long changedAt = System.nanoTime();
         HttpResponse<String> answer = grace.awaitHealth(timeout, condition);
         return new Timed(answer, (System.nanoTime() - changedAt) / 1_000_000);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     private static HttpResponse<String> me(String token) {
