@@ -2,7 +2,8 @@
 # The fleet suite: brings up the test fleet (ansible/test/fleet.sh's hosts), provisions it with site.yml twice
 # (the second run must change nothing), then deploys under load through the load balancer (rolling, blue-green,
 # canary), has each strategy refuse a broken release, and injects faults (the Redis primary's host killed, an app
-# node's link cut). Prints one line per scenario:
+# node's link cut). First of all, on the control machine, secrets.sh: the playbooks refuse missing secrets.
+# Prints one line per scenario:
 #   fleet: <scenario> ok|FAILED <seconds>s requests=N errors=N p95=Nms <detail>
 # and exits non-zero if any failed. Needs root and the build's artefacts (mvn -B -DskipTests package).
 #   ansible/test/fleet-suite.sh            # every scenario
@@ -97,6 +98,15 @@ deploy_under_load() { # scenario version playbook [extra args]
   [ "$LOAD_ERRORS" = 0 ] || status=FAILED
   report "$name" "$status" $((SECONDS - start)) "$LOAD_LINE" "$detail"
 }
+
+# --- secrets (control machine only: the refusal comes before any host is contacted) -------------------------------
+if wanted secrets; then
+  start=$SECONDS
+  status=ok
+  "$FLEET_TEST_DIR/secrets.sh" >"$LOGS/secrets.log" 2>&1 || status=FAILED
+  report "secrets refused" "$status" $((SECONDS - start)) \
+    "scenarios ok=$(grep -c '^secrets: .* ok ' "$LOGS/secrets.log" || true) of $(grep -c '^secrets: ' "$LOGS/secrets.log" || true)"
+fi
 
 # --- the fleet --------------------------------------------------------------------------------------------------
 start=$SECONDS
