@@ -16,9 +16,9 @@ scenario() {
   local name=$1 want_rc=$2 want_refused=$3 want_warned=$4 inventory=$5 playbook=$6 rc=0 refused warned named
   shift 6
   ANSIBLE_NOCOLOR=1 ansible-playbook -i "inventories/$inventory/hosts.yml" "$playbook" "$@" >"$WORK/out" 2>&1 || rc=$?
-  refused=$(grep -cE "^  msg: '?grace_[a-z_]+ is (not set|a placeholder)" "$WORK/out" || true)
+  refused=$(grep -cE "^  msg: '?grace_[a-z_]+ (is not set|is a placeholder|and grace_[a-z_]+ must both be set)" "$WORK/out" || true)
   warned=$(grep -cE "WARNING: grace_[a-z_]+ is not set or is a placeholder" "$WORK/out" || true)
-  named=$(grep -oE "^  msg: '?grace_[a-z_]+ is (not set|a placeholder)" "$WORK/out" | grep -oE "grace_[a-z_]+" | tr '\n' ' ' || true)
+  named=$(grep -oE "^  msg: '?grace_[a-z_]+ (is not set|is a placeholder|and grace_[a-z_]+ must)" "$WORK/out" | grep -oE "grace_[a-z_]+" | tr '\n' ' ' || true)
   local status=ok
   if [ "$rc" -ne "$want_rc" ] || [ "$refused" -ne "$want_refused" ] || [ "$warned" -ne "$want_warned" ]; then
     status=FAILED
@@ -31,7 +31,7 @@ scenario() {
   if grep -qF -e "not-a-placeholder-db" -e "BEGIN PRIVATE KEY" "$WORK/out"; then
     status=FAILED
   fi
-  printf 'secrets: %-44s %-6s rc=%d refused=%d (%s) warned=%d\n' "$name" "$status" "$rc" "$refused" "${named% }" "$warned"
+  printf 'secrets: %-56s %-6s rc=%d refused=%d (%s) warned=%d\n' "$name" "$status" "$rc" "$refused" "${named% }" "$warned"
   if [ "$status" != ok ]; then
     FAILURES=$((FAILURES + 1))
     sed 's/^/    /' "$WORK/out" | tail -30
@@ -46,6 +46,9 @@ scenario "staging, signing key missing: refused" 2 1 0 staging check-secrets.yml
   -e vault_grace_db_password=not-a-placeholder-db -e vault_grace_redis_password=r3dis-s3cret
 scenario "production, all set: accepted" 0 0 0 production check-secrets.yml \
   -e vault_grace_db_password=not-a-placeholder-db -e vault_grace_redis_password=r3dis-s3cret "${KEY[@]}"
+scenario "production, no TLS at the load balancer: refused" 2 1 0 production check-secrets.yml \
+  -e vault_grace_db_password=not-a-placeholder-db -e vault_grace_redis_password=r3dis-s3cret "${KEY[@]}" \
+  -e grace_lb_tls_certificate=""
 scenario "development, none set: warned, accepted" 0 0 3 development check-secrets.yml
 GRACE_FLEET_SIGNING_KEY_FILE="$WORK/key.pem" \
   scenario "fleet-test (development profile): accepted" 0 0 1 fleet-test check-secrets.yml

@@ -49,6 +49,15 @@ public final class Chromium implements AutoCloseable {
 
     /** A window of this size in CSS pixels (e.g. 390 x 844 for a phone). */
     public Window open(int width, int height) {
+        return open(width, height, List.of());
+    }
+
+    /**
+     * A window of this size whose browser also gets {@code arguments}: for a TLS test, a host name mapped to loopback
+     * ({@code --host-resolver-rules=MAP grace.test 127.0.0.1}) and the test certificate's key trusted
+     * ({@code --ignore-certificate-errors-spki-list=}{@link TestCertificates#serverKeyPin()}).
+     */
+    public Window open(int width, int height, List<String> arguments) {
         String browser = DebianPackages.ensure("chromium", CHROMIUM_PACKAGE);
         String driverPath = DebianPackages.ensure("chromedriver", DRIVER_PACKAGE);
         Path profile;
@@ -62,6 +71,7 @@ public final class Chromium implements AutoCloseable {
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=" + width + "," + height);
+        options.addArguments(arguments);
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);

@@ -13,7 +13,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.grace.testsupport.Chromium;
+import org.grace.testsupport.FreePorts;
+import org.grace.testsupport.NginxExtension.NginxLoadBalancers;
+import org.grace.testsupport.NginxLoadBalancer;
+import org.grace.testsupport.ProjectLayout;
+import org.grace.testsupport.TestCertificates;
 import org.grace.testsupport.WithChromium;
+import org.grace.testsupport.WithNginx;
 import org.grace.webapp.incidents.detection.IncidentDetector;
 import org.grace.webapp.it.GraceExtension.GraceFleet;
 import org.grace.webapp.it.GraceProcess;
@@ -32,12 +38,14 @@ import org.openqa.selenium.WebElement;
  * The staff and family pages in a real browser (headless Debian Chromium) against a real Payara Micro instance:
  * first-administrator set-up and sign-in through the page, a critical incident on the dashboard with its banner
  * until acknowledged, the resident and incident pages, the family view limited to the family's resident, the
- * administration closed to care staff, a phone-sized window, and a console free of errors and CSP violations.
+ * administration closed to care staff, a phone-sized window, a console free of errors and CSP violations, and a
+ * session that survives a reload through HTTPS at the load balancer (and, over plain HTTP there, does not).
  * The tests run in order: the first one sets up the organisation through the page, the second seeds it over the API.
  * Screenshots of the dashboard with a critical alert, the resident page and the family view go to target/screenshots/.
  */
 @WithGrace
 @WithChromium
+@WithNginx
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StaffPagesIT {
     static GraceProcess instance;
@@ -522,5 +530,57 @@ class StaffPagesIT {
         expect(admin.get(instance, "/api/facilities/" + facilityId + "/staff"), 200)
                 .forEach(m -> ids.add(m.path("userId").asLong()));
         return ids;
+    }
+
+    @Test
+    @Order(11)
+    void throughHttpsAtTheLoadBalancerASignedInBrowserStaysSignedInAfterAReload(Chromium chromium,
+                                                                             NginxLoadBalancers nginx) {
+        // A host name that is not loopback to the browser: over plain HTTP it is not a secure context, so Chromium
+        // refuses the Secure sign-in cookies there, as it would at a load balancer's real address.
+        TestCertificates certificates = TestCertificates.create(ProjectLayout.scratch("pages-tls-"), "grace.test");
+        int tlsPort = FreePorts.next();
+        NginxLoadBalancer tls = nginx.start(List.of(instance.port()), Map.of(
+                "grace_lb_tls_certificate", certificates.chain().toString(),
+                "grace_lb_tls_certificate_key", certificates.key().toString(),
+                "grace_lb_tls_listen", "127.0.0.1:" + tlsPort));
+        NginxLoadBalancer plain = nginx.start(List.of(instance.port()));
+        List<String> browser = List.of("--host-resolver-rules=MAP grace.test 127.0.0.1",
+                "--ignore-certificate-errors-spki-list=" + certificates.serverKeyPin());
+
+        // The defect this fixes, seen first: plain HTTP at a load balancer signs in and is signed out by a reload.
+        try (Chromium.Window window = chromium.open(1280, 900, browser)) {
+            PageDriver p = new PageDriver(window, "http://grace.test:" + plain.port()).open("");
+            p.awaitHeading("Sign in");
+            p.type("email", "admin@rose.example");
+            p.type("password", PASSWORD);
+            p.driver.findElement(By.cssSelector("#signin-form button[type=submit]")).click();
+            p.until(Duration.ofSeconds(15), d -> !d.findElements(By.id("signout")).isEmpty()
+                    || !d.findElement(By.id("message")).getText().isBlank());
+            p.driver.navigate().refresh();
+            p.awaitHeading("Sign in");
+            assertThat(p.driver.manage().getCookieNamed("grace_access")).as("no Secure cookie over plain HTTP")
+                    .isNull();
+        }
+
+        // Through the TLS load balancer: its plain HTTP port sends the browser to HTTPS, verified with the test
+        // certificate's key, where the Secure cookies are kept and a reload stays signed in.
+        try (Chromium.Window window = chromium.open(1280, 900, browser)) {
+            PageDriver p = new PageDriver(window, "http://grace.test:" + tls.port()).open("");
+            p.awaitHeading("Sign in");
+            assertThat(p.driver.getCurrentUrl()).isEqualTo("https://grace.test:" + tlsPort + "/");
+            p.signIn("admin@rose.example", PASSWORD);
+            p.awaitHeading("Dashboard");
+            p.driver.navigate().refresh();
+            p.awaitHeading("Dashboard");
+            assertThat(p.driver.findElement(By.id("who")).getText()).contains("Ada Admin");
+            org.openqa.selenium.Cookie access = p.driver.manage().getCookieNamed("grace_access");
+            assertThat(access).as("the access cookie, kept over HTTPS").isNotNull();
+            assertThat(access.isSecure()).isTrue();
+            assertThat(access.isHttpOnly()).isTrue();
+            p.assertCleanConsole();
+        }
+        System.out.printf("StaffPagesIT TLS: http://grace.test:%d -> https://grace.test:%d, signed in, reload kept"
+                + " the session; plain HTTP at a load balancer lost it%n", tls.port(), tlsPort);
     }
 }
