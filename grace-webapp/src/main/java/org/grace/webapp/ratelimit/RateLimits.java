@@ -75,14 +75,6 @@ public class RateLimits {
         return acquire(Policy.INGEST_RESIDENT, Long.toString(residentId));
     }
 
-    /**
-     * One decision of the API limit for a key of the instance's own, outside the metrics (neither a denial nor a
-     * fallback is a caller's): the warm-up before the instance reports ready runs the limiter's Redis script this way.
-     */
-    public RateLimitDecision warmUpCall(String instanceKey) {
-        return limiters().get(Policy.API_USER.policyName).tryAcquire("warm-up:" + instanceKey);
-    }
-
     /** The 429 for a denied decision of these limits, with its headers (the policy's own, as the library writes it). */
     public ApiException tooManyRequests(RateLimitDecision d) {
         Map<String, String> headers = new LinkedHashMap<>();
