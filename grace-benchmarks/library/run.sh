@@ -4,17 +4,18 @@
 #
 #   grace-benchmarks/library/run.sh [--only limiter,cache,jobs] [--runs N] [--no-build]
 #
-# Builds grace-benchmarks and what it needs (offline Maven, tests compiled, not run), then runs each benchmark program
-# N times, one after the other. Each run's output goes to grace-benchmarks/results/runs/NAME-I.txt with run.sh's own
-# lines about it: start time, commit, /proc/loadavg just before and just after the run, the highest 1-minute load
-# sampled every 5 s during it, the seconds it took and the time spent waiting for the bench lock. Then
-# org.grace.benchmarks.ResultsTable writes the medians and spreads of every figure the program printed as a
-# `grace-result` line into the generated section of the results page: results/ratelimit.md, results/cache.md and
-# results/jobs-runs.md (results/jobs.md, with its analysis, is written by hand from it).
+# Builds grace-benchmarks and what it needs (offline Maven, tests compiled, not run), then runs the limiter and cache
+# programs N times each, one after the other, and the jobs program once with --runs N (it repeats each cell itself).
+# Each run's output goes to grace-benchmarks/results/runs/NAME-I.txt with run.sh's own lines about it: start time,
+# commit, /proc/loadavg just before and just after the run, the highest 1-minute load sampled every 5 s during it,
+# the seconds it took and the time spent waiting for the bench lock. Then org.grace.benchmarks.ResultsTable writes
+# the medians and spreads of every figure the program printed as a `grace-result` line into the generated section of
+# the results page: results/ratelimit.md, results/cache.md and results/jobs-runs.md (results/jobs.md, with its
+# analysis, is written by hand from it and from results/runs/jobs-1.txt).
 #
-# When GRACE_BENCH_LOCK names a file, each run (and only the run: not the build) holds flock(1) on it, so that
-# benchmarks sharing a machine measure one at a time; the programs are started without the variable, so that one
-# taking the lock itself (BenchLock) does not wait for this script.
+# When GRACE_BENCH_LOCK names a file, each limiter and cache run (and only the run: not the build) holds flock(1) on
+# it, so that benchmarks sharing a machine measure one at a time; those programs are started without the variable.
+# The jobs program takes the lock itself (BenchLock) around its measured part, so it gets the variable instead.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -27,7 +28,19 @@ cd "$(dirname "$0")/../.."
 
 limiter_program() { echo ${LIMITER_OPTS:-} org.grace.benchmarks.ratelimit.RateLimitBenchmark; }
 cache_program() { echo ${CACHE_OPTS:-} org.grace.benchmarks.cache.CacheBenchmark --jmh; }
-jobs_program() { echo org.grace.benchmarks.jobs.JobsThroughputBenchmark "${JOBS_ARGS:-20000 1,2,4,8,16,32}"; }
+jobs_program() {
+    echo org.grace.benchmarks.jobs.JobsThroughputBenchmark \
+        ${JOBS_ARGS:---jobs 20000 --threads 1,2,4,8,16,32 --cluster-threads 1,4,16 --instances 3 --runs $runs}
+}
+# How many times run.sh starts the program (the jobs program repeats its cells itself).
+invocations_of() {
+    case $1 in
+        jobs) echo 1 ;;
+        *) echo "$runs" ;;
+    esac
+}
+# Whether run.sh holds the bench lock around the whole program (no: the program takes it around its measurement).
+locked_by_script() { [[ $1 != jobs ]]; }
 
 page_of() {
     case $1 in
@@ -89,20 +102,24 @@ fi
 # ---------------------------------------------------------------------------------------------------- one run
 # measure NAME I: runs the program once, inside the bench lock, into results/runs/NAME-I.txt.
 measure() {
-    local name=$1 i=$2 out lockfd="" waited=0 started t0 samples sampler
+    local name=$1 i=$2 out lockfd="" waited="not used (no GRACE_BENCH_LOCK)" started t0 samples sampler
     out=$results/runs/$name-$i.txt
     read -r -a program <<< "$("${name}_program")"
     t0=$SECONDS
-    if [[ -n ${GRACE_BENCH_LOCK:-} ]]; then
+    local -a environment=(env -u GRACE_BENCH_LOCK)
+    if ! locked_by_script "$name"; then
+        environment=(env)
+        waited="taken by the program"
+    elif [[ -n ${GRACE_BENCH_LOCK:-} ]]; then
         exec {lockfd}>>"$GRACE_BENCH_LOCK"
         flock "$lockfd"
-        waited=$((SECONDS - t0))
+        waited="$((SECONDS - t0)) s wait"
     fi
     started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
     samples=$(mktemp)
     {
         printf 'grace-run\tbenchmark\t%s\n' "$name"
-        printf 'grace-run\trun\t%s of %s\n' "$i" "$runs"
+        printf 'grace-run\trun\t%s of %s\n' "$i" "$(invocations_of "$name")"
         printf 'grace-run\tstarted\t%s\n' "$started"
         printf 'grace-run\tcommit\t%s\n' "$commit"
         printf 'grace-run\tmachine\t%s\n' "$machine"
@@ -113,9 +130,9 @@ measure() {
     ( while :; do cut -d' ' -f1 /proc/loadavg >> "$samples"; sleep 5; done ) &
     sampler=$!
     t0=$SECONDS
-    echo "== $name run $i of $runs, started $started (waited ${waited} s for the lock), output in $out"
+    echo "== $name run $i of $(invocations_of "$name"), started $started (bench lock: ${waited}), output in $out"
     local status=0
-    env -u GRACE_BENCH_LOCK java -cp "$classpath" "${program[@]}" >> "$out" 2>&1 || status=$?
+    "${environment[@]}" java -cp "$classpath" "${program[@]}" >> "$out" 2>&1 || status=$?
     {
         printf 'grace-run\tload-end\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
         printf 'grace-run\tseconds\t%s\n' "$((SECONDS - t0))"
@@ -138,7 +155,7 @@ measure() {
 for name in ${only//,/ }; do
     rm -f "$results/runs/$name"-*.txt
     files=()
-    for ((i = 1; i <= runs; i++)); do
+    for ((i = 1; i <= $(invocations_of "$name"); i++)); do
         measure "$name" "$i"
         files+=("$results/runs/$name-$i.txt")
     done

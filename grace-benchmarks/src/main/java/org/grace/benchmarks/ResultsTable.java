@@ -24,8 +24,8 @@ import java.util.regex.Pattern;
  * {@link #main}, which reads every run's file and replaces the generated section of the page (between
  * {@link #BEGIN} and {@link #END}; the hand-written text around it stays) with a table of the runs and their load,
  * and each program table with the median of the runs and their lowest and highest value per cell. A cell whose
- * column or row name holds {@code goal >= x} or {@code goal <= x} also says whether the median meets it and in how many runs it
- * was met. Ratios are therefore the median of each run's own ratio, not a ratio of medians.
+ * column or row name holds {@code goal >= x} or {@code goal <= x} also says whether the median meets it and in how
+ * many runs it was met. Ratios are therefore the median of each run's own ratio, not a ratio of medians.
  *
  * <p>Arguments: {@code --page FILE --title TEXT --command TEXT RUN_FILE...}
  */
@@ -113,7 +113,9 @@ public final class ResultsTable {
 
     private static String section(String title, String command, List<Map<String, String>> runs,
                                   Map<String, Table> tables) {
-        int n = runs.size();
+        // A program that repeats its cells itself (the jobs benchmark) prints several values per cell in one file.
+        int n = Math.max(runs.size(), tables.values().stream().flatMap(t -> t.rows.values().stream())
+                .flatMap(row -> row.values().stream()).mapToInt(List::size).max().orElse(0));
         Map<String, String> first = runs.get(0);
         StringBuilder out = new StringBuilder(BEGIN).append("\n\n");
         out.append("## ").append(title).append(": median of ").append(n).append(n == 1 ? " run" : " runs")
@@ -122,15 +124,19 @@ public final class ResultsTable {
         out.append("Commit: `").append(first.getOrDefault("commit", "?")).append("`  \n");
         out.append("Machine: ").append(first.getOrDefault("machine", "?")).append("  \n");
         out.append("Program: `").append(first.getOrDefault("java-command", "?")).append("`\n\n");
-        out.append("Each cell is the median of the runs, with the lowest and highest run in brackets (none when every run "
-                + "gave the same figure). A ratio is the "
-                + "median of each run's own ratio. Where a column states a goal, the median is checked against it, "
-                + "followed by the number of runs that met it. Load average is `/proc/loadavg` (1, 5, 15 minutes) "
-                + "read just before and just after each run, inside the bench lock; the highest 1-minute value was "
-                + "sampled every 5 s during the run and includes the benchmark's own threads.\n\n");
-        out.append("| Run | Started (UTC) | Seconds | Waited for the bench lock (s) | Load at start | Load at end "
-                + "| Highest 1-min load during the run | Raw output |\n|---:|---|---:|---:|---|---|---:|---|\n");
-        for (int i = 0; i < n; i++) {
+        if (n > runs.size()) {
+            out.append("The program repeated each cell itself: ").append(n).append(" values per cell from ")
+                    .append(runs.size()).append(runs.size() == 1 ? " program run" : " program runs").append(". ");
+        }
+        out.append("Each cell is the median of the runs, with the lowest and highest run in brackets (none when "
+                + "every run gave the same figure). A ratio is the median of each run's own ratio. Where a column or "
+                + "row states a goal, the median is checked against it, followed by the number of runs that met it. "
+                + "Load average is `/proc/loadavg` (1, 5, 15 minutes) read just before and just after each run "
+                + "(inside the bench lock when run.sh holds it); the highest 1-minute value was sampled every 5 s "
+                + "during the run and includes the benchmark's own threads.\n\n");
+        out.append("| Program run | Started (UTC) | Seconds | Bench lock | Load at start | Load at end "
+                + "| Highest 1-min load during the run | Raw output |\n|---:|---|---:|---|---|---|---:|---|\n");
+        for (int i = 0; i < runs.size(); i++) {
             Map<String, String> r = runs.get(i);
             out.append(String.format("| %d | %s | %s | %s | %s | %s | %s | [%s](%s) |%n", i + 1,
                     r.getOrDefault("started", "?"), r.getOrDefault("seconds", "?"),
@@ -159,7 +165,7 @@ public final class ResultsTable {
         return out.append('\n').append(END).toString();
     }
 
-    /** "median (lowest-highest)", or the figure alone when all runs gave it, with the goal verdict when the column states one. */
+    /** "median (lowest-highest)", or the figure alone when all runs gave it; the goal verdict when one is stated. */
     static String cellText(List<String> values, String row, String column, int runs) {
         if (values == null || values.isEmpty()) {
             return "-";
