@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
 import java.util.function.IntPredicate;
+import org.grace.benchmarks.ResultsTable;
 import org.grace.core.cache.GraceCache;
 import org.grace.core.redis.RedisClients;
 import org.grace.core.redis.RedisUrl;
@@ -30,7 +31,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * The cache benchmark in one command: one throwaway Redis, Grace against its peers, printed as Markdown with the
  * issue's goals. About one minute; with {@code --jmh}, the JMH classes run after it against the same Redis
- * (three more minutes).
+ * (three more minutes). Beside the Markdown it prints every figure as a {@link ResultsTable} line, which
+ * {@code grace-benchmarks/library/run.sh} turns into medians over runs.
  *
  * <p>Measured <em>paired</em>: the contenders of a comparison take turns in short rounds (throughput) or op by op
  * (latency) in one JVM, so a build starting on a shared 2-core machine slows all of them alike instead of whichever
@@ -72,6 +74,8 @@ public final class CacheBenchmark {
         }
         System.out.println();
         System.out.println(report);
+        ResultsTable.columns("Goals (issue 4)", "ratio");
+        GOALS.forEach((row, ratio) -> ResultsTable.cell("Goals (issue 4)", row, "value", ratio, 2));
     }
 
     // ------------------------------------------------------------------------------------ level-1 hits
@@ -121,7 +125,17 @@ public final class CacheBenchmark {
                     Arrays.stream(rounds).min().orElse(0), Arrays.stream(rounds).max().orElse(0),
                     medianRatio(rounds, caffeineRounds)));
         }
+        String table = "Level-1 hit throughput (1 thread, 1,024 keys, higher is better)";
+        ResultsTable.columns(table, "path");
+        for (String name : names) {
+            ResultsTable.cell(table, name, "ops/us, median of " + ROUNDS + " rounds", median(perRound.get(name)), 2);
+            ResultsTable.cell(table, name, "vs Caffeine (median of per-round ratios)",
+                    medianRatio(perRound.get(name), caffeineRounds), 2);
+        }
         double ratio = medianRatio(perRound.get(names.get(1)), caffeineRounds);
+        goal("level-1 hit throughput, Grace / Caffeine, paired (goal >= 0.8)", ratio);
+        goal("level-1 hit throughput, Grace / RLocalCachedMap, paired",
+                medianRatio(perRound.get(names.get(1)), perRound.get(names.get(2))));
         out.append(String.format("%nGoal: Grace level-1 hit >= 0.8x Caffeine: **%.2fx, %s**. Grace against "
                 + "RLocalCachedMap: %.1fx.%n%n", ratio, ratio >= 0.8 ? "holds" : "missed",
                 medianRatio(perRound.get(names.get(1)), perRound.get(names.get(2)))));
@@ -239,6 +253,13 @@ public final class CacheBenchmark {
         results.forEach((name, r) -> out.append(String.format("| %s | %s | %.2f | %.2f | %s |%n", name,
                 modes.get(name), r.getScore(), r.getScoreError(),
                 r.getScoreUnit())));
+        String table = "The same under JMH (sequential, not paired)";
+        ResultsTable.columns(table, "benchmark | mode | unit");
+        results.forEach((name, r) -> {
+            String row = name + " | " + modes.get(name) + " | " + r.getScoreUnit();
+            ResultsTable.cell(table, row, "score", r.getScore(), 2);
+            ResultsTable.cell(table, row, "+- (99.9%)", r.getScoreError(), 2);
+        });
         double caffeine = results.get("caffeineGetIfPresent").getScore();
         double grace = results.get("graceGetLocalHit").getScore();
         double json = results.get("redissonBucketGetJson").getScore();
@@ -246,6 +267,10 @@ public final class CacheBenchmark {
         out.append(String.format("%nJMH ratios: level-1 hit Grace/Caffeine %.2fx (goal >= 0.8); level-2 hit "
                 + "Grace/RBucket.get(JSON) %.2fx (goal <= 1.1); Grace/RLocalCachedMap local hit %.1fx.%n", grace / caffeine,
                 graceRedis / json, grace / results.get("redissonLocalCachedMapGetLocalHit").getScore()));
+        goal("level-1 hit throughput, Grace / Caffeine, JMH (goal >= 0.8)", grace / caffeine);
+        goal("level-1 hit throughput, Grace / RLocalCachedMap, JMH",
+                grace / results.get("redissonLocalCachedMapGetLocalHit").getScore());
+        goal("level-2 hit latency, Grace / RBucket.get JSON, JMH (goal <= 1.1)", graceRedis / json);
         return out.toString();
     }
 
@@ -296,13 +321,30 @@ public final class CacheBenchmark {
             out.append(String.format("| %s | %.1f | %.1f | %.1f | %.1f | %.2fx | %.2fx |%n", name, mean(sorted) / 1e3,
                     percentile(sorted, 50) / 1e3, percentile(sorted, 90) / 1e3, percentile(sorted, 99) / 1e3,
                     lastMeanRatio, lastP50Ratio));
+            ResultsTable.columns(title, "path");
+            ResultsTable.cell(title, name, "mean", mean(sorted) / 1e3, 1);
+            for (int p : new int[] {50, 90, 99}) {
+                ResultsTable.cell(title, name, "p" + p, percentile(sorted, p) / 1e3, 1);
+            }
+            ResultsTable.cell(title, name, "mean vs first row", lastMeanRatio, 2);
+            ResultsTable.cell(title, name, "p50 vs first row", lastP50Ratio, 2);
         }
         out.append(String.format("%n%,d samples each, interleaved op by op.%n", LATENCY_SAMPLES));
         if (goal != null) {
+            goal("level-2 hit mean latency, Grace / RBucket.get JSON, paired (goal <= " + goalRatio + ")",
+                    lastMeanRatio);
+            goal("level-2 hit p50 latency, Grace / RBucket.get JSON, paired", lastP50Ratio);
             out.append(String.format("%n%s: mean **%.2fx, %s**; p50 %.2fx.%n", goal, lastMeanRatio,
                     lastMeanRatio <= goalRatio ? "holds" : "missed", lastP50Ratio));
         }
         return out.append('\n').toString();
+    }
+
+    private static final Map<String, Double> GOALS = new LinkedHashMap<>();
+
+    /** One ratio of the goals table, printed as a machine-readable line at the end. */
+    private static void goal(String row, double ratio) {
+        GOALS.put(row, ratio);
     }
 
     private static double mean(long[] values) {

@@ -44,6 +44,9 @@ import org.redisson.command.CommandAsyncExecutor;
  * <p>System properties: {@code warmupMillis} (1000), {@code measureSeconds} (6), {@code threads} ("1,8,64"),
  * {@code workloads} ("1024 keys,1 hot key"), {@code contenders} (a subset by first word, e.g. "Grace,Redis"),
  * {@code commandStats} (print Redis's per-command counts after each cell).
+ *
+ * <p>Beside the Markdown it prints every figure as a machine-readable line ({@link RateLimitReport}), which
+ * {@code grace-benchmarks/library/run.sh} turns into medians over runs.
  */
 public final class RateLimitBenchmark {
     private static final int KEYS = 1024;
@@ -156,7 +159,7 @@ public final class RateLimitBenchmark {
                 }
             }
             System.out.printf("%nLoad average (1, 5, 15 min) at the end: %s%n", loadAverage());
-            print(results);
+            RateLimitReport.print(results);
         } finally {
             client.shutdown();
             redis.stop();
@@ -337,50 +340,5 @@ public final class RateLimitBenchmark {
         Map<String, BucketProxy> buckets = new ConcurrentHashMap<>();
         return new Contender("Bucket4j (Redisson CAS)", key -> buckets.computeIfAbsent(key,
                 k -> proxies.builder().build(k, () -> configuration)).tryConsume(1));
-    }
-
-    private static void print(List<Result> results) {
-        System.out.println();
-        System.out.println("| Workload | Callers | Contender | Decisions/s | Admitted | p50 (us) | p99 (us) "
-                + "| Redis CPU per call (us) | Errors |");
-        System.out.println("|---|---:|---|---:|---:|---:|---:|---:|---:|");
-        for (Result r : results) {
-            String errors = r.errors + (r.contender.startsWith("Grace") ? " (fallbacks " + r.fallbacks + ")" : "");
-            System.out.printf(Locale.ROOT, "| %s | %d | %s | %,.0f | %.1f%% | %.0f | %.0f | %.1f | %s |%n",
-                    r.workload, r.threads, r.contender, r.perSecond(), r.allowedShare() * 100, r.p50() / 1000.0,
-                    r.p99() / 1000.0, r.redisCpuPerCall(), errors);
-        }
-        System.out.println();
-        System.out.println("| Workload | Callers | Grace | Grace / Redisson throughput (goal >= 1.2) "
-                + "| Grace / Bucket4j throughput (goal >= 1.5) | Grace p99 / PING p99 (goal <= 1.5) |");
-        System.out.println("|---|---:|---|---:|---:|---:|");
-        Map<String, Map<String, Result>> cells = new LinkedHashMap<>();
-        for (Result r : results) {
-            cells.computeIfAbsent(r.workload + "|" + r.threads, k -> new LinkedHashMap<>()).put(r.contender, r);
-        }
-        for (Map.Entry<String, Map<String, Result>> e : cells.entrySet()) {
-            Map<String, Result> cell = e.getValue();
-            for (String variant : List.of(GRACE, GRACE_EVERY_CALL)) {
-                Result grace = cell.get(variant);
-                if (grace == null) {
-                    continue;
-                }
-                String[] parts = e.getKey().split("\\|");
-                System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", parts[0], parts[1], variant,
-                        ratio(grace, cell.get("Redisson RRateLimiter"), false, 1.2),
-                        ratio(grace, cell.get("Bucket4j (Redisson CAS)"), false, 1.5),
-                        ratio(grace, cell.get("Redis PING (floor)"), true, 1.5));
-            }
-        }
-    }
-
-    /** Grace's throughput over {@code other}'s (goal: at least {@code goal}), or its p99 over theirs (at most). */
-    private static String ratio(Result grace, Result other, boolean p99, double goal) {
-        if (other == null) {
-            return "-";
-        }
-        double value = p99 ? (double) grace.p99() / other.p99() : grace.perSecond() / other.perSecond();
-        boolean met = p99 ? value <= goal : value >= goal;
-        return String.format(Locale.ROOT, "%.2f %s", value, met ? "yes" : "**no**");
     }
 }
