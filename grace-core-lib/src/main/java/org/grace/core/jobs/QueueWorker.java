@@ -14,20 +14,30 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The workers of one queue on this instance: a dispatcher thread that claims and a pool of {@code concurrency}
- * threads that run handlers.
+ * The workers of one queue on this instance: dispatcher threads that claim (one per batch of threads, see
+ * {@link #claimers}) and a pool of {@code concurrency} threads that run handlers.
  *
  * <p>The dispatcher sleeps until something may have changed: a notification for the queue, a worker thread
- * becoming free, the next delayed job falling due, or the poll interval. It then writes the completions collected
- * since its last round in one statement and, when a thread is idle and the queue was not found empty since the last
- * notification, claims up to {@code min(batchSize, 2 * concurrency - inFlight)} jobs in one statement. At most
- * twice the concurrency is held per instance, so a busy instance does not hoard jobs other instances could run.
+ * becoming free, the next delayed job falling due, or the poll interval. When the queue was not found empty since
+ * the last notification and fewer than {@code concurrency + batchSize x dispatchers} jobs are held, it claims
+ * up to {@code min(batchSize, that - held)} jobs, in the same statement that completes the jobs
+ * finished since its last round (one round trip, one commit); otherwise it only writes the completions. Claimed jobs
+ * beyond the free threads wait in the executor's queue, leased and renewed like running ones, so a thread that
+ * finishes takes the next job without waiting for the database; at most one batch per dispatcher beyond the threads is held, so a
+ * busy instance does not hoard jobs other instances could run.
  */
 final class QueueWorker implements Runnable {
     private static final System.Logger LOG = System.getLogger(QueueWorker.class.getName());
     static final int WORK = 1;
     static final int SLOT = 2;
     private static final int MAX_COMPLETIONS_PER_STATEMENT = 1_000;
+    /**
+     * Longest a completion waits for company when no claim is due: short against any lease, long enough that a
+     * steady trickle of finished jobs is written a few at a time.
+     */
+    static final long FLUSH_LINGER_MILLIS = 20;
+    /** More dispatchers than this only add connections: the claims then contend in PostgreSQL, not in Java. */
+    static final int MAX_CLAIMERS = 2;
 
     final String queue;
     private final int concurrency;
@@ -40,7 +50,8 @@ final class QueueWorker implements Runnable {
     private final Object lock = new Object();
     private int signals;
     private volatile boolean stopping;
-    private Thread dispatcher;
+    private final int claimers;
+    private final List<Thread> dispatchers = new ArrayList<>();
 
     QueueWorker(String queue, int concurrency, DefaultJobs jobs, JobStore store, Duration pollInterval) {
         this.queue = queue;
@@ -48,6 +59,7 @@ final class QueueWorker implements Runnable {
         this.jobs = jobs;
         this.store = store;
         this.pollMillis = pollInterval.toMillis();
+        this.claimers = claimers(concurrency, jobs.batchSize());
         AtomicInteger n = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS,
                 new LinkedBlockingQueue<>(), r -> {
@@ -58,9 +70,21 @@ final class QueueWorker implements Runnable {
     }
 
     void start() {
-        dispatcher = new Thread(this, "grace-jobs-" + queue + "-dispatcher");
-        dispatcher.setDaemon(true);
-        dispatcher.start();
+        for (int i = 1; i <= claimers; i++) {
+            Thread t = new Thread(this, "grace-jobs-" + queue + "-dispatcher" + (claimers > 1 ? "-" + i : ""));
+            t.setDaemon(true);
+            dispatchers.add(t);
+        }
+        dispatchers.forEach(Thread::start);
+    }
+
+    /**
+     * Dispatcher threads of a queue: one per batch of threads (ceiling), at most {@value #MAX_CLAIMERS}. One
+     * dispatcher claims at most one batch per round trip, so with more threads than a batch a single one would
+     * leave threads waiting on its round trips; with several, their claims overlap (SKIP LOCKED keeps them apart).
+     */
+    static int claimers(int concurrency, int batchSize) {
+        return Math.max(1, Math.min(MAX_CLAIMERS, (concurrency + batchSize - 1) / batchSize));
     }
 
     void wake(int signal) {
@@ -70,11 +94,11 @@ final class QueueWorker implements Runnable {
         }
     }
 
-    /** Stops claiming and waits for the dispatcher to leave its loop. */
+    /** Stops claiming and waits for the dispatchers to leave their loop. */
     void stopClaiming() {
         stopping = true;
         wake(WORK);
-        if (dispatcher != null) {
+        for (Thread dispatcher : dispatchers) {
             try {
                 dispatcher.join(10_000);
             } catch (InterruptedException e) {
@@ -102,6 +126,7 @@ final class QueueWorker implements Runnable {
     @Override
     public void run() {
         boolean drained = false;
+        boolean lingering = false;
         long waitMillis = 0;
         while (!stopping) {
             int s;
@@ -110,28 +135,55 @@ final class QueueWorker implements Runnable {
             } catch (InterruptedException e) {
                 return;
             }
+            boolean lingerOver = s == 0 && lingering;
             if (stopping) {
                 return;
             }
-            if (s == 0 || (s & WORK) != 0) {
+            if ((s == 0 && !lingering) || (s & WORK) != 0) {
                 drained = false;
             }
-            boolean wantClaim = !drained && inFlight.get() < concurrency;
-            if (!wantClaim && completions.isEmpty()) {
-                waitMillis = pollMillis;
+            int batch = jobs.batchSize();
+            int cap = concurrency + batch * claimers;
+            // Claim ahead of the free threads, up to one batch per dispatcher beyond them, so a thread finishing a
+            // job finds the next one waiting instead of a round trip; but not for a handful of slots while every
+            // thread is busy. The slots are reserved in inFlight before the claim, so dispatchers never over-claim.
+            int limit = 0;
+            int held;
+            do {
+                held = inFlight.get();
+                int free = Math.min(batch, cap - held);
+                limit = !drained && free > 0 && (held < concurrency || free >= Math.max(1, batch / 2)) ? free : 0;
+            } while (limit > 0 && !inFlight.compareAndSet(held, held + limit));
+            boolean wantClaim = limit > 0;
+            // Without a claim, completions are written once half a batch has gathered, when the queue is drained or
+            // nothing else is held, or after FLUSH_LINGER_MILLIS: not one commit per finished job.
+            boolean flushDue = !completions.isEmpty() && (drained || held == 0 || lingerOver
+                    || completions.size() >= Math.max(1, batch / 2));
+            if (!wantClaim && !flushDue) {
+                waitMillis = completions.isEmpty() ? pollMillis : FLUSH_LINGER_MILLIS;
+                lingering = !completions.isEmpty();
                 continue;
             }
+            lingering = false;
+            int unclaimed = limit;
             try (Connection c = store.connection()) {
-                flushCompletions(c);
                 waitMillis = pollMillis;
                 if (wantClaim) {
-                    int limit = Math.min(jobs.batchSize(), 2 * concurrency - inFlight.get());
-                    List<JobStore.Claimed> claimed = store.claim(c, queue, limit);
+                    List<JobStore.Lease> done = takeCompletions();
+                    List<JobStore.Claimed> claimed;
+                    try {
+                        claimed = store.completeAndClaim(c, done, jobs.deleteOnCompletion(), queue, limit);
+                    } catch (SQLException | RuntimeException e) {
+                        completions.addAll(done);
+                        throw e;
+                    }
+                    unclaimed = limit - claimed.size();
+                    inFlight.addAndGet(-unclaimed);
+                    unclaimed = 0;
                     if (!claimed.isEmpty()) {
                         jobs.listener().onClaimed(queue, claimed.size());
                         for (JobStore.Claimed job : claimed) {
                             JobRun run = new JobRun(job, this);
-                            inFlight.incrementAndGet();
                             jobs.track(run);
                             executor.execute(run);
                         }
@@ -141,9 +193,12 @@ final class QueueWorker implements Runnable {
                         long untilDue = store.millisUntilNextDue(c, queue);
                         waitMillis = Math.max(10, Math.min(pollMillis, untilDue));
                     }
+                } else {
+                    flushCompletions(c);
                 }
                 jobs.databaseUp();
             } catch (SQLException | RuntimeException e) {
+                inFlight.addAndGet(-unclaimed);
                 jobs.databaseDown("claiming on queue " + queue, e);
                 drained = false;
                 waitMillis = Math.min(pollMillis, 500);
@@ -151,14 +206,20 @@ final class QueueWorker implements Runnable {
         }
     }
 
+    /** Up to one statement's worth of the collected completions, taken off the queue. */
+    private List<JobStore.Lease> takeCompletions() {
+        List<JobStore.Lease> batch = new ArrayList<>();
+        JobStore.Lease l;
+        while (batch.size() < MAX_COMPLETIONS_PER_STATEMENT && (l = completions.poll()) != null) {
+            batch.add(l);
+        }
+        return batch;
+    }
+
     /** Writes collected completions in one statement; on failure keeps them for the next round. */
     void flushCompletions(Connection c) throws SQLException {
         while (!completions.isEmpty()) {
-            List<JobStore.Lease> batch = new ArrayList<>();
-            JobStore.Lease l;
-            while (batch.size() < MAX_COMPLETIONS_PER_STATEMENT && (l = completions.poll()) != null) {
-                batch.add(l);
-            }
+            List<JobStore.Lease> batch = takeCompletions();
             if (batch.isEmpty()) {
                 return;
             }
