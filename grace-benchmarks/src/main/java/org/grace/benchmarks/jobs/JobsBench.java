@@ -79,7 +79,12 @@ final class JobsBench {
 
     /** A Grace instance as the throughput runs use it: defaults but for the poll interval, {@code threads} workers. */
     static Jobs graceWorker(DataSource ds, int threads, Runnable onRun, String name) {
-        return Jobs.builder(ds).instanceId(InstanceId.of(name))
+        return graceWorker(ds, threads, onRun, name, Jobs.DEFAULT_RETENTION);
+    }
+
+    /** As above with another retention ({@code Duration.ZERO}: completed rows deleted, not updated). */
+    static Jobs graceWorker(DataSource ds, int threads, Runnable onRun, String name, Duration retention) {
+        return Jobs.builder(ds).instanceId(InstanceId.of(name)).retention(retention)
                 .queue("default", threads)
                 .pollInterval(POLL_INTERVAL)
                 .handler("noop", Integer.class, (n, ctx) -> onRun.run())

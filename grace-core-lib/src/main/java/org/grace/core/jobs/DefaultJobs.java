@@ -257,6 +257,17 @@ final class DefaultJobs implements Jobs {
         return new TreeSet<>(config.handlers().keySet());
     }
 
+    /** Threads of {@code worker} still inside a handler whose lease was lost (past its timeout, or taken over). */
+    int stuckThreads(QueueWorker worker) {
+        int n = 0;
+        for (JobRun run : active.values()) {
+            if (run.worker == worker && run.thread != null && run.isLeaseLost()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     void track(JobRun run) {
         active.put(run.jobId(), run);
     }

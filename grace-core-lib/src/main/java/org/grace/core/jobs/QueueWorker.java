@@ -36,6 +36,13 @@ final class QueueWorker implements Runnable {
      * steady trickle of finished jobs is written a few at a time.
      */
     static final long FLUSH_LINGER_MILLIS = 20;
+    /**
+     * Jobs are claimed ahead of the free threads only while handlers take at most this long on average (a moving
+     * average of recent ones): a job claimed ahead then waits about {@code batchSize x this / concurrency} for a
+     * thread, one second at most with the defaults, well inside any lease; longer jobs are claimed for idle threads
+     * only, so they start on whichever instance has a thread free.
+     */
+    static final long CLAIM_AHEAD_MAX_HANDLER_MILLIS = 100;
     /** More dispatchers than this only add connections: the claims then contend in PostgreSQL, not in Java. */
     static final int MAX_CLAIMERS = 2;
 
@@ -46,6 +53,8 @@ final class QueueWorker implements Runnable {
     private final long pollMillis;
     final ThreadPoolExecutor executor;
     final AtomicInteger inFlight = new AtomicInteger();
+    /** Moving average of handler durations (1/8 weight to each new one), written racily by the worker threads. */
+    private volatile long avgHandlerMicros;
     final ConcurrentLinkedQueue<JobStore.Lease> completions = new ConcurrentLinkedQueue<>();
     private final Object lock = new Object();
     private int signals;
@@ -143,7 +152,11 @@ final class QueueWorker implements Runnable {
                 drained = false;
             }
             int batch = jobs.batchSize();
-            int cap = concurrency + batch * claimers;
+            // Ahead only while jobs are short and no thread is stuck in a handler past its timeout: a job claimed
+            // ahead waits behind the running ones, and must not wait behind a hung one (it would keep its renewed
+            // lease there) nor hold up long jobs other instances could start.
+            boolean ahead = avgHandlerMicros <= CLAIM_AHEAD_MAX_HANDLER_MILLIS * 1000 && jobs.stuckThreads(this) == 0;
+            int cap = concurrency + (ahead ? batch * claimers : 0);
             // Claim ahead of the free threads, up to one batch per dispatcher beyond them, so a thread finishing a
             // job finds the next one waiting instead of a round trip; but not for a handful of slots while every
             // thread is busy. The slots are reserved in inFlight before the claim, so dispatchers never over-claim.
@@ -241,6 +254,7 @@ final class QueueWorker implements Runnable {
         }
         run.thread = Thread.currentThread();
         run.startedMillis = Math.max(1, jobs.clock().millis());
+        long startedNanos = System.nanoTime();
         Throwable error = null;
         boolean permanent = false;
         try {
@@ -270,6 +284,8 @@ final class QueueWorker implements Runnable {
             run.thread = null;
         }
         Duration took = Duration.ofMillis(Math.max(0, jobs.clock().millis() - run.startedMillis));
+        long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - startedNanos);
+        avgHandlerMicros += (micros - avgHandlerMicros) / 8;
         boolean retried = false;
         if (error == null) {
             completions.add(run.lease);
