@@ -259,13 +259,8 @@ final class DefaultJobs implements Jobs {
 
     /** Threads of {@code worker} still inside a handler whose lease was lost (past its timeout, or taken over). */
     int stuckThreads(QueueWorker worker) {
-        int n = 0;
-        for (JobRun run : active.values()) {
-            if (run.worker == worker && run.thread != null && run.isLeaseLost()) {
-                n++;
-            }
-        }
-        return n;
+        return (int) active.values().stream()
+                .filter(run -> run.worker == worker && run.thread != null && run.isLeaseLost()).count();
     }
 
     void track(JobRun run) {

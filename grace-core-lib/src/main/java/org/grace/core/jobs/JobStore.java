@@ -180,10 +180,6 @@ final class JobStore {
         }
     }
 
-    List<Claimed> claim(Connection c, String queue, int limit) throws SQLException {
-        return completeAndClaim(c, List.of(), false, queue, limit);
-    }
-
     /**
      * Completes {@code leases} (as {@link #complete}) and claims up to {@code limit} due jobs of {@code queue}, in
      * one statement (one transaction): when it fails, neither happened.

@@ -31,7 +31,10 @@ import org.grace.core.SettingChecks;
  * An instance that only enqueues need not call {@link #start()}. {@link #close()} shuts down gracefully.
  */
 public interface Jobs extends AutoCloseable {
-    /** Jobs claimed per statement: the scaling guide reads pending jobs ten at a time. */
+    /**
+     * Jobs claimed per statement, and how many an instance claims ahead of its free threads per dispatcher (while
+     * handlers are short): the scaling guide reads pending jobs ten at a time.
+     */
     int DEFAULT_BATCH_SIZE = 10;
 
     /** Worker threads of a queue configured without a number, and of the implicit default queue. */

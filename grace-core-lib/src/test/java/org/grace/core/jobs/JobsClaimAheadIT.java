@@ -35,10 +35,11 @@ class JobsClaimAheadIT {
         // Handlers of 20 s: the victim runs four jobs and holds the rest of its claim, unstarted.
         try (JobWorkers group = JobWorkers.startReady(url, "ahead-", List.of("victim"), "1500", "500", "20000");
              HikariDataSource ds = TestDatabase.pool(url, 12)) {
-            // JobWorkers gives each process 4 threads; the victim claims one batch (10): 4 start, 6 wait for a thread.
+            // JobWorkers gives each process 4 threads; the victim's two dispatchers claim a batch (10) each: 4 start,
+            // 16 wait for a thread.
             TestDatabase.enqueueRecordJobs(ds, 0, 30);
             await().atMost(WAIT).until(() -> TestDatabase.count(ds,
-                    "SELECT count(*) FROM grace_jobs WHERE status = 'running' AND lease_owner = 'victim'") == 10);
+                    "SELECT count(*) FROM grace_jobs WHERE status = 'running' AND lease_owner = 'victim'") == 20);
             String held = TestDatabase.text(ds, "SELECT string_agg(id::text, ',' ORDER BY id) FROM grace_jobs "
                     + "WHERE status = 'running' AND lease_owner = 'victim'");
             ChildJvm victim = group.processes().get(0);
@@ -65,7 +66,7 @@ class JobsClaimAheadIT {
                     .isEqualTo(30);
             // The jobs the victim held (running or waiting for its thread) ran on the survivor, as attempt 2.
             assertThat(TestDatabase.count(ds, "SELECT count(*) FROM grace_jobs WHERE id IN (" + held + ") "
-                    + "AND lease_owner = 'survivor' AND attempts = 2")).isEqualTo(10);
+                    + "AND lease_owner = 'survivor' AND attempts = 2")).isEqualTo(20);
             // Those waiting in the victim's queue never started there: each ran exactly once in all.
             assertThat(TestDatabase.count(ds, "SELECT count(*) FROM executions WHERE worker = 'victim'")).isZero();
             assertThat(TestDatabase.count(ds, "SELECT count(*) - count(DISTINCT job_id) FROM executions")).isZero();
