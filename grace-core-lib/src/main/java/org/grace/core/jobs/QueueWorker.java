@@ -58,6 +58,12 @@ final class QueueWorker implements Runnable {
     final AtomicInteger inFlight = new AtomicInteger();
     /** Dispatchers waiting longer than the flush linger (completions were empty when they went to sleep). */
     private final AtomicInteger longWaits = new AtomicInteger();
+    /**
+     * The queue was found empty (a claim got fewer than it asked for) since the last notification or poll. Shared by
+     * the dispatchers: one that finds it empty must not leave the other claiming, and one that consumes a worker's
+     * wake-up must claim if the queue is not empty, whichever of the two found what.
+     */
+    private volatile boolean drained;
     /** Moving average of handler durations (1/8 weight to each new one), written racily by the worker threads. */
     private volatile long avgHandlerMicros;
     final ConcurrentLinkedQueue<JobStore.Lease> completions = new ConcurrentLinkedQueue<>();
@@ -139,7 +145,6 @@ final class QueueWorker implements Runnable {
 
     @Override
     public void run() {
-        boolean drained = false;
         boolean lingering = false;
         long waitMillis = 0;
         while (!stopping) {
