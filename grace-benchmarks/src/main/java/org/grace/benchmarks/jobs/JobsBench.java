@@ -36,7 +36,12 @@ final class JobsBench {
     static final double LOCK_AND_FETCH_LOWER = 0.5;
     static final String GRACE = "grace";
     static final String DB_SCHEDULER = "db-scheduler";
-    static final String GRACE_REMAINING = "SELECT count(*) FROM grace_jobs WHERE status IN ('pending', 'running')";
+    /**
+     * Grace's jobs still to do, through its two partial indexes (pending, running): a plain count over the table
+     * would scan every completed row it keeps, each poll, while db-scheduler's table shrinks as it works.
+     */
+    static final String GRACE_REMAINING = "SELECT (SELECT count(*) FROM grace_jobs WHERE status = 'pending') "
+            + "+ (SELECT count(*) FROM grace_jobs WHERE status = 'running')";
     static final String DB_SCHEDULER_REMAINING = "SELECT count(*) FROM scheduled_tasks";
 
     private JobsBench() {
