@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The workers of one queue on this instance: dispatcher threads that claim (one per batch of threads, see
- * {@link #claimers}) and a pool of {@code concurrency} threads that run handlers.
+ * The workers of one queue on this instance: {@value #MAX_CLAIMERS} dispatcher threads that claim and a pool of
+ * {@code concurrency} threads that run handlers.
  *
  * <p>The dispatcher sleeps until something may have changed: a notification for the queue, a worker thread
  * becoming free, the next delayed job falling due, or the poll interval. When the queue was not found empty since
@@ -44,8 +44,10 @@ final class QueueWorker implements Runnable {
      */
     static final long CLAIM_AHEAD_MAX_HANDLER_MILLIS = 100;
     /**
-     * Dispatchers per queue. Four at 32 threads made the claim statement twice as slow (contending on the head of
-     * the claim index on 2 cores) for no gain; one leaves the threads waiting on its serial round trips.
+     * Dispatcher threads per queue, whatever the concurrency. One claims at most one batch per round trip and waits
+     * for it, leaving the threads waiting on its serial round trips; with two, one claims while the other waits for
+     * PostgreSQL (SKIP LOCKED keeps their claims apart). Four at 32 threads made the claim statement twice as slow
+     * (contending on the head of the claim index on 2 cores) for no gain.
      */
     static final int MAX_CLAIMERS = 2;
 
@@ -79,7 +81,7 @@ final class QueueWorker implements Runnable {
         this.jobs = jobs;
         this.store = store;
         this.pollMillis = pollInterval.toMillis();
-        this.claimers = claimers(concurrency, jobs.batchSize());
+        this.claimers = MAX_CLAIMERS;
         AtomicInteger n = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS,
                 new LinkedBlockingQueue<>(), r -> {
@@ -98,14 +100,6 @@ final class QueueWorker implements Runnable {
         dispatchers.forEach(Thread::start);
     }
 
-    /**
-     * Dispatcher threads of a queue: {@value #MAX_CLAIMERS} whatever the concurrency. One dispatcher claims at most
-     * one batch per round trip and waits for it; with two, one claims while the other waits for PostgreSQL (SKIP
-     * LOCKED keeps their claims apart), which measured faster from 1 to 32 threads.
-     */
-    static int claimers(int concurrency, int batchSize) {
-        return MAX_CLAIMERS;
-    }
 
     void wake(int signal) {
         synchronized (lock) {
