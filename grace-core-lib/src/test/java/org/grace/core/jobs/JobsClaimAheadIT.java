@@ -87,10 +87,10 @@ class JobsClaimAheadIT {
             }
         };
         Jobs a = Jobs.builder(ds).instanceId(InstanceId.of("a")).queue("default", 1)
-                .leaseDuration(Duration.ofMillis(600)).pollInterval(Duration.ofMillis(100))
+                .leaseDuration(Duration.ofMillis(1200)).pollInterval(Duration.ofMillis(100))
                 .handler("n", Integer.class, handler).build();
         Jobs b = Jobs.builder(ds).instanceId(InstanceId.of("b")).queue("default", 1)
-                .leaseDuration(Duration.ofMillis(600)).pollInterval(Duration.ofMillis(100))
+                .leaseDuration(Duration.ofMillis(1200)).pollInterval(Duration.ofMillis(100))
                 .handler("n", Integer.class, handler).build();
         try {
             a.enqueueAll("n", List.of(0, 1, 2, 3, 4), JobOptions.DEFAULTS);
@@ -98,8 +98,9 @@ class JobsClaimAheadIT {
             await().atMost(WAIT).until(() -> TestDatabase.count(ds,
                     "SELECT count(*) FROM grace_jobs WHERE status = 'running' AND lease_owner = 'a'") == 5);
             b.start();
-            // Three lease durations with a's only thread busy: the four jobs waiting for it stay a's (renewed).
-            Thread.sleep(1_800);
+            // Three lease durations with a's only thread busy: the four jobs waiting for it stay a's (renewed). A
+            // 600 ms lease expired once under a load average above 10 (renewal is every third of the lease).
+            Thread.sleep(3_600);
             assertThat(TestDatabase.count(ds,
                     "SELECT count(*) FROM grace_jobs WHERE status = 'running' AND lease_owner = 'a' AND attempts = 1"))
                     .isEqualTo(5);
