@@ -111,6 +111,45 @@ final class DefaultJobs implements Jobs {
     }
 
     @Override
+    public List<Long> enqueueAll(String type, List<?> payloads, JobOptions options) {
+        List<String> json = serialiseAll(type, payloads, options);
+        if (json.isEmpty()) {
+            return List.of();
+        }
+        try (Connection c = store.connection()) {
+            c.setAutoCommit(false);
+            try {
+                List<Long> ids = insertAll(c, type, json, options);
+                c.commit();
+                return ids;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not enqueue " + json.size() + " jobs of type '" + type + "': "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<Long> enqueueAll(Connection connection, String type, List<?> payloads, JobOptions options) {
+        Objects.requireNonNull(connection, "connection must not be null");
+        List<String> json = serialiseAll(type, payloads, options);
+        if (json.isEmpty()) {
+            return List.of();
+        }
+        try {
+            return insertAll(connection, type, json, options);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not enqueue " + json.size() + " jobs of type '" + type + "': "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public JobsAdmin admin() {
         return admin;
     }
@@ -218,6 +257,12 @@ final class DefaultJobs implements Jobs {
         return new TreeSet<>(config.handlers().keySet());
     }
 
+    /** Threads of {@code worker} still inside a handler whose lease was lost (past its timeout, or taken over). */
+    int stuckThreads(QueueWorker worker) {
+        return (int) active.values().stream()
+                .filter(run -> run.worker == worker && run.thread != null && run.isLeaseLost()).count();
+    }
+
     void track(JobRun run) {
         active.put(run.jobId(), run);
     }
@@ -281,6 +326,35 @@ final class DefaultJobs implements Jobs {
             }
         }
         return json;
+    }
+
+    private List<String> serialiseAll(String type, List<?> payloads, JobOptions options) {
+        Objects.requireNonNull(payloads, "payloads must not be null");
+        if (options != null && options.idempotencyKey() != null) {
+            throw new IllegalArgumentException("enqueueAll takes no idempotency key: one key cannot name "
+                    + payloads.size() + " jobs; enqueue them one by one with a key each");
+        }
+        List<String> json = new ArrayList<>(payloads.size());
+        for (Object payload : payloads) {
+            json.add(serialise(type, payload));
+        }
+        return json;
+    }
+
+    private List<Long> insertAll(Connection c, String type, List<String> json, JobOptions options)
+            throws SQLException {
+        JobOptions o = options != null ? options : JobOptions.DEFAULTS;
+        int maxAttempts = o.maxAttempts() != null ? o.maxAttempts() : config.maxAttempts();
+        long delay = o.delay() != null ? o.delay().toMillis() : 0;
+        List<Long> ids = new ArrayList<>(json.size());
+        for (int from = 0; from < json.size(); from += MAX_BATCH_ENQUEUE) {
+            List<String> chunk = json.subList(from, Math.min(json.size(), from + MAX_BATCH_ENQUEUE));
+            ids.addAll(store.insertAll(c, o.queue(), type, chunk, o.priority(), o.runAt(), delay, maxAttempts));
+        }
+        for (long id : ids) {
+            safely(() -> config.listener().onEnqueued(o.queue(), type, id));
+        }
+        return ids;
     }
 
     private long insert(Connection c, String type, String json, JobOptions options) throws SQLException {

@@ -34,7 +34,21 @@ final class JobStore {
                 RETURNING id, queue)
             SELECT id, pg_notify('grace_jobs', queue) FROM inserted""";
 
-    private static final String CLAIM = """
+    /**
+     * Many jobs in one statement: ids are drawn in the order of the array (ORDER BY ordinality), returned sorted,
+     * so the i-th id is the i-th payload's. One notification per statement (the scalar subquery runs once).
+     */
+    private static final String INSERT_ALL = """
+            WITH inserted AS (
+                INSERT INTO grace_jobs (queue, type, payload, priority, run_at, max_attempts)
+                SELECT ?, ?, p.payload::jsonb, ?, COALESCE(?, now() + ? * interval '1 millisecond'), ?
+                  FROM unnest(?::text[]) WITH ORDINALITY AS p(payload, ord)
+                 ORDER BY p.ord
+                RETURNING id)
+            SELECT id, (SELECT pg_notify('grace_jobs', ?)) FROM inserted ORDER BY id""";
+
+    /** The claim proper: the next due pending jobs of a queue, locked without waiting, leased to this instance. */
+    private static final String CLAIM_UPDATE = """
             UPDATE grace_jobs j
                SET status = 'running', lease_owner = ?, lease_expires_at = now() + ? * interval '1 millisecond',
                    attempts = j.attempts + 1, started_at = now(), updated_at = now()
@@ -47,6 +61,28 @@ final class JobStore {
                AND j.status = 'pending'
             RETURNING j.id, j.type, j.payload::text, j.attempts, j.max_attempts, j.run_at, j.idempotency_key,
                       j.priority""";
+
+    /**
+     * Completion of the leases still held and the next claim in one statement, so one round trip and one commit
+     * per dispatcher round. The completing CTE runs exactly once whether or not the claim finds rows; the two
+     * touch disjoint rows (running ones and pending ones).
+     */
+    private static final String COMPLETE_THEN_CLAIM = """
+            WITH done AS (
+                UPDATE grace_jobs j
+                   SET status = 'completed', finished_at = now(), updated_at = now(), lease_expires_at = NULL
+                  FROM unnest(?::bigint[], ?::int[]) AS c(id, attempt)
+                 WHERE j.id = c.id AND j.attempts = c.attempt AND j.lease_owner = ? AND j.status = 'running'
+                RETURNING j.id)
+            """ + CLAIM_UPDATE;
+
+    private static final String DELETE_THEN_CLAIM = """
+            WITH done AS (
+                DELETE FROM grace_jobs j
+                 USING unnest(?::bigint[], ?::int[]) AS c(id, attempt)
+                 WHERE j.id = c.id AND j.attempts = c.attempt AND j.lease_owner = ? AND j.status = 'running'
+                RETURNING j.id)
+            """ + CLAIM_UPDATE;
 
     private static final String COMPLETE = """
             UPDATE grace_jobs j
@@ -118,12 +154,57 @@ final class JobStore {
         throw new SQLException("job with idempotency key '" + idempotencyKey + "' vanished during enqueue", "40001");
     }
 
-    List<Claimed> claim(Connection c, String queue, int limit) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
-            ps.setString(1, owner);
-            ps.setLong(2, leaseMillis);
-            ps.setString(3, queue);
-            ps.setInt(4, limit);
+    /** Inserts every payload (no idempotency key) and notifies once at commit; returns the ids in payload order. */
+    List<Long> insertAll(Connection c, String queue, String type, List<String> payloadJson, int priority,
+                         Instant runAt, long delayMillis, int maxAttempts) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(INSERT_ALL)) {
+            ps.setString(1, queue);
+            ps.setString(2, type);
+            ps.setInt(3, priority);
+            if (runAt == null) {
+                ps.setNull(4, Types.TIMESTAMP_WITH_TIMEZONE);
+            } else {
+                ps.setObject(4, OffsetDateTime.ofInstant(runAt, ZoneOffset.UTC));
+            }
+            ps.setLong(5, delayMillis);
+            ps.setInt(6, maxAttempts);
+            ps.setArray(7, c.createArrayOf("text", payloadJson.toArray()));
+            ps.setString(8, queue);
+            List<Long> ids = new ArrayList<>(payloadJson.size());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+            return ids;
+        }
+    }
+
+    /**
+     * Completes {@code leases} (as {@link #complete}) and claims up to {@code limit} due jobs of {@code queue}, in
+     * one statement (one transaction): when it fails, neither happened.
+     */
+    List<Claimed> completeAndClaim(Connection c, List<Lease> leases, boolean delete, String queue, int limit)
+            throws SQLException {
+        boolean completing = !leases.isEmpty();
+        try (PreparedStatement ps = c.prepareStatement(!completing ? CLAIM_UPDATE
+                : delete ? DELETE_THEN_CLAIM : COMPLETE_THEN_CLAIM)) {
+            int i = 1;
+            if (completing) {
+                Long[] ids = new Long[leases.size()];
+                Integer[] attempts = new Integer[leases.size()];
+                for (int k = 0; k < ids.length; k++) {
+                    ids[k] = leases.get(k).id();
+                    attempts[k] = leases.get(k).attempt();
+                }
+                ps.setArray(i++, c.createArrayOf("bigint", ids));
+                ps.setArray(i++, c.createArrayOf("int4", attempts));
+                ps.setString(i++, owner);
+            }
+            ps.setString(i++, owner);
+            ps.setLong(i++, leaseMillis);
+            ps.setString(i++, queue);
+            ps.setInt(i, limit);
             List<Claimed> result = new ArrayList<>(limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

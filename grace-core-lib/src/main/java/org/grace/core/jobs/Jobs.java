@@ -31,7 +31,10 @@ import org.grace.core.SettingChecks;
  * An instance that only enqueues need not call {@link #start()}. {@link #close()} shuts down gracefully.
  */
 public interface Jobs extends AutoCloseable {
-    /** Jobs claimed per statement: the scaling guide reads pending jobs ten at a time. */
+    /**
+     * Jobs claimed per statement, and how many an instance claims ahead of its free threads per dispatcher (while
+     * handlers are short): the scaling guide reads pending jobs ten at a time.
+     */
     int DEFAULT_BATCH_SIZE = 10;
 
     /** Worker threads of a queue configured without a number, and of the implicit default queue. */
@@ -71,6 +74,12 @@ public interface Jobs extends AutoCloseable {
     /** How long {@link Jobs#close()} lets running jobs finish: inside the usual 30-60 s of a rolling restart. */
     Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(20);
 
+    /**
+     * Jobs written per statement by {@link #enqueueAll}: larger lists are split (still one transaction), so one
+     * statement's arrays stay a few hundred kilobytes for typical payloads.
+     */
+    int MAX_BATCH_ENQUEUE = 5_000;
+
 
     /** Starts the workers of the configured queues and registers the recurring schedules. Returns this. */
     Jobs start();
@@ -91,6 +100,22 @@ public interface Jobs extends AutoCloseable {
      * transaction commits, and workers are woken at the commit. The connection is neither committed nor closed.
      */
     long enqueue(Connection connection, String type, Object payload, JobOptions options);
+
+    /**
+     * Enqueues one job per payload, all of {@code type} with the same {@code options}, in its own transaction: all
+     * or none are written, in one statement per {@value #MAX_BATCH_ENQUEUE} jobs, with one notification. Returns the
+     * new jobs' ids in the order of {@code payloads}.
+     *
+     * @throws IllegalArgumentException when a payload cannot be serialised to JSON, or the options carry an
+     *                                  idempotency key (one key cannot name several jobs)
+     */
+    List<Long> enqueueAll(String type, List<?> payloads, JobOptions options);
+
+    /**
+     * As {@link #enqueueAll(String, List, JobOptions)}, on the caller's connection inside the caller's transaction
+     * (the jobs exist if and only if it commits). The connection is neither committed nor closed.
+     */
+    List<Long> enqueueAll(Connection connection, String type, List<?> payloads, JobOptions options);
 
     JobsAdmin admin();
 
