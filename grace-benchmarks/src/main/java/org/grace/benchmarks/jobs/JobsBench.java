@@ -22,10 +22,13 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
+import org.grace.benchmarks.BenchLock;
+import org.grace.benchmarks.GraceInstances;
 import org.grace.core.InstanceId;
 import org.grace.core.jobs.JobOptions;
 import org.grace.core.jobs.Jobs;
 import org.grace.core.jobs.JobsSchema;
+import org.grace.testsupport.PostgresServer;
 
 /**
  * What the jobs benchmarks share: the two libraries set up the same way (pool, poll interval, no-op task), loading
@@ -51,6 +54,46 @@ final class JobsBench {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s %5$s%n");
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+    }
+
+    /** The machine's load averages when a measurement began and ended. */
+    record Loads(String start, String end) {
+    }
+
+    /** A measurement on a pool whose database has both schedulers' tables. */
+    @FunctionalInterface
+    interface Measurement {
+        void run(HikariDataSource ds) throws Exception;
+    }
+
+    /**
+     * Starts a throwaway PostgreSQL with a new database {@code database} holding both schedulers' tables, a pool of
+     * {@code poolSize} on it, and runs {@code measurement} holding the bench lock; returns the load around it.
+     */
+    static Loads measure(String database, int poolSize, Measurement measurement) throws Exception {
+        try (PostgresServer postgres = PostgresServer.start();
+             HikariDataSource ds = pool(postgres.createDatabase(database), poolSize)) {
+            schema(ds);
+            try (BenchLock lock = BenchLock.take()) {
+                String start = GraceInstances.loadAverages();
+                measurement.run(ds);
+                return new Loads(start, GraceInstances.loadAverages());
+            }
+        }
+    }
+
+    /** A results table's heading: a blank line, the caption, the load during the run, the columns' two lines. */
+    static void tableHeading(String caption, Loads loads, String columns, String alignment) {
+        tableHeading(caption, loads.start(), loads.end(), columns, alignment);
+    }
+
+    /** A results table's heading: a blank line, the caption, the load during the run, the columns' two lines. */
+    static void tableHeading(String caption, String loadStart, String loadEnd, String columns, String alignment) {
+        System.out.println();
+        System.out.println(caption);
+        System.out.println("load average at start: " + loadStart + "; at end: " + loadEnd);
+        System.out.println(columns);
+        System.out.println(alignment);
     }
 
     static List<Integer> ints(String csv) {

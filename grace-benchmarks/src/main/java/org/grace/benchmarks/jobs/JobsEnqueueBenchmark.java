@@ -103,12 +103,10 @@ public final class JobsEnqueueBenchmark {
                 loadEnd = GraceInstances.loadAverages();
             }
         }
-        System.out.println();
-        System.out.printf(Locale.ROOT, "Jobs enqueued per second (no worker running), %d single / %d batched jobs per "
-                + "run, median of %d runs (min-max); db-scheduler %s.%n", jobs, batchedJobs, runs, JobsBench.version());
-        System.out.println("load average at start: " + loadStart + "; at end: " + loadEnd);
-        System.out.println("| enqueue | db-scheduler (jobs/s) | Grace (jobs/s) | Grace / db-scheduler |");
-        System.out.println("|---|---:|---:|---:|");
+        JobsBench.tableHeading(String.format(Locale.ROOT, "Jobs enqueued per second (no worker running), %d single / "
+                + "%d batched jobs per run, median of %d runs (min-max); db-scheduler %s.", jobs, batchedJobs, runs,
+                JobsBench.version()), loadStart, loadEnd,
+                "| enqueue | db-scheduler (jobs/s) | Grace (jobs/s) | Grace / db-scheduler |", "|---|---:|---:|---:|");
         for (String row : grace.keySet()) {
             double g = JobsBench.median(grace.get(row));
             double d = JobsBench.median(db.get(row));

@@ -12,10 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.grace.benchmarks.BenchLock;
 import org.grace.benchmarks.BenchOptions;
-import org.grace.benchmarks.GraceInstances;
-import org.grace.testsupport.PostgresServer;
 
 /**
  * The database's share alone: raw JDBC loops on Grace's table doing only the statements Grace needs per job with
@@ -57,33 +54,22 @@ public final class JobsFloorBenchmark {
         int runs = Integer.parseInt(o.get("runs"));
         List<Integer> connections = JobsBench.ints(o.get("connections"));
         Map<Integer, List<Double>> rates = new java.util.LinkedHashMap<>();
-        String loadStart;
-        String loadEnd;
-        try (PostgresServer postgres = PostgresServer.start();
-             HikariDataSource ds = JobsBench.pool(postgres.createDatabase("jobs_floor"), 12)) {
-            JobsBench.schema(ds);
-            try (BenchLock lock = BenchLock.take()) {
-                loadStart = GraceInstances.loadAverages();
-                for (int r = -1; r < runs; r++) {
-                    for (int n : connections) {
-                        JobsBench.loadGrace(ds, jobs);
-                        double perSecond = drain(ds, n, batch, jobs);
-                        System.out.printf(Locale.ROOT, "floor %d connection(s), batch %d: %8.0f jobs/s%s%n", n, batch,
-                                perSecond, r < 0 ? " (warm-up)" : "");
-                        if (r >= 0) {
-                            rates.computeIfAbsent(n, k -> new ArrayList<>()).add(perSecond);
-                        }
+        JobsBench.Loads loads = JobsBench.measure("jobs_floor", 12, ds -> {
+            for (int r = -1; r < runs; r++) {
+                for (int n : connections) {
+                    JobsBench.loadGrace(ds, jobs);
+                    double perSecond = drain(ds, n, batch, jobs);
+                    System.out.printf(Locale.ROOT, "floor %d connection(s), batch %d: %8.0f jobs/s%s%n", n, batch,
+                            perSecond, r < 0 ? " (warm-up)" : "");
+                    if (r >= 0) {
+                        rates.computeIfAbsent(n, k -> new ArrayList<>()).add(perSecond);
                     }
                 }
-                loadEnd = GraceInstances.loadAverages();
             }
-        }
-        System.out.println();
-        System.out.printf(Locale.ROOT, "Raw JDBC complete-and-claim loops, batch %d, %d jobs, median of %d runs "
-                + "(min-max).%n", batch, jobs, runs);
-        System.out.println("load average at start: " + loadStart + "; at end: " + loadEnd);
-        System.out.println("| connections | jobs/s |");
-        System.out.println("|---:|---:|");
+        });
+        JobsBench.tableHeading(String.format(Locale.ROOT, "Raw JDBC complete-and-claim loops, batch %d, %d jobs, "
+                + "median of %d runs (min-max).", batch, jobs, runs), loads, "| connections | jobs/s |",
+                "|---:|---:|");
         rates.forEach((n, v) -> System.out.printf(Locale.ROOT, "| %d | %.0f (%s) |%n", n, JobsBench.median(v),
                 JobsBench.spread(v)));
     }

@@ -4,7 +4,6 @@ import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
-import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,13 +16,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
-import org.grace.benchmarks.BenchLock;
 import org.grace.benchmarks.BenchOptions;
-import org.grace.benchmarks.GraceInstances;
 import org.grace.core.InstanceId;
 import org.grace.core.jobs.JobOptions;
 import org.grace.core.jobs.Jobs;
-import org.grace.testsupport.PostgresServer;
 
 /**
  * Pickup latency: from the enqueue call (on a separate producer, as another instance would enqueue) to the start of
@@ -50,30 +46,19 @@ public final class JobsPickupLatencyBenchmark {
         int runs = Integer.parseInt(o.get("runs"));
         List<Integer> polls = JobsBench.ints(o.get("db-polls"));
         Map<String, List<Stats>> results = new java.util.LinkedHashMap<>();
-        String loadStart;
-        String loadEnd;
-        try (PostgresServer postgres = PostgresServer.start();
-             HikariDataSource ds = JobsBench.pool(postgres.createDatabase("jobs_pickup"), THREADS + 8)) {
-            JobsBench.schema(ds);
-            try (BenchLock lock = BenchLock.take()) {
-                loadStart = GraceInstances.loadAverages();
-                for (int r = 0; r < runs; r++) {
-                    add(results, "Grace (NOTIFY; poll 5 s)", grace(ds, samples));
-                    for (int poll : polls) {
-                        add(results, "db-scheduler, poll " + poll + " ms", dbScheduler(ds, samples, poll, false));
-                    }
-                    add(results, "db-scheduler, immediate execution (same instance schedules; poll 10 s)",
-                            dbScheduler(ds, samples, 10_000, true));
+        JobsBench.Loads loads = JobsBench.measure("jobs_pickup", THREADS + 8, ds -> {
+            for (int r = 0; r < runs; r++) {
+                add(results, "Grace (NOTIFY; poll 5 s)", grace(ds, samples));
+                for (int poll : polls) {
+                    add(results, "db-scheduler, poll " + poll + " ms", dbScheduler(ds, samples, poll, false));
                 }
-                loadEnd = GraceInstances.loadAverages();
+                add(results, "db-scheduler, immediate execution (same instance schedules; poll 10 s)",
+                        dbScheduler(ds, samples, 10_000, true));
             }
-        }
-        System.out.println();
-        System.out.printf(Locale.ROOT, "Enqueue call to handler start, %d jobs one at a time per run, idle instance with "
-                + "%d threads; median of %d runs (min-max).%n", samples, THREADS, runs);
-        System.out.println("load average at start: " + loadStart + "; at end: " + loadEnd);
-        System.out.println("| scheduler | p50 (ms) | p99 (ms) |");
-        System.out.println("|---|---:|---:|");
+        });
+        JobsBench.tableHeading(String.format(Locale.ROOT, "Enqueue call to handler start, %d jobs one at a time per "
+                + "run, idle instance with %d threads; median of %d runs (min-max).", samples, THREADS, runs),
+                loads, "| scheduler | p50 (ms) | p99 (ms) |", "|---|---:|---:|");
         results.forEach((name, stats) -> {
             List<Double> p50 = stats.stream().map(Stats::p50).toList();
             List<Double> p99 = stats.stream().map(Stats::p99).toList();

@@ -1,5 +1,6 @@
 package org.grace.benchmarks.ratelimit;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -51,40 +52,34 @@ final class RateLimitReport {
         System.out.println("|---|---:|---|---:|---:|---:|");
         Map<String, Map<String, Result>> cells = new LinkedHashMap<>();
         for (Result r : results) {
-            cells.computeIfAbsent(r.workload() + "|" + r.threads(), k -> new LinkedHashMap<>()).put(r.contender(), r);
+            cells.computeIfAbsent(r.workload() + " | " + r.threads(), k -> new LinkedHashMap<>()).put(r.contender(), r);
         }
-        for (Map.Entry<String, Map<String, Result>> e : cells.entrySet()) {
-            Map<String, Result> cell = e.getValue();
+        List<GoalRow> goals = new ArrayList<>();
+        cells.forEach((cell, byContender) -> {
             for (String variant : List.of(GRACE, GRACE_EVERY_CALL)) {
-                Result grace = cell.get(variant);
-                if (grace == null) {
-                    continue;
+                if (byContender.containsKey(variant)) {
+                    goals.add(new GoalRow(cell + " | " + variant, byContender.get(variant),
+                            byContender.get("Redisson RRateLimiter"), byContender.get("Bucket4j (Redisson CAS)"),
+                            byContender.get("Redis PING (floor)")));
                 }
-                String[] parts = e.getKey().split("\\|");
-                System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", parts[0], parts[1], variant,
-                        ratio(grace, cell.get("Redisson RRateLimiter"), false, 1.2),
-                        ratio(grace, cell.get("Bucket4j (Redisson CAS)"), false, 1.5),
-                        ratio(grace, cell.get("Redis PING (floor)"), true, 1.5));
             }
+        });
+        for (GoalRow g : goals) {
+            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s |%n", g.row(),
+                    ratio(g.grace(), g.redisson(), false, 1.2), ratio(g.grace(), g.bucket4j(), false, 1.5),
+                    ratio(g.grace(), g.ping(), true, 1.5));
         }
         System.out.println();
         ResultsTable.columns(GOALS_TABLE, "Workload | Callers | Grace");
-        for (Map.Entry<String, Map<String, Result>> e : cells.entrySet()) {
-            Map<String, Result> cell = e.getValue();
-            for (String variant : List.of(GRACE, GRACE_EVERY_CALL)) {
-                Result grace = cell.get(variant);
-                if (grace == null) {
-                    continue;
-                }
-                String row = e.getKey() + "|" + variant;
-                row = row.replace("|", " | ");
-                goalCell(row, "Grace / Redisson throughput (goal >= 1.2)", grace, cell.get("Redisson RRateLimiter"),
-                        false);
-                goalCell(row, "Grace / Bucket4j throughput (goal >= 1.5)", grace,
-                        cell.get("Bucket4j (Redisson CAS)"), false);
-                goalCell(row, "Grace p99 / PING p99 (goal <= 1.5)", grace, cell.get("Redis PING (floor)"), true);
-            }
+        for (GoalRow g : goals) {
+            goalCell(g.row(), "Grace / Redisson throughput (goal >= 1.2)", g.grace(), g.redisson(), false);
+            goalCell(g.row(), "Grace / Bucket4j throughput (goal >= 1.5)", g.grace(), g.bucket4j(), false);
+            goalCell(g.row(), "Grace p99 / PING p99 (goal <= 1.5)", g.grace(), g.ping(), true);
         }
+    }
+
+    /** One row of the goals table: a Grace variant in one workload and caller count, and what it is set against. */
+    private record GoalRow(String row, Result grace, Result redisson, Result bucket4j, Result ping) {
     }
 
     private static final String CONTENDERS_TABLE = "Every contender";

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.grace.core.InstanceId;
+import org.grace.core.postgres.Transactions;
 
 /**
  * The {@link Jobs} implementation: a {@link QueueWorker} per configured queue, one {@link NotificationListener},
@@ -117,17 +118,7 @@ final class DefaultJobs implements Jobs {
             return List.of();
         }
         try (Connection c = store.connection()) {
-            c.setAutoCommit(false);
-            try {
-                List<Long> ids = insertAll(c, type, json, options);
-                c.commit();
-                return ids;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+            return Transactions.run(c, tx -> insertAll(tx, type, json, options));
         } catch (SQLException e) {
             throw new IllegalStateException("could not enqueue " + json.size() + " jobs of type '" + type + "': "
                     + e.getMessage(), e);

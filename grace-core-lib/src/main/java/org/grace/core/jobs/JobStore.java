@@ -120,6 +120,22 @@ final class JobStore {
     record Lease(long id, int attempt) {
     }
 
+    /**
+     * The four parameters both inserts take in a row from {@code first}: the priority, run_at (null: the statement's
+     * own now() plus the delay), the delay in milliseconds, and the attempts allowed.
+     */
+    private static void setSchedule(PreparedStatement ps, int first, int priority, Instant runAt, long delayMillis,
+                                    int maxAttempts) throws SQLException {
+        ps.setInt(first, priority);
+        if (runAt == null) {
+            ps.setNull(first + 1, Types.TIMESTAMP_WITH_TIMEZONE);
+        } else {
+            ps.setObject(first + 1, OffsetDateTime.ofInstant(runAt, ZoneOffset.UTC));
+        }
+        ps.setLong(first + 2, delayMillis);
+        ps.setInt(first + 3, maxAttempts);
+    }
+
     /** Inserts (and notifies at commit); returns the id, or the existing job's id on an idempotency key clash. */
     long insert(Connection c, String queue, String type, String payloadJson, int priority, Instant runAt,
                 long delayMillis, int maxAttempts, String idempotencyKey) throws SQLException {
@@ -127,14 +143,7 @@ final class JobStore {
             ps.setString(1, queue);
             ps.setString(2, type);
             ps.setString(3, payloadJson);
-            ps.setInt(4, priority);
-            if (runAt == null) {
-                ps.setNull(5, Types.TIMESTAMP_WITH_TIMEZONE);
-            } else {
-                ps.setObject(5, OffsetDateTime.ofInstant(runAt, ZoneOffset.UTC));
-            }
-            ps.setLong(6, delayMillis);
-            ps.setInt(7, maxAttempts);
+            setSchedule(ps, 4, priority, runAt, delayMillis, maxAttempts);
             ps.setString(8, idempotencyKey);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
@@ -160,14 +169,7 @@ final class JobStore {
         try (PreparedStatement ps = c.prepareStatement(INSERT_ALL)) {
             ps.setString(1, queue);
             ps.setString(2, type);
-            ps.setInt(3, priority);
-            if (runAt == null) {
-                ps.setNull(4, Types.TIMESTAMP_WITH_TIMEZONE);
-            } else {
-                ps.setObject(4, OffsetDateTime.ofInstant(runAt, ZoneOffset.UTC));
-            }
-            ps.setLong(5, delayMillis);
-            ps.setInt(6, maxAttempts);
+            setSchedule(ps, 3, priority, runAt, delayMillis, maxAttempts);
             ps.setArray(7, c.createArrayOf("text", payloadJson.toArray()));
             ps.setString(8, queue);
             List<Long> ids = new ArrayList<>(payloadJson.size());
