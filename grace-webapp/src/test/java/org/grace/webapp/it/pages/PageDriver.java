@@ -44,6 +44,17 @@ final class PageDriver {
         return new WebDriverWait(driver, timeout).until(ExpectedConditions.visibilityOfElementLocated(by));
     }
 
+    /**
+     * The visible element's text, found again if a live redraw replaced it between finding and reading (a full run
+     * once failed with a stale element reading the resident page's reminders).
+     */
+    String textOf(By by) {
+        await(by);
+        return new WebDriverWait(driver, Duration.ofSeconds(10))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> d.findElement(by).getText());
+    }
+
     /** Clicks the element, finding it again if the page redrew it meanwhile (live updates redraw lists). */
     void click(By by) {
         actOn(by, WebElement::click);

@@ -80,14 +80,14 @@ class StaffPagesIT {
             p.type("setup-email", "admin@rose.example");
             p.type("setup-password", "too short");
             p.driver.findElement(By.cssSelector("#setup-form button[type=submit]")).click();
-            assertThat(p.await(By.id("setup-password-error")).getText()).as("the API's field error, by its field")
+            assertThat(p.textOf(By.id("setup-password-error"))).as("the API's field error, by its field")
                     .isNotBlank();
             assertThat(p.driver.findElement(By.id("setup-password")).getAttribute("aria-invalid")).isEqualTo("true");
 
             p.type("setup-password", PASSWORD);
             p.driver.findElement(By.cssSelector("#setup-form button[type=submit]")).click();
             p.awaitHeading("Dashboard");
-            assertThat(p.await(By.id("no-open")).getText()).contains("No open incidents");
+            assertThat(p.textOf(By.id("no-open"))).contains("No open incidents");
             assertThat(p.driver.findElement(By.id("who")).getText()).contains("Ada Admin");
             assertThat(p.driver.findElement(By.linkText("Administration")).isDisplayed()).isTrue();
 
@@ -192,22 +192,22 @@ class StaffPagesIT {
         manager.awaitHeading("Residents");
         manager.await(By.linkText("Rose Turner")).click();
         manager.awaitHeading("Rose Turner");
-        assertThat(manager.await(By.id("profile")).getText()).contains("Rosie", "W12", "Willow Wing", "1938-05-04");
-        assertThat(manager.await(By.id("reminders")).getText()).contains("Blood pressure tablet");
-        assertThat(manager.await(By.id("interactions")).getText()).contains("cup of tea", "can't breathe");
-        assertThat(manager.await(By.id("resident-incidents")).getText()).contains("acknowledged");
+        assertThat(manager.textOf(By.id("profile"))).contains("Rosie", "W12", "Willow Wing", "1938-05-04");
+        assertThat(manager.textOf(By.id("reminders"))).contains("Blood pressure tablet");
+        assertThat(manager.textOf(By.id("interactions"))).contains("cup of tea", "can't breathe");
+        assertThat(manager.textOf(By.id("resident-incidents"))).contains("acknowledged");
         manager.window.screenshot("resident-page");
 
         manager.driver.findElement(By.cssSelector("#resident-incidents li[data-incident='" + criticalIncident
                 + "'] a")).click();
         manager.awaitHeading("Incident: Rosie");
-        String trail = manager.await(By.id("trail")).getText();
+        String trail = manager.textOf(By.id("trail"));
         assertThat(trail).containsIgnoringCase("acknowledg").contains("Maya Manager");
         manager.type("note", "Paramedics checked her; breathing normal, GP informed");
         manager.driver.findElement(By.cssSelector("#resolve-form button[type=submit]")).click();
         manager.until(Duration.ofSeconds(10), d ->
                 d.findElement(By.id("incident-status")).getText().equals("resolved"));
-        assertThat(manager.await(By.id("trail")).getText()).contains("Paramedics checked her");
+        assertThat(manager.textOf(By.id("trail"))).contains("Paramedics checked her");
         manager.closeClean();
     }
 
@@ -250,7 +250,7 @@ class StaffPagesIT {
 
         PageDriver adminPage = signedIn(chromium, "#/admin", "admin@rose.example");
         adminPage.awaitHeading("Administration");
-        assertThat(adminPage.await(By.id("users")).getText()).contains("Sam Staff", "Fay Family", "care staff");
+        assertThat(adminPage.textOf(By.id("users"))).contains("Sam Staff", "Fay Family", "care staff");
         adminPage.type("f-name", "Birch Wing");
         adminPage.type("f-tz", "Europe/London");
         adminPage.driver.findElement(By.cssSelector("#facility-form button[type=submit]")).click();
@@ -351,7 +351,7 @@ class StaffPagesIT {
         page.type("r-room", "W20");
         page.script("document.getElementById('r-dob').value = '1936-02-11';");    // a date field: ISO value
         page.driver.findElement(By.cssSelector("#resident-form button[type=submit]")).click();
-        assertThat(page.await(By.id("r-name-error")).getText()).as("no name: the API's field error").isNotBlank();
+        assertThat(page.textOf(By.id("r-name-error"))).as("no name: the API's field error").isNotBlank();
         assertThat(page.driver.findElement(By.id("r-name")).getAttribute("aria-invalid")).isEqualTo("true");
         page.type("r-name", "Edith Moss");
         page.driver.findElement(By.cssSelector("#resident-form button[type=submit]")).click();
@@ -385,7 +385,7 @@ class StaffPagesIT {
         page.choose("d-resident", Long.toString(rose));
         page.type("d-name", "Rose's room tablet");
         page.driver.findElement(By.cssSelector("#device-form button[type=submit]")).click();
-        String credential = page.await(By.id("credential")).getText();
+        String credential = page.textOf(By.id("credential"));
         JsonNode device = expect(admin.get(instance, "/api/devices"), 200).get(0);
         assertThat(device.path("name").asText()).isEqualTo("Rose's room tablet");
         assertThat(device.path("residentId").asLong()).isEqualTo(rose);
@@ -429,7 +429,7 @@ class StaffPagesIT {
         page.type("rm-text", "Offer a glass of water");
         page.type("rm-schedule", "10:00, 25:00");
         page.click(By.cssSelector("#reminder-form button[type=submit]"));
-        assertThat(page.await(By.id("rm-schedule-error")).getText()).as("the API's error for times[1]")
+        assertThat(page.textOf(By.id("rm-schedule-error"))).as("the API's error for times[1]")
                 .contains("25:00");
         page.type("rm-schedule", "10:00, 15:00");
         page.type("rm-weekdays", "mon, thu");
