@@ -5,17 +5,18 @@
 #   grace-benchmarks/library/run.sh [--only limiter,cache,jobs] [--runs N] [--no-build]
 #
 # Builds grace-benchmarks and what it needs (offline Maven, tests compiled, not run), then runs the limiter and cache
-# programs N times each, one after the other, and the jobs program once with --runs N (it repeats each cell itself).
+# programs N times each, one after the other, and the four jobs programs once each with --runs N (they repeat each
+# cell themselves).
 # Each run's output goes to grace-benchmarks/results/runs/NAME-I.txt with run.sh's own lines about it: start time,
 # commit, /proc/loadavg just before and just after the run, the highest 1-minute load sampled every 5 s during it,
 # the seconds it took and the time spent waiting for the bench lock. Then org.grace.benchmarks.ResultsTable writes
 # the medians and spreads of every figure the program printed as a `grace-result` line into the generated section of
 # the results page: results/ratelimit.md, results/cache.md and results/jobs-runs.md (results/jobs.md, with its
-# analysis, is written by hand from it and from results/runs/jobs-1.txt).
+# analysis, is written by hand from it and from results/runs/jobs-*.txt).
 #
 # When GRACE_BENCH_LOCK names a file, each limiter and cache run (and only the run: not the build) holds flock(1) on
 # it, so that benchmarks sharing a machine measure one at a time; those programs are started without the variable.
-# The jobs program takes the lock itself (BenchLock) around its measured part, so it gets the variable instead.
+# The jobs programs take the lock themselves (BenchLock) around their measured parts, so they get the variable.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -24,22 +25,33 @@ cd "$(dirname "$0")/../.."
 
 # JVM options (system properties, words without spaces) can be added for one invocation through LIMITER_OPTS
 # (e.g. "-DmeasureSeconds=3 -Dthreads=1,8") and CACHE_OPTS (e.g. "-Drounds=20 -Dsamples=10000"), and the jobs
-# program's arguments replaced through JOBS_ARGS; the results page shows them in its command.
+# throughput program's arguments (all but --runs) replaced through JOBS_ARGS; the results page shows them in its command.
 
+# The jobs benchmark is four programs, each repeating its cells --runs times itself: throughput (1 instance and 3),
+# pickup latency, enqueue throughput, and the database's floor for Grace's statements.
+jobs_program() {
+    case $1 in
+        1) echo org.grace.benchmarks.jobs.JobsThroughputBenchmark \
+            ${JOBS_ARGS:---jobs 20000 --threads 1,2,4,8,16,32 --cluster-threads 1,4,16 --instances 3} --runs "$runs" ;;
+        2) echo org.grace.benchmarks.jobs.JobsPickupLatencyBenchmark --samples 300 --db-polls 10,100 --runs "$runs" ;;
+        3) echo org.grace.benchmarks.jobs.JobsEnqueueBenchmark --jobs 5000 --batched-jobs 50000 --batch 1000 \
+            --producers 1,4 --runs "$runs" ;;
+        4) echo org.grace.benchmarks.jobs.JobsFloorBenchmark --jobs 20000 --batch 10 --connections 1,2,4 \
+            --runs "$runs" ;;
+    esac
+}
 limiter_program() { echo ${LIMITER_OPTS:-} org.grace.benchmarks.ratelimit.RateLimitBenchmark; }
 cache_program() { echo ${CACHE_OPTS:-} org.grace.benchmarks.cache.CacheBenchmark --jmh; }
-jobs_program() {
-    echo org.grace.benchmarks.jobs.JobsThroughputBenchmark \
-        ${JOBS_ARGS:---jobs 20000 --threads 1,2,4,8,16,32 --cluster-threads 1,4,16 --instances 3 --runs $runs}
-}
-# How many times run.sh starts the program (the jobs program repeats its cells itself).
+# How many times run.sh starts the program: the limiter and cache programs once per run; the jobs benchmark's four
+# programs once each (they repeat their cells themselves).
 invocations_of() {
     case $1 in
-        jobs) echo 1 ;;
+        jobs) echo 4 ;;
         *) echo "$runs" ;;
     esac
 }
-# Whether run.sh holds the bench lock around the whole program (no: the program takes it around its measurement).
+# Whether run.sh holds the bench lock around the whole program (no: the jobs programs take it around their
+# measurement).
 locked_by_script() { [[ $1 != jobs ]]; }
 
 page_of() {
@@ -104,7 +116,7 @@ fi
 measure() {
     local name=$1 i=$2 out lockfd="" waited="not used (no GRACE_BENCH_LOCK)" started t0 samples sampler
     out=$results/runs/$name-$i.txt
-    read -r -a program <<< "$("${name}_program")"
+    read -r -a program <<< "$("${name}_program" "$i")"
     t0=$SECONDS
     local -a environment=(env -u GRACE_BENCH_LOCK)
     if ! locked_by_script "$name"; then

@@ -80,8 +80,10 @@ public final class ResultsTable {
         }
         Map<String, Table> tables = new LinkedHashMap<>();
         List<Map<String, String>> runInfo = new ArrayList<>();
+        boolean repeatedInOneRun = false;
         for (Path run : runs) {
             Map<String, String> info = new LinkedHashMap<>();
+            Set<String> cellsOfRun = new java.util.HashSet<>();
             for (String line : Files.readAllLines(run, StandardCharsets.UTF_8)) {
                 String[] f = line.split("\t");
                 if (f[0].equals(RUN) && f.length >= 3) {
@@ -89,6 +91,7 @@ public final class ResultsTable {
                 } else if (f[0].equals(TABLE) && f.length >= 3) {
                     tables.computeIfAbsent(f[1], k -> new Table()).rowColumns = f[2];
                 } else if (f[0].equals(RESULT) && f.length >= 5) {
+                    repeatedInOneRun |= !cellsOfRun.add(f[1] + '\t' + f[2] + '\t' + f[3]);
                     Table t = tables.computeIfAbsent(f[1], k -> new Table());
                     t.columnNames.add(f[3]);
                     t.rows.computeIfAbsent(f[2], k -> new LinkedHashMap<>())
@@ -98,7 +101,7 @@ public final class ResultsTable {
             info.put("file", page.toAbsolutePath().getParent().relativize(run.toAbsolutePath()).toString());
             runInfo.add(info);
         }
-        String section = section(title, command, runInfo, tables);
+        String section = section(title, command, runInfo, tables, repeatedInOneRun);
         String text = Files.exists(page) ? Files.readString(page, StandardCharsets.UTF_8) : "# " + title + "\n\n";
         int begin = text.indexOf(BEGIN);
         int end = text.indexOf(END);
@@ -112,10 +115,11 @@ public final class ResultsTable {
     }
 
     private static String section(String title, String command, List<Map<String, String>> runs,
-                                  Map<String, Table> tables) {
-        // A program that repeats its cells itself (the jobs benchmark) prints several values per cell in one file.
-        int n = Math.max(runs.size(), tables.values().stream().flatMap(t -> t.rows.values().stream())
-                .flatMap(row -> row.values().stream()).mapToInt(List::size).max().orElse(0));
+                                  Map<String, Table> tables, boolean repeatedInOneRun) {
+        // A program that repeats its cells itself (the jobs benchmarks) prints several values per cell in one file,
+        // and several such programs may share one page (each file then holds the runs of its own tables).
+        int n = tables.isEmpty() ? runs.size() : tables.values().stream().mapToInt(ResultsTable::runsOf).max()
+                .orElse(0);
         Map<String, String> first = runs.get(0);
         StringBuilder out = new StringBuilder(BEGIN).append("\n\n");
         out.append("## ").append(title).append(": median of ").append(n).append(n == 1 ? " run" : " runs")
@@ -123,10 +127,13 @@ public final class ResultsTable {
         out.append("Command, from the repository root: `").append(command).append("`  \n");
         out.append("Commit: `").append(first.getOrDefault("commit", "?")).append("`  \n");
         out.append("Machine: ").append(first.getOrDefault("machine", "?")).append("  \n");
-        out.append("Program: `").append(first.getOrDefault("java-command", "?")).append("`\n\n");
-        if (n > runs.size()) {
-            out.append("The program repeated each cell itself: ").append(n).append(" values per cell from ")
-                    .append(runs.size()).append(runs.size() == 1 ? " program run" : " program runs").append(". ");
+        runs.stream().map(r -> r.getOrDefault("java-command", "?")).distinct()
+                .forEach(program -> out.append("Program: `").append(program).append("`  \n"));
+        out.append('\n');
+        if (repeatedInOneRun) {
+            out.append("The programs repeated each cell themselves: up to ").append(n)
+                    .append(" values per cell from ").append(runs.size())
+                    .append(runs.size() == 1 ? " program run" : " program runs").append(". ");
         }
         out.append("Each cell is the median of the runs, with the lowest and highest run in brackets (none when "
                 + "every run gave the same figure). A ratio is the median of each run's own ratio. Where a column or "
@@ -149,6 +156,7 @@ public final class ResultsTable {
         }
         for (Map.Entry<String, Table> e : tables.entrySet()) {
             Table t = e.getValue();
+            int tableRuns = runsOf(t);
             int rowColumnCount = t.rowColumns.split(" \\| ").length;
             out.append("\n### ").append(e.getKey()).append("\n\n| ").append(t.rowColumns);
             t.columnNames.forEach(c -> out.append(" | ").append(c));
@@ -157,12 +165,17 @@ public final class ResultsTable {
             for (Map.Entry<String, Map<String, List<String>>> row : t.rows.entrySet()) {
                 out.append("| ").append(row.getKey());
                 for (String column : t.columnNames) {
-                    out.append(" | ").append(cellText(row.getValue().get(column), row.getKey(), column, n));
+                    out.append(" | ").append(cellText(row.getValue().get(column), row.getKey(), column, tableRuns));
                 }
                 out.append(" |\n");
             }
         }
         return out.append('\n').append(END).toString();
+    }
+
+    /** How many runs gave figures to this table: the most values any of its cells has. */
+    private static int runsOf(Table t) {
+        return t.rows.values().stream().flatMap(row -> row.values().stream()).mapToInt(List::size).max().orElse(0);
     }
 
     /** "median (lowest-highest)", or the figure alone when all runs gave it; the goal verdict when one is stated. */

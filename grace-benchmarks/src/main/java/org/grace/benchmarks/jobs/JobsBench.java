@@ -24,6 +24,7 @@ import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.grace.benchmarks.BenchLock;
 import org.grace.benchmarks.GraceInstances;
+import org.grace.benchmarks.ResultsTable;
 import org.grace.core.InstanceId;
 import org.grace.core.jobs.JobOptions;
 import org.grace.core.jobs.Jobs;
@@ -231,6 +232,18 @@ final class JobsBench {
     }
 
     /** "min-max" of the values, rounded. */
+    /**
+     * One {@code grace-result} line per run for a row of a Grace-against-db-scheduler table: both rates and the run's
+     * own ratio (the runs are paired in the order measured), so run.sh's medians and spreads come from these lines.
+     */
+    static void runCells(String table, String row, List<Double> db, List<Double> grace, String ratioColumn) {
+        for (int i = 0; i < Math.min(db.size(), grace.size()); i++) {
+            ResultsTable.cell(table, row, "db-scheduler (jobs/s)", db.get(i), 0);
+            ResultsTable.cell(table, row, "Grace (jobs/s)", grace.get(i), 0);
+            ResultsTable.cell(table, row, ratioColumn, grace.get(i) / db.get(i), 2);
+        }
+    }
+
     static String spread(List<Double> values) {
         return String.format(Locale.ROOT, "%.0f-%.0f", values.stream().mapToDouble(d -> d).min().orElse(0),
                 values.stream().mapToDouble(d -> d).max().orElse(0));

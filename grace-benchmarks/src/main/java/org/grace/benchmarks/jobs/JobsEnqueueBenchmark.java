@@ -17,6 +17,7 @@ import javax.sql.DataSource;
 import org.grace.benchmarks.BenchLock;
 import org.grace.benchmarks.BenchOptions;
 import org.grace.benchmarks.GraceInstances;
+import org.grace.benchmarks.ResultsTable;
 import org.grace.core.InstanceId;
 import org.grace.core.jobs.JobOptions;
 import org.grace.core.jobs.Jobs;
@@ -107,7 +108,9 @@ public final class JobsEnqueueBenchmark {
                 + "%d batched jobs per run, median of %d runs (min-max); db-scheduler %s.", jobs, batchedJobs, runs,
                 JobsBench.version()), loadStart, loadEnd,
                 "| enqueue | db-scheduler (jobs/s) | Grace (jobs/s) | Grace / db-scheduler |", "|---|---:|---:|---:|");
+        ResultsTable.columns("Enqueue", "enqueue");
         for (String row : grace.keySet()) {
+            JobsBench.runCells("Enqueue", row, db.get(row), grace.get(row), "Grace / db-scheduler");
             double g = JobsBench.median(grace.get(row));
             double d = JobsBench.median(db.get(row));
             System.out.printf(Locale.ROOT, "| %s | %.0f (%s) | %.0f (%s) | %.2fx |%n", row, d,

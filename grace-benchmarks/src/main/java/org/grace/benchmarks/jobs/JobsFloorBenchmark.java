@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.grace.benchmarks.BenchOptions;
+import org.grace.benchmarks.ResultsTable;
 
 /**
  * The database's share alone: raw JDBC loops on Grace's table doing only the statements Grace needs per job with
@@ -70,8 +71,11 @@ public final class JobsFloorBenchmark {
         JobsBench.tableHeading(String.format(Locale.ROOT, "Raw JDBC complete-and-claim loops, batch %d, %d jobs, "
                 + "median of %d runs (min-max).", batch, jobs, runs), loads, "| connections | jobs/s |",
                 "|---:|---:|");
-        rates.forEach((n, v) -> System.out.printf(Locale.ROOT, "| %d | %.0f (%s) |%n", n, JobsBench.median(v),
-                JobsBench.spread(v)));
+        ResultsTable.columns("Floor", "connections");
+        rates.forEach((n, v) -> {
+            v.forEach(perSecond -> ResultsTable.cell("Floor", String.valueOf(n), "jobs/s", perSecond, 0));
+            System.out.printf(Locale.ROOT, "| %d | %.0f (%s) |%n", n, JobsBench.median(v), JobsBench.spread(v));
+        });
     }
 
     private static double drain(HikariDataSource ds, int connections, int batch, int jobs) throws Exception {

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.grace.benchmarks.BenchOptions;
+import org.grace.benchmarks.ResultsTable;
 import org.grace.core.InstanceId;
 import org.grace.core.jobs.JobOptions;
 import org.grace.core.jobs.Jobs;
@@ -59,7 +60,12 @@ public final class JobsPickupLatencyBenchmark {
         JobsBench.tableHeading(String.format(Locale.ROOT, "Enqueue call to handler start, %d jobs one at a time per "
                 + "run, idle instance with %d threads; median of %d runs (min-max).", samples, THREADS, runs),
                 loads, "| scheduler | p50 (ms) | p99 (ms) |", "|---|---:|---:|");
+        ResultsTable.columns("Pickup latency", "scheduler");
         results.forEach((name, stats) -> {
+            stats.forEach(st -> {
+                ResultsTable.cell("Pickup latency", name, "p50 (ms)", st.p50(), 1);
+                ResultsTable.cell("Pickup latency", name, "p99 (ms)", st.p99(), 1);
+            });
             List<Double> p50 = stats.stream().map(Stats::p50).toList();
             List<Double> p99 = stats.stream().map(Stats::p99).toList();
             System.out.printf(Locale.ROOT, "| %s | %.1f (%s) | %.1f (%s) |%n", name, JobsBench.median(p50),
