@@ -72,6 +72,7 @@ public final class JobsThroughputBenchmark {
         List<Result> results = new ArrayList<>();
         String loadStart;
         String loadEnd;
+        long deadlocks;
         try (PostgresServer postgres = PostgresServer.start()) {
             String url = postgres.createDatabase("jobs_bench");
             if (profile) {
@@ -108,6 +109,11 @@ public final class JobsThroughputBenchmark {
                 }
                 loadEnd = GraceInstances.loadAverages();
             }
+            JobsBench.sleepQuietly(1_000); // PostgreSQL publishes its statistics about once a second
+            try (HikariDataSource ds = JobsBench.pool(url, 1)) {
+                deadlocks = JobsBench.count(ds, "SELECT deadlocks FROM pg_stat_database "
+                        + "WHERE datname = current_database()");
+            }
         }
 
         System.out.println();
@@ -117,6 +123,8 @@ public final class JobsThroughputBenchmark {
                 com.github.kagkarlsson.scheduler.SchedulerBuilder.UPPER_LIMIT_FRACTION_OF_THREADS_FOR_FETCH,
                 JobsBench.POLL_INTERVAL, profile ? 1 : runs);
         System.out.println("load average at start: " + loadStart + "; at end: " + loadEnd);
+        System.out.println("deadlocks PostgreSQL broke in the benchmark's database over the whole program, both "
+                + "libraries and every cell (pg_stat_database): " + deadlocks);
         table(results, "1 instance", threadCounts, "worker threads");
         table(results, instances + " instances", clusterThreads, "worker threads per instance");
     }

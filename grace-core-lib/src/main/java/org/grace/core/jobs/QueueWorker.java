@@ -228,9 +228,18 @@ final class QueueWorker implements Runnable {
                 jobs.databaseUp();
             } catch (SQLException | RuntimeException e) {
                 inFlight.addAndGet(-unclaimed);
-                jobs.databaseDown("claiming on queue " + queue, e);
                 drained = false;
-                waitMillis = Math.min(pollMillis, 500);
+                if (JobStore.isConflict(e)) {
+                    // PostgreSQL ended this statement to break a cycle with another dispatcher's (a claim's SKIP
+                    // LOCKED still waits for a row whose newer version another statement is completing). The
+                    // database is up, nothing was written and the completions are kept: go again at once.
+                    LOG.log(Level.DEBUG, "grace jobs: claim on queue {0} lost a lock conflict, claiming again: {1}",
+                            queue, e.getMessage());
+                    waitMillis = 0;
+                } else {
+                    jobs.databaseDown("claiming on queue " + queue, e);
+                    waitMillis = Math.min(pollMillis, 500);
+                }
             }
         }
     }

@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,6 +30,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
 import org.grace.core.InstanceId;
 import org.grace.testsupport.Fresh;
 import org.grace.testsupport.PostgresDatabase;
@@ -232,6 +241,102 @@ class JobsBehaviourIT {
         Duration waited = Duration.ofNanos(System.nanoTime() - t0);
         assertThat(waited).isGreaterThanOrEqualTo(Duration.ofMillis(990))
                 .isLessThan(Jobs.DEFAULT_POLL_INTERVAL.minusMillis(500));
+    }
+
+    /**
+     * Two dispatchers' complete-and-claim statements can deadlock in PostgreSQL (a claim's SKIP LOCKED still waits
+     * for a row whose newer version another statement is completing; seen in JobsFloorBenchmark with two
+     * connections). The statement PostgreSQL ends did nothing: its completions must be written by a later one, no job
+     * may run twice, and it is not a database outage (no warning, no pause).
+     */
+    @Test
+    void aClaimEndedByADeadlockIsSentAgainAndIsNotTakenForAnOutage() throws Exception {
+        AtomicInteger conflictsLeft = new AtomicInteger(3);
+        DataSource conflicting = conflictingOnCompleteAndClaim(ds, conflictsLeft);
+        List<LogRecord> warnings = new CopyOnWriteArrayList<>();
+        Logger jobsLog = Logger.getLogger("org.grace.core.jobs");
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                    warnings.add(r);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        jobsLog.addHandler(capture);
+        try {
+            Map<Integer, AtomicInteger> runs = new ConcurrentHashMap<>();
+            Jobs jobs = open(Jobs.builder(conflicting).instanceId(InstanceId.of("a")).queue("default", 4)
+                    .handler("count", Integer.class, (n, ctx) -> runs.computeIfAbsent(n, k -> new AtomicInteger())
+                            .incrementAndGet()));
+            List<Integer> payloads = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                payloads.add(i);
+            }
+            jobs.enqueueAll("count", payloads, JobOptions.DEFAULTS);
+            jobs.start();
+
+            await().atMost(WAIT).until(() -> count("SELECT count(*) FROM grace_jobs WHERE status = 'completed'")
+                    == 300);
+            assertThat(conflictsLeft.get()).as("every injected deadlock was met").isZero();
+            assertThat(runs).hasSize(300);
+            assertThat(runs.values()).allSatisfy(n -> assertThat(n.get()).as("runs of one job").isEqualTo(1));
+            assertThat(count("SELECT count(*) FROM grace_jobs WHERE status <> 'completed'")).isZero();
+            assertThat(warnings).extracting(LogRecord::getMessage).as("no outage declared").isEmpty();
+        } finally {
+            jobsLog.removeHandler(capture);
+        }
+    }
+
+    private long count(String sql) throws Exception {
+        try (Connection c = ds.getConnection(); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** {@code ds}, whose complete-and-claim statements fail as PostgreSQL's deadlock victim while conflicts are left. */
+    private static DataSource conflictingOnCompleteAndClaim(DataSource ds, AtomicInteger conflictsLeft) {
+        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    Object result = invoke(ds, method, args);
+                    return result instanceof Connection c ? connection(c, conflictsLeft) : result;
+                });
+    }
+
+    private static Connection connection(Connection c, AtomicInteger conflictsLeft) {
+        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                (proxy, method, args) -> {
+                    Object result = invoke(c, method, args);
+                    if (result instanceof PreparedStatement ps && method.getName().equals("prepareStatement")
+                            && ((String) args[0]).contains("WITH done AS")) {
+                        return Proxy.newProxyInstance(PreparedStatement.class.getClassLoader(),
+                                new Class<?>[] {PreparedStatement.class}, (p, m, a) -> {
+                                    if (m.getName().equals("executeQuery") && m.getParameterCount() == 0
+                                            && conflictsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                                        throw new SQLException("ERROR: deadlock detected (injected)", "40P01");
+                                    }
+                                    return invoke(ps, m, a);
+                                });
+                    }
+                    return result;
+                });
+    }
+
+    private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 
     @Test
