@@ -46,8 +46,11 @@ import org.grace.webapp.settings.GraceSettings;
  * answer for the same text later except expiry, which is checked again on every request. So each token is parsed and
  * its signature verified once per instance instead of on every request (the top of the warm request's profile,
  * issue #15). The keys, issuer and audience are read once per process, so nothing else can change under the memory.
- * Refused tokens are not remembered: a flood of forgeries would only push good ones out. Logout denials are not part
- * of this: {@code RevokedTokens} is asked on every request.
+ * Refused tokens are remembered apart, with the reason, in a memory of their own ({@link #REFUSED_MAX_ENTRIES}, for
+ * {@link #REFUSED_KEPT}), so that a client repeating a stale or forged token is refused without a second RSA
+ * verification (a 401 costs no more than a success, issue #15) and a flood of forgeries pushes out only other
+ * forgeries, never a good token. Only refusals that no later moment can turn into an acceptance are remembered: every
+ * reason but "not valid yet". Logout denials are not part of this: {@code RevokedTokens} is asked on every request.
  */
 @ApplicationScoped
 public class AccessTokens {
@@ -61,6 +64,19 @@ public class AccessTokens {
      */
     static final int VERIFIED_MAX_ENTRIES = 10_000;
 
+    /**
+     * Refused tokens remembered at most: as many as verified ones, in a memory of their own; an entry is a hash and a
+     * shared reason string, so the bound costs about a megabyte.
+     */
+    static final int REFUSED_MAX_ENTRIES = 10_000;
+    /**
+     * How long a refusal is remembered after it was last met: long enough for a client retrying a stale cookie to be
+     * answered from memory, short enough that a refusal nobody sends again does not linger.
+     */
+    static final Duration REFUSED_KEPT = Duration.ofMinutes(10);
+    /** The one refusal that time can undo: a token whose {@code nbf} is still ahead is good a little later. */
+    private static final String NOT_VALID_YET = "token not valid yet";
+
     private final SecureRandom random = new SecureRandom();
     private Clock clock = Clock.systemUTC();
     /** Tokens verified here, kept until their expiry plus the clock skew (when they would be refused anyway). */
@@ -70,6 +86,11 @@ public class AccessTokens {
                 Duration left = Duration.between(clock.instant(), jwt.expiresAt().plus(this.settings.authClockSkew()));
                 return left.isNegative() ? Duration.ZERO : left;
             }))
+            .build();
+    /** Tokens refused here, by hash, with the reason they were refused for (the 401's message). */
+    private final Cache<TokenHash, String> refused = Caffeine.newBuilder()
+            .maximumSize(REFUSED_MAX_ENTRIES)
+            .expireAfterAccess(REFUSED_KEPT)
             .build();
 
     @Inject
@@ -120,7 +141,19 @@ public class AccessTokens {
             checkNotExpired(known.expiresAt());
             return known;
         }
-        GraceJsonWebToken jwt = verifyText(token);
+        String refusal = refused.getIfPresent(hash);
+        if (refusal != null) {
+            throw new TokenRejectedException(refusal);
+        }
+        GraceJsonWebToken jwt;
+        try {
+            jwt = verifyText(token);
+        } catch (TokenRejectedException e) {
+            if (!NOT_VALID_YET.equals(e.getMessage())) {
+                refused.put(hash, e.getMessage());
+            }
+            throw e;
+        }
         verified.put(hash, jwt);
         return jwt;
     }
@@ -164,7 +197,7 @@ public class AccessTokens {
         Instant now = clock.instant();
         Duration skew = settings.authClockSkew();
         if (claims.getNotBeforeTime() != null && now.isBefore(claims.getNotBeforeTime().toInstant().minus(skew))) {
-            throw new TokenRejectedException("token not valid yet");
+            throw new TokenRejectedException(NOT_VALID_YET);
         }
         try {
             if (claims.getSubject() == null || claims.getJWTID() == null || claims.getStringListClaim("groups") == null

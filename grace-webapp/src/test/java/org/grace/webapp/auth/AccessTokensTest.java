@@ -10,6 +10,7 @@ import com.nimbusds.jwt.SignedJWT;
 import java.lang.reflect.Proxy;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +19,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.Config;
 import org.grace.webapp.settings.GraceSettings;
 import org.junit.jupiter.api.Test;
@@ -27,6 +29,10 @@ class AccessTokensTest {
     private static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
 
     private static AccessTokens tokens(Map<String, String> settings, Instant now) {
+        return tokens(settings, now, new SigningKeys());
+    }
+
+    private static AccessTokens tokens(Map<String, String> settings, Instant now, SigningKeys keys) {
         Config config = (Config) Proxy.newProxyInstance(Config.class.getClassLoader(), new Class<?>[] {Config.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("getOptionalValue")) {
@@ -35,7 +41,6 @@ class AccessTokensTest {
                     throw new UnsupportedOperationException(method.getName());
                 });
         GraceSettings graceSettings = new GraceSettings(config);
-        SigningKeys keys = new SigningKeys();
         keys.settings = graceSettings;
         AccessTokens tokens = new AccessTokens();
         tokens.settings = graceSettings;
@@ -136,5 +141,41 @@ class AccessTokensTest {
         tokens.clock(Clock.fixed(expiry.plusSeconds(30), ZoneOffset.UTC));
         assertThatThrownBy(() -> tokens.verify(token)).as("the remembered token expires on time")
                 .hasMessage("token expired");
+    }
+
+    @Test
+    void aRefusalIsRememberedApartFromGoodTokensAndOnlyWhenNoLaterMomentCouldUndoIt() throws Exception {
+        Map<String, String> s = new HashMap<>(Map.of("grace.auth.signing-key", pem("PRIVATE KEY", rsa().getPrivate()
+                .getEncoded()), "grace.auth.clock-skew", "30s"));
+        AtomicInteger keyLookups = new AtomicInteger();
+        SigningKeys counting = new SigningKeys() {
+            @Override
+            public synchronized Optional<RSAPublicKey> verificationKey(String kid) {
+                keyLookups.incrementAndGet();
+                return super.verificationKey(kid);
+            }
+        };
+        AccessTokens tokens = tokens(s, NOW, counting);
+        String token = tokens.issue(5, "lee@rose.example", 2, Roles.CARE_STAFF).token();
+        GraceJsonWebToken good = tokens.verify(token);
+        int i = token.length() - 8;
+        String forged = token.substring(0, i) + (token.charAt(i) == 'A' ? 'B' : 'A') + token.substring(i + 1);
+
+        int before = keyLookups.get();
+        for (int n = 0; n < 3; n++) {
+            assertThatThrownBy(() -> tokens.verify(forged)).as("the same reason every time")
+                    .hasMessage("token signature invalid");
+        }
+        assertThat(keyLookups.get() - before).as("a repeated forgery is verified once").isEqualTo(1);
+        assertThat(tokens.verify(token)).as("refusals are kept apart: the good token is still remembered")
+                .isSameAs(good);
+
+        // A token used before its nbf is refused for now, but not remembered: it becomes good a little later.
+        tokens.clock(Clock.fixed(NOW.minusSeconds(31), ZoneOffset.UTC));
+        String early = tokens.issue(6, "sam@rose.example", 2, Roles.CARE_STAFF).token();
+        tokens.clock(Clock.fixed(NOW.minusSeconds(62), ZoneOffset.UTC));
+        assertThatThrownBy(() -> tokens.verify(early)).hasMessage("token not valid yet");
+        tokens.clock(Clock.fixed(NOW.minusSeconds(31), ZoneOffset.UTC));
+        assertThat(tokens.verify(early).userId()).isEqualTo(6);
     }
 }
