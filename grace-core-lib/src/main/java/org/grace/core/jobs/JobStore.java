@@ -221,21 +221,6 @@ final class JobStore {
         }
     }
 
-    /**
-     * Whether {@code e} is PostgreSQL ending a statement for a conflict with another transaction (SQLSTATE 40P01
-     * deadlock detected, 40001 serialization failure): the statement did nothing and can be sent again at once; the
-     * database is not down.
-     */
-    static boolean isConflict(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && ("40P01".equals(sql.getSQLState())
-                    || "40001".equals(sql.getSQLState()))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** Milliseconds until the earliest pending job of the queue is due (negative when overdue), or -1 if none. */
     long millisUntilNextDue(Connection c, String queue) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""

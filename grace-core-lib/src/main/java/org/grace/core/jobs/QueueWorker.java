@@ -229,7 +229,7 @@ final class QueueWorker implements Runnable {
             } catch (SQLException | RuntimeException e) {
                 inFlight.addAndGet(-unclaimed);
                 drained = false;
-                if (JobStore.isConflict(e)) {
+                if (isConflict(e)) {
                     // PostgreSQL ended this statement to break a cycle with another dispatcher's (a claim's SKIP
                     // LOCKED still waits for a row whose newer version another statement is completing). The
                     // database is up, nothing was written and the completions are kept: go again at once.
@@ -242,6 +242,21 @@ final class QueueWorker implements Runnable {
                 }
             }
         }
+    }
+
+    /**
+     * Whether {@code e} is PostgreSQL ending a statement for a conflict with another transaction (SQLSTATE 40P01
+     * deadlock detected, 40001 serialization failure): the statement did nothing and can be sent again at once; the
+     * database is not down.
+     */
+    private static boolean isConflict(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && ("40P01".equals(sql.getSQLState())
+                    || "40001".equals(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Up to one statement's worth of the collected completions, taken off the queue. */

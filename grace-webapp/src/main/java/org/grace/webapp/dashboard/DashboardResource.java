@@ -1,7 +1,7 @@
 package org.grace.webapp.dashboard;
 
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -14,7 +14,7 @@ import org.grace.webapp.care.Checks;
 
 /** {@code GET /api/dashboard[?facilityId=]}: the staff dashboard's figures over what the caller may see. */
 @Path("/dashboard")
-@RequestScoped
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class DashboardResource extends CareResource {
     @Inject

@@ -1,7 +1,7 @@
 package org.grace.webapp.delivery;
 
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
@@ -30,7 +30,7 @@ import org.grace.webapp.http.ApiException;
  * user switches it off; {@code available} says whether this deployment can deliver on it at all.
  */
 @Path("/delivery-channels")
-@RequestScoped
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed({Roles.ORGANIZATION_ADMIN, Roles.FACILITY_DIRECTOR, Roles.CARE_MANAGER, Roles.CARE_STAFF, Roles.FAMILY})
 public class DeliveryChannelResource {

@@ -1,7 +1,7 @@
 package org.grace.webapp.documents;
 
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -29,7 +29,7 @@ import org.grace.webapp.care.Checks;
  * {@code /incidents}, so JAX-RS matches these paths here and every other one under those resources there.
  */
 @Path("/{owners: residents|incidents}/{id}/documents")
-@RequestScoped
+@ApplicationScoped
 public class OwnerDocumentResource extends CareResource {
     @Inject
     Documents documents;

@@ -1,7 +1,7 @@
 package org.grace.webapp.facilities;
 
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -26,7 +26,7 @@ import org.grace.webapp.http.ApiException;
  * facility they direct). Family users have no use for this list: 403.
  */
 @Path("/facilities")
-@RequestScoped
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class FacilityResource extends CareResource {
     @Inject

@@ -1,7 +1,7 @@
 package org.grace.webapp.incidents;
 
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -27,7 +27,7 @@ import org.grace.webapp.residents.Residents;
  * incidents as severity and summary only, and may not act on them (403).
  */
 @Path("/incidents")
-@RequestScoped
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class IncidentResource extends CareResource {
     @Inject

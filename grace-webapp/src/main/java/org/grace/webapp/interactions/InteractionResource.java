@@ -1,7 +1,7 @@
 package org.grace.webapp.interactions;
 
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -48,7 +48,7 @@ import org.grace.webapp.http.ApiException;
  * the first submission's interaction id (and {@code Idempotent-Replayed: true}) and stores and alerts nothing more.
  */
 @Path("/residents/{residentId}/interactions")
-@RequestScoped
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class InteractionResource extends CareResource {
     public static final int MAX_TEXT_BYTES = 64 * 1024;

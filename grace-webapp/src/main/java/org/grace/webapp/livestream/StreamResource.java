@@ -1,7 +1,7 @@
 package org.grace.webapp.livestream;
 
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
@@ -25,7 +25,7 @@ import org.grace.webapp.http.ApiException;
  * connection, only its entry in the registry.
  */
 @Path("/notifications/stream")
-@RequestScoped
+@ApplicationScoped
 @RolesAllowed({Roles.ORGANIZATION_ADMIN, Roles.FACILITY_DIRECTOR, Roles.CARE_MANAGER, Roles.CARE_STAFF, Roles.FAMILY})
 public class StreamResource {
     @Inject

@@ -1,7 +1,7 @@
 package org.grace.webapp.reminders;
 
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -27,7 +27,7 @@ import org.grace.webapp.http.ApiException;
  * access (403); a resident the caller may not see is 404, like one that does not exist.
  */
 @Path("/residents/{residentId}/reminders")
-@RequestScoped
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class ReminderResource extends CareResource {
     static final int DEFAULT_OCCURRENCES = 50;

@@ -1,7 +1,7 @@
 package org.grace.webapp.residents;
 
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -30,7 +30,7 @@ import org.grace.webapp.http.ApiException;
  * Residents are never deleted (their history stays): they are discharged with {@code "status": "discharged"}.
  */
 @Path("/residents")
-@RequestScoped
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class ResidentResource extends CareResource {
     static final Set<String> STATUSES = Set.of("active", "discharged");

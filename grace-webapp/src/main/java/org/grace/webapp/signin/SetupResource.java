@@ -1,7 +1,7 @@
 package org.grace.webapp.signin;
 
 import jakarta.annotation.security.PermitAll;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -29,7 +29,7 @@ import org.grace.webapp.users.UserDirectory;
  * fresh installation first cannot take it over.
  */
 @Path("/setup")
-@RequestScoped
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class SetupResource {
     @Inject

@@ -1,7 +1,7 @@
 package org.grace.webapp.users;
 
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
@@ -27,7 +27,7 @@ import org.grace.webapp.http.Fields;
  * token), so another organisation's user is "404 not found", indistinguishable from an id that does not exist.
  */
 @Path("/users")
-@RequestScoped
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class UserResource {
     @Inject

@@ -93,6 +93,19 @@ class PackageStructureTest {
         assertThat(fixture.referencedBy("http")).containsExactly("users");
     }
 
+    /**
+     * A resource holds nothing of a request (its fields are injected services and Jersey's request proxies), so it
+     * is one instance: a request-scoped resource made Jersey analyse and inject its fields by reflection on every
+     * request, 5.5 % of the CPU samples of {@code GET /api/auth/me} (issue #15, results/efficiency.md).
+     */
+    @Test
+    void resourcesAreOneInstanceForTheApplication() {
+        classes().that().areAnnotatedWith(jakarta.ws.rs.Path.class).and().resideInAPackage("org.grace.webapp..")
+                .should().beAnnotatedWith(jakarta.enterprise.context.ApplicationScoped.class)
+                .because("a per-request resource costs a reflective injection on every request")
+                .check(WEBAPP);
+    }
+
     static ArchRule noCycles(String root) {
         return slices().matching(root + ".(*)..").should().beFreeOfCycles();
     }
