@@ -12,6 +12,7 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.logging.Level;
@@ -42,6 +43,15 @@ public class RequestFilter extends HttpFilter {
     GraceMetrics metrics;
     @Inject
     Instance<BodyLimit> featureLimits;
+    /** Read once when the filter starts (settings do not change while an instance runs), not on every request. */
+    private List<BodyLimit> claims;
+    private long defaultBodyLimit;
+
+    @Override
+    public void init() {
+        claims = featureLimits.stream().toList();
+        defaultBodyLimit = settings.httpMaxBodyBytes();
+    }
 
     public static String requestId(HttpServletRequest request) {
         Object id = request == null ? null : request.getAttribute(REQUEST_ID_ATTRIBUTE);
@@ -97,13 +107,13 @@ public class RequestFilter extends HttpFilter {
 
     /** {@code GRACE_HTTP_MAX_BODY_BYTES}, unless a feature claims the request with a limit of its own. */
     private long bodyLimit(HttpServletRequest request) {
-        for (BodyLimit feature : featureLimits) {
+        for (BodyLimit feature : claims) {
             OptionalLong claimed = feature.limitFor(request);
             if (claimed.isPresent()) {
                 return claimed.getAsLong();
             }
         }
-        return settings.httpMaxBodyBytes();
+        return defaultBodyLimit;
     }
 
     private static void drain(HttpServletRequest request) {
