@@ -1,37 +1,48 @@
 package org.grace.webapp.auth;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
-import jakarta.security.enterprise.AuthenticationStatus;
-import jakarta.security.enterprise.authentication.mechanism.http.HttpAuthenticationMechanism;
-import jakarta.security.enterprise.authentication.mechanism.http.HttpMessageContext;
-import jakarta.servlet.http.Cookie;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import java.util.HashSet;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.core.Cookie;
+import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.ext.Provider;
+import java.security.Principal;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.grace.webapp.database.DataAccessException;
 import org.grace.webapp.http.ApiErrorMapper;
 
 /**
- * Grace's sign-in check for every API request, as a Jakarta Security mechanism because Payara's MP-JWT does not
- * read browser cookies (payara/Payara#6305) and a servlet filter runs too late to set the caller. The access token
- * comes from {@code Authorization: Bearer} (API clients) or the {@code grace_access} cookie (the browser), is
- * verified by {@link AccessTokens} and checked against logout denials, and the caller becomes a
- * {@link GraceJsonWebToken} with the token's groups as roles, so resources use {@code @RolesAllowed} and the
- * MP-JWT API.
+ * Grace's sign-in check for every API request, as the first JAX-RS filter. The access token comes from
+ * {@code Authorization: Bearer} (API clients) or the {@code grace_access} cookie (the browser), is verified by
+ * {@link AccessTokens} and checked against logout denials, and the caller becomes a {@link GraceJsonWebToken} with
+ * the token's groups as roles in the request's JAX-RS {@link SecurityContext}, so resources use
+ * {@code @RolesAllowed} (Jersey's role filter, see {@code GraceApplication}) and the MP-JWT API.
+ *
+ * <p>Why not a Jakarta Security {@code HttpAuthenticationMechanism}, as Grace had before: only {@code /api} needs a
+ * caller, and the container's authentication (JASPIC through Soteria, with a JNDI lookup of the mechanism on each
+ * call) took 10-16 % of a request's CPU in the profiles of issue #15 (results/efficiency.md).
+ * Payara's MP-JWT does not read browser cookies (payara/Payara#6305), so its mechanism was never an option.
+ *
+ * <p>What it learns goes into the request's properties, which Jersey keeps as the servlet request's attributes, so
+ * code outside JAX-RS reads them too; an injected {@code HttpServletRequest} would be a proxy resolved through
+ * Jersey's injection manager on every call.
  *
  * <p>A missing or refused token leaves the request anonymous rather than failing it here: public endpoints
  * (sign-in, health) still work with a stale cookie, and protected ones answer 401 with the reason, which this
- * mechanism leaves in a request attribute. No session is ever created: the token is checked on every request.
+ * filter leaves in a request attribute. No session is ever created: the token is checked on every request.
  */
-@ApplicationScoped
-public class GraceAuthenticationMechanism implements HttpAuthenticationMechanism {
-    private static final Logger LOG = Logger.getLogger(GraceAuthenticationMechanism.class.getName());
+@Provider
+@PreMatching
+@Priority(Priorities.AUTHENTICATION)
+public class AccessTokenFilter implements ContainerRequestFilter {
+    private static final Logger LOG = Logger.getLogger(AccessTokenFilter.class.getName());
     public static final String ACCESS_COOKIE = "grace_access";
     /** The verified token, for code that cannot reach the caller principal. */
-    public static final String TOKEN_ATTRIBUTE = "grace.token";
+    public static final String TOKEN_ATTRIBUTE = ApiErrorMapper.CALLER_ATTRIBUTE;
     /** Present when the token came from the cookie: state changes then need the CSRF header. */
     public static final String VIA_COOKIE_ATTRIBUTE = "grace.tokenViaCookie";
     /** Why a presented token was refused; the 401 message. */
@@ -43,26 +54,21 @@ public class GraceAuthenticationMechanism implements HttpAuthenticationMechanism
     RevokedTokens revoked;
 
     @Override
-    public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
-                                                HttpMessageContext context) {
-        if (!request.getRequestURI().startsWith("/api/")) {
-            return context.doNothing(); // static files and the page need no caller
-        }
+    public void filter(ContainerRequestContext context) {
         String token = null;
         boolean viaCookie = false;
-        String authorization = request.getHeader("Authorization");
+        String authorization = context.getHeaderString("Authorization");
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             token = authorization.substring(7).trim();
-        } else if (request.getCookies() != null) {
-            for (Cookie c : request.getCookies()) {
-                if (ACCESS_COOKIE.equals(c.getName()) && !c.getValue().isEmpty()) {
-                    token = c.getValue();
-                    viaCookie = true;
-                }
+        } else {
+            Cookie cookie = context.getCookies().get(ACCESS_COOKIE);
+            if (cookie != null && !cookie.getValue().isEmpty()) {
+                token = cookie.getValue();
+                viaCookie = true;
             }
         }
         if (token == null) {
-            return context.doNothing();
+            return;
         }
         GraceJsonWebToken jwt;
         try {
@@ -71,19 +77,42 @@ public class GraceAuthenticationMechanism implements HttpAuthenticationMechanism
                 throw new TokenRejectedException("token revoked by logout");
             }
         } catch (TokenRejectedException e) {
-            request.setAttribute(REJECTED_ATTRIBUTE, e.getMessage());
-            return context.doNothing();
+            context.setProperty(REJECTED_ATTRIBUTE, e.getMessage());
+            return;
         } catch (DataAccessException e) {
             LOG.log(Level.WARNING, "grace: cannot check token denials: " + e.getMessage());
             // Not a refusal: the token may well be good. What needs a caller answers 503, not 401 (ApiErrorMapper).
-            request.setAttribute(ApiErrorMapper.UNCHECKED_CREDENTIAL_ATTRIBUTE,
+            context.setProperty(ApiErrorMapper.UNCHECKED_CREDENTIAL_ATTRIBUTE,
                     "sign-in cannot be checked right now; try again shortly");
-            return context.doNothing();
+            return;
         }
-        request.setAttribute(TOKEN_ATTRIBUTE, jwt);
+        context.setProperty(TOKEN_ATTRIBUTE, jwt);
         if (viaCookie) {
-            request.setAttribute(VIA_COOKIE_ATTRIBUTE, Boolean.TRUE);
+            context.setProperty(VIA_COOKIE_ATTRIBUTE, Boolean.TRUE);
         }
-        return context.notifyContainerAboutLogin(jwt, new HashSet<>(jwt.getGroups()));
+        context.setSecurityContext(new SignedIn(jwt, context.getSecurityContext().isSecure()));
+    }
+
+    /** The caller of a request with a good token: its roles are the token's groups. */
+    record SignedIn(GraceJsonWebToken caller, boolean secure) implements SecurityContext {
+        @Override
+        public Principal getUserPrincipal() {
+            return caller;
+        }
+
+        @Override
+        public boolean isUserInRole(String role) {
+            return caller.getGroups().contains(role);
+        }
+
+        @Override
+        public boolean isSecure() {
+            return secure;
+        }
+
+        @Override
+        public String getAuthenticationScheme() {
+            return "Bearer";
+        }
     }
 }

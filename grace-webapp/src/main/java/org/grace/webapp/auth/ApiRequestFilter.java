@@ -12,8 +12,10 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.container.DynamicFeature;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.FeatureContext;
 import jakarta.ws.rs.ext.Provider;
 import java.lang.reflect.Method;
 import java.net.URI;
@@ -35,16 +37,15 @@ import org.grace.webapp.ratelimit.RateLimits;
  * sign-in; see {@link Csrf}). Bearer requests carry no ambient credential and need neither. Sign-in and set-up act
  * with no credential and are exempt; refresh and logout check the cookie pair themselves.
  *
- * <p>A caller without a valid token on a method that needs roles gets its 401 here rather than from the container's
- * role check, which would authenticate the request a second time first.
+ * <p>A caller without a valid token on a method that needs roles gets its 401 here, before the rate limits, rather
+ * than from the role check after them.
  *
  * <p>Rate limits: sign-in attempts per client address here (per account in the sign-in resource, which has read
  * the body), API calls per signed-in user; 429 with {@code Retry-After}, {@code RateLimit} and
  * {@code RateLimit-Policy}.
  */
 @Provider
-@Priority(Priorities.AUTHENTICATION)
-public class ApiRequestFilter implements ContainerRequestFilter, ContainerResponseFilter {
+public class ApiRequestFilter implements DynamicFeature {
     private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS");
     private static final Set<String> NO_TOKEN_CSRF = Set.of("/api/auth/login", "/api/setup", "/api/auth/refresh",
             "/api/auth/logout");
@@ -56,53 +57,64 @@ public class ApiRequestFilter implements ContainerRequestFilter, ContainerRespon
     RateLimits limits;
     @Inject
     ClientAddress clientAddress;
-    @Context
-    ResourceInfo resource;
 
+    /**
+     * Binds the checks to each resource method when Jersey starts, with what the method's annotations say worked
+     * out then: no per-request reflection, and no per-request lookup of an injected {@code ResourceInfo}.
+     */
     @Override
-    public void filter(ContainerRequestContext context) {
-        String endpoint = EndpointLabels.of(request);
-        String method = context.getMethod();
-
-        if (!SAFE.contains(method)) {
-            checkOrigin(context);
-            if (Boolean.TRUE.equals(request.getAttribute(GraceAuthenticationMechanism.VIA_COOKIE_ATTRIBUTE))
-                    && !NO_TOKEN_CSRF.contains(endpoint)) {
-                GraceJsonWebToken jwt = (GraceJsonWebToken) request.getAttribute(
-                        GraceAuthenticationMechanism.TOKEN_ATTRIBUTE);
-                Csrf.check(context.getHeaderString(Csrf.HEADER), jwt.csrf());
-            }
-        }
-
-        if (request.getUserPrincipal() == null && needsCaller(resource.getResourceMethod(),
-                resource.getResourceClass())) {
-            // The 401 the role check would give (ApiErrorMapper words it: why the token was refused, or sign-in
-            // required), given here: Payara's role filter would first run the container's authentication a
-            // second time for it, 8-11 % of a refusal's CPU (issue #15).
-            throw new NotAuthorizedException("Bearer");
-        }
-
-        RateLimitDecision decision = null;
-        if ("/api/auth/login".equals(endpoint) && "POST".equals(method)) {
-            decision = limits.loginFromAddress(clientAddress.of(request));
-        } else {
-            Object token = request.getAttribute(GraceAuthenticationMechanism.TOKEN_ATTRIBUTE);
-            if (token instanceof GraceJsonWebToken jwt) {
-                decision = limits.apiCall(jwt.getSubject());
-            }
-        }
-        if (decision != null) {
-            context.setProperty(DECISION_PROPERTY, decision);
-            if (!decision.allowed()) {
-                throw limits.tooManyRequests(decision);
-            }
-        }
+    public void configure(ResourceInfo resource, FeatureContext context) {
+        context.register(new Checks(needsCaller(resource.getResourceMethod(), resource.getResourceClass())));
     }
 
-    @Override
-    public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-        if (request.getProperty(DECISION_PROPERTY) instanceof RateLimitDecision d && d.allowed()) {
-            response.getHeaders().putSingle("RateLimit", d.rateLimitHeader());
+    /** The checks of one resource method. */
+    @Priority(Priorities.AUTHENTICATION)
+    final class Checks implements ContainerRequestFilter, ContainerResponseFilter {
+        private final boolean needsCaller;
+
+        Checks(boolean needsCaller) {
+            this.needsCaller = needsCaller;
+        }
+
+        @Override
+        public void filter(ContainerRequestContext context) {
+            String endpoint = EndpointLabels.of(context);
+            String method = context.getMethod();
+            Object token = context.getProperty(AccessTokenFilter.TOKEN_ATTRIBUTE);
+
+            if (!SAFE.contains(method)) {
+                checkOrigin(context);
+                if (Boolean.TRUE.equals(context.getProperty(AccessTokenFilter.VIA_COOKIE_ATTRIBUTE))
+                        && !NO_TOKEN_CSRF.contains(endpoint)) {
+                    Csrf.check(context.getHeaderString(Csrf.HEADER), ((GraceJsonWebToken) token).csrf());
+                }
+            }
+
+            if (needsCaller && context.getSecurityContext().getUserPrincipal() == null) {
+                // The 401 the role check would give (ApiErrorMapper words it: why the token was refused, or sign-in
+                // required), given here, before the rate limits, which count signed-in callers only.
+                throw new NotAuthorizedException("Bearer");
+            }
+
+            RateLimitDecision decision = null;
+            if ("/api/auth/login".equals(endpoint) && "POST".equals(method)) {
+                decision = limits.loginFromAddress(clientAddress.of(request));
+            } else if (token instanceof GraceJsonWebToken jwt) {
+                decision = limits.apiCall(jwt.getSubject());
+            }
+            if (decision != null) {
+                context.setProperty(DECISION_PROPERTY, decision);
+                if (!decision.allowed()) {
+                    throw limits.tooManyRequests(decision);
+                }
+            }
+        }
+
+        @Override
+        public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+            if (request.getProperty(DECISION_PROPERTY) instanceof RateLimitDecision d && d.allowed()) {
+                response.getHeaders().putSingle("RateLimit", d.rateLimitHeader());
+            }
         }
     }
 
@@ -120,7 +132,7 @@ public class ApiRequestFilter implements ContainerRequestFilter, ContainerRespon
         return type != null && (type.isAnnotationPresent(RolesAllowed.class) || type.isAnnotationPresent(DenyAll.class));
     }
 
-    private void checkOrigin(ContainerRequestContext context) {
+    private static void checkOrigin(ContainerRequestContext context) {
         String origin = context.getHeaderString("Origin");
         if (origin == null || origin.isEmpty()) {
             return;

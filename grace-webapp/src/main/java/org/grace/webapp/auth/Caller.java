@@ -15,7 +15,7 @@ public final class Caller {
             return jwt;
         }
         // Payara may wrap the principal it was given; the mechanism left the token on the request as well.
-        Object token = request.getAttribute(GraceAuthenticationMechanism.TOKEN_ATTRIBUTE);
+        Object token = request.getAttribute(AccessTokenFilter.TOKEN_ATTRIBUTE);
         if (token instanceof GraceJsonWebToken jwt) {
             return jwt;
         }

@@ -35,6 +35,12 @@ public class ApiErrorMapper implements ExceptionMapper<Throwable> {
      */
     public static final String UNCHECKED_CREDENTIAL_ATTRIBUTE = "grace.tokenUnchecked";
 
+    /**
+     * The third: the signed-in caller (whoever authenticates puts it here), so that a role check failing without one
+     * is a 401. An attribute, not the injected {@code SecurityContext}: that is looked up on every call.
+     */
+    public static final String CALLER_ATTRIBUTE = "grace.token";
+
     @Context
     HttpServletRequest request;
 
@@ -54,7 +60,7 @@ public class ApiErrorMapper implements ExceptionMapper<Throwable> {
             fields = api.fields();
             headers = api.headers();
         } else if ((e instanceof NotAuthorizedException || e instanceof ForbiddenException)
-                && request.getUserPrincipal() == null) {
+                && request.getAttribute(CALLER_ATTRIBUTE) == null) {
             status = 401;
             Object why = request.getAttribute(REFUSED_CREDENTIAL_ATTRIBUTE);
             message = why != null ? why.toString() : "sign-in required";

@@ -8,11 +8,16 @@ import java.util.Map;
 @ApplicationPath("/api")
 public class GraceApplication extends Application {
     /**
-     * No generated WADL: without this, {@code OPTIONS} on any resource answered an XML description of the API, and
-     * {@code /api/application.wadl} published all of it.
+     * Jersey's role check, and no generated WADL: without that, {@code OPTIONS} on any resource answered an XML
+     * description of the API, and {@code /api/application.wadl} published all of it.
      */
     @Override
     public Map<String, Object> getProperties() {
-        return Map.of("jersey.config.server.wadl.disableWadl", true);
+        return Map.of("jersey.config.server.wadl.disableWadl", true,
+                // @RolesAllowed, @PermitAll and @DenyAll checked against the caller that auth.AccessTokenFilter
+                // puts in the JAX-RS SecurityContext. Payara's own role filter is off (payara-web.xml): it asks
+                // the container's authentication, which Grace does not use, whether the request is signed in.
+                "jersey.config.server.provider.classnames",
+                "org.glassfish.jersey.server.filter.RolesAllowedDynamicFeature");
     }
 }

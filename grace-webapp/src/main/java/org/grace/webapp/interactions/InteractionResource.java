@@ -20,7 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.grace.core.ratelimit.RateLimitDecision;
-import org.grace.webapp.auth.GraceAuthenticationMechanism;
+import org.grace.webapp.auth.AccessTokenFilter;
 import org.grace.webapp.auth.Roles;
 import org.grace.webapp.care.CareResource;
 import org.grace.webapp.care.CareScope;
@@ -76,7 +76,7 @@ public class InteractionResource extends CareResource {
     public Response submit(@PathParam("residentId") String residentIdText, InteractionBody body) {
         CareScope scope = null;
         DeviceIdentity device = null;
-        if (request.getAttribute(GraceAuthenticationMechanism.TOKEN_ATTRIBUTE) != null) {
+        if (request.getAttribute(AccessTokenFilter.TOKEN_ATTRIBUTE) != null) {
             scope = scope().require(CareScope.STAFF_ROLES);
         } else {
             device = deviceOrRefuse();
@@ -183,7 +183,7 @@ public class InteractionResource extends CareResource {
             return devices.identify(presented)
                     .orElseThrow(() -> new ApiException(401, "unknown or revoked device credential"));
         }
-        Object why = request.getAttribute(GraceAuthenticationMechanism.REJECTED_ATTRIBUTE);
+        Object why = request.getAttribute(AccessTokenFilter.REJECTED_ATTRIBUTE);
         throw new ApiException(401, why != null ? why.toString() : "sign-in or a device credential required");
     }
 

@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import org.grace.webapp.auth.AccessTokens;
 import org.grace.webapp.auth.Csrf;
-import org.grace.webapp.auth.GraceAuthenticationMechanism;
+import org.grace.webapp.auth.AccessTokenFilter;
 import org.grace.webapp.settings.GraceSettings;
 
 /**
@@ -31,14 +31,14 @@ public class AuthCookies {
         long accessSeconds = Math.max(1, Duration.between(Instant.now(), access.expiresAt()).toSeconds());
         long refreshSeconds = Math.max(1, Duration.between(Instant.now(), refresh.expiresAt()).toSeconds());
         return List.of(
-                cookie(GraceAuthenticationMechanism.ACCESS_COOKIE, access.token(), "/", accessSeconds, true),
+                cookie(AccessTokenFilter.ACCESS_COOKIE, access.token(), "/", accessSeconds, true),
                 cookie(REFRESH_COOKIE, refresh.token(), "/api/auth", refreshSeconds, true),
                 cookie(Csrf.COOKIE, access.csrf(), "/", refreshSeconds, false));
     }
 
     public List<String> cleared() {
         return List.of(
-                cookie(GraceAuthenticationMechanism.ACCESS_COOKIE, "", "/", 0, true),
+                cookie(AccessTokenFilter.ACCESS_COOKIE, "", "/", 0, true),
                 cookie(REFRESH_COOKIE, "", "/api/auth", 0, true),
                 cookie(Csrf.COOKIE, "", "/", 0, false));
     }

@@ -24,7 +24,7 @@ import org.grace.core.ratelimit.RateLimitDecision;
 import org.grace.webapp.auth.AccessTokens;
 import org.grace.webapp.auth.Caller;
 import org.grace.webapp.auth.Csrf;
-import org.grace.webapp.auth.GraceAuthenticationMechanism;
+import org.grace.webapp.auth.AccessTokenFilter;
 import org.grace.webapp.auth.GraceJsonWebToken;
 import org.grace.webapp.auth.RevokedTokens;
 import org.grace.webapp.auth.Roles;
@@ -153,7 +153,7 @@ public class AuthResource {
     public Response logout(byte[] rawBody) {
         String fromCookie = cookie(AuthCookies.REFRESH_COOKIE);
         boolean viaCookie = fromCookie != null
-                || Boolean.TRUE.equals(request.getAttribute(GraceAuthenticationMechanism.VIA_COOKIE_ATTRIBUTE));
+                || Boolean.TRUE.equals(request.getAttribute(AccessTokenFilter.VIA_COOKIE_ATTRIBUTE));
         if (viaCookie) {
             checkCookieCsrf();
         }
@@ -162,7 +162,7 @@ public class AuthResource {
         } else if (rawBody != null && rawBody.length > 0) {
             refreshTokens.revoke(JsonBodies.read(rawBody, RefreshRequest.class).refreshToken());
         }
-        Object token = request.getAttribute(GraceAuthenticationMechanism.TOKEN_ATTRIBUTE);
+        Object token = request.getAttribute(AccessTokenFilter.TOKEN_ATTRIBUTE);
         if (token instanceof GraceJsonWebToken jwt) {
             revoked.revoke(jwt.getTokenID(), jwt.expiresAt());
         }
