@@ -51,6 +51,7 @@ public class ApiRequestFilter implements DynamicFeature {
             "/api/auth/logout");
     private static final String DECISION_PROPERTY = "grace.rateLimit";
 
+    /** Only for the sign-in limit's client address: Jersey resolves this proxy on each call. */
     @Context
     HttpServletRequest request;
     @Inject

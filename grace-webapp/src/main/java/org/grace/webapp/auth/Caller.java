@@ -14,7 +14,8 @@ public final class Caller {
         if (security != null && security.getUserPrincipal() instanceof GraceJsonWebToken jwt) {
             return jwt;
         }
-        // Payara may wrap the principal it was given; the mechanism left the token on the request as well.
+        // Without the JAX-RS SecurityContext (code that only has the servlet request): AccessTokenFilter left the
+        // token on the request as well.
         Object token = request.getAttribute(AccessTokenFilter.TOKEN_ATTRIBUTE);
         if (token instanceof GraceJsonWebToken jwt) {
             return jwt;
