@@ -83,7 +83,7 @@ public class AccessTokens {
     private final Cache<TokenHash, GraceJsonWebToken> verified = Caffeine.newBuilder()
             .maximumSize(VERIFIED_MAX_ENTRIES)
             .expireAfter(Expiry.creating((TokenHash hash, GraceJsonWebToken jwt) -> {
-                Duration left = Duration.between(clock.instant(), jwt.expiresAt().plus(this.settings.authClockSkew()));
+                Duration left = Duration.between(clock.instant(), jwt.expiresAt().plus(clockSkew()));
                 return left.isNegative() ? Duration.ZERO : left;
             }))
             .build();
@@ -97,6 +97,7 @@ public class AccessTokens {
     GraceSettings settings;
     @Inject
     SigningKeys keys;
+    private volatile Duration clockSkew;
 
     public record Issued(String token, String jti, String csrf, Instant expiresAt) {
     }
@@ -195,7 +196,7 @@ public class AccessTokens {
         }
         checkNotExpired(claims.getExpirationTime().toInstant());
         Instant now = clock.instant();
-        Duration skew = settings.authClockSkew();
+        Duration skew = clockSkew();
         if (claims.getNotBeforeTime() != null && now.isBefore(claims.getNotBeforeTime().toInstant().minus(skew))) {
             throw new TokenRejectedException(NOT_VALID_YET);
         }
@@ -210,8 +211,21 @@ public class AccessTokens {
         return new GraceJsonWebToken(token, claims);
     }
 
+    /**
+     * {@code GRACE_AUTH_CLOCK_SKEW}, read at first use and kept like the keys, issuer and audience: the expiry check
+     * runs on every request and a settings read goes through MicroProfile Config each time.
+     */
+    private Duration clockSkew() {
+        Duration skew = clockSkew;
+        if (skew == null) {
+            skew = settings.authClockSkew();
+            clockSkew = skew; // a race only reads the same value twice
+        }
+        return skew;
+    }
+
     private void checkNotExpired(Instant expiresAt) {
-        if (!clock.instant().isBefore(expiresAt.plus(settings.authClockSkew()))) {
+        if (!clock.instant().isBefore(expiresAt.plus(clockSkew()))) {
             throw new TokenRejectedException("token expired");
         }
     }
