@@ -77,6 +77,9 @@ class TwoLevelCacheIT {
         Resident ada = new Resident(42, "Ada", List.of("penicillin"));
         a.put("resident:42", ada);
         a.put("residents", List.of(ada));
+        // A's puts tell B to drop its copies; a read on B that overlaps one of those messages is (rightly) not kept
+        // in level 1, so the reads below wait until B has heard both.
+        await().atMost(Duration.ofSeconds(2)).until(() -> b.stats().invalidationsReceived() >= 2);
 
         assertThat(b.get("resident:42", Resident.class)).contains(ada);
         assertThat(b.get("residents", new TypeReference<List<Resident>>() { })).contains(List.of(ada));
