@@ -26,6 +26,11 @@ public record RateLimitDecision(boolean allowed, String limitName, long limit, l
     public enum Source {
         /** The shared state in Redis: exact across instances. */
         REDIS,
+        /**
+         * A permit this instance took from Redis in advance ({@link RateLimiter.Builder#leases}): counted there, spent
+         * here without a round trip.
+         */
+        LEASED,
         /** The in-memory fallback with this instance's share of the limit (Redis unreachable). */
         LOCAL,
         /** Redis unreachable and the policy is fail-open: allowed without counting. */

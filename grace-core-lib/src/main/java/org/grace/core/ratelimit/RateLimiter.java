@@ -75,6 +75,18 @@ public interface RateLimiter {
     Duration DEFAULT_SPIN_WAIT = Duration.ofMillis(1).dividedBy(4);
     /** Longest spin a builder takes: past this a parked thread's wake-up is a small part of the wait. */
     Duration MAX_SPIN_WAIT = Duration.ofMillis(1);
+    /**
+     * Leasing off: every decision is Redis's own, exact across instances at every instant. Turn it on (see
+     * {@link Builder#leases}) for a hot limit whose round trip costs more than a permit's timing is worth.
+     */
+    int DEFAULT_MAX_LEASE = 1;
+    /**
+     * How long leased permits may be spent: a busy key goes to Redis a few times a second, and the policy's interval
+     * stretches by one second at most, a small part of the per-minute limits leasing is meant for.
+     */
+    Duration DEFAULT_LEASE_LIFE = Duration.ofSeconds(1);
+    /** Longest lease life a builder takes: longer, and the stretch becomes a limit of its own. */
+    Duration MAX_LEASE_LIFE = Duration.ofMinutes(1);
     /** Longest call timeout a builder takes: a caller that can wait a minute has no need of a deadline. */
     Duration MAX_CALL_TIMEOUT = Duration.ofMinutes(1);
 
@@ -120,6 +132,8 @@ public interface RateLimiter {
         private int batchesInFlight = DEFAULT_BATCHES_IN_FLIGHT;
         private int maxBatch = DEFAULT_MAX_BATCH;
         private Duration spinWait = DEFAULT_SPIN_WAIT;
+        private int maxLease = DEFAULT_MAX_LEASE;
+        private Duration leaseLife = DEFAULT_LEASE_LIFE;
         /** Null: no deadline of the limiter's own (the client's timeout decides), so decisions stay exact. */
         private Duration callTimeout;
         private RedisAvailability availability;
@@ -227,6 +241,30 @@ public interface RateLimiter {
         }
 
         /**
+         * Lets a busy key take up to {@code maxPermits} permits from Redis in one decision and spend them in this
+         * instance for up to {@code life}, without a round trip each; {@link #DEFAULT_MAX_LEASE} (off) and
+         * {@link #DEFAULT_LEASE_LIFE} unless set. Applies to requests for one permit while Redis answers; a lease is
+         * sized on the key's pace here (a key asked for about once a second or less never leases) and is never more
+         * than {@code maxPermits}. What exactness becomes:
+         * <ul>
+         *   <li>never more than the limit in total: a lease is Redis's own decision, taken from the shared state at
+         *       once; admissions in any interval {@code T} stay within what the policy allows in {@code T + life},
+         *       since a leased permit may be spent up to {@code life} after Redis counted it;</li>
+         *   <li>denials may come early: while instances hold unspent permits, another may be refused, by at most
+         *       {@code maxPermits - 1} permits per other instance; unspent permits lapse with their lease rather
+         *       than return (a permit given back after its bucket refilled would count twice). Once Redis denies a
+         *       lease, that key goes permit by permit, exactly, for a life.</li>
+         * </ul>
+         * Leased decisions say {@link RateLimitDecision.Source#LEASED}.
+         */
+        public Builder leases(int maxPermits, Duration life) {
+            int permits = SettingChecks.between(maxPermits, 1, 1000, "permits per lease");
+            this.leaseLife = SettingChecks.positiveAtMost(life, MAX_LEASE_LIFE, "lease life");
+            this.maxLease = permits;
+            return this;
+        }
+
+        /**
          * How long a decision waits for Redis; unset, it waits as long as the client does (exactness first: a
          * decision past the deadline is the fallback's, not Redis's), so set it on request paths (the web
          * application: 50 ms). A decision Redis has not
@@ -270,8 +308,8 @@ public interface RateLimiter {
             // The keys of a batch may live in different Redis Cluster slots, which one script call cannot touch.
             int batchSize = redisson.getConfig().isClusterConfig() ? 1 : maxBatch;
             return new RedisRateLimiter(policy, script, keyPrefix, availability, fallback, local, listener,
-                    nanoTicker, rememberDenials ? new DenialMemory(maxLocalKeys, nanoTicker) : null, batchesInFlight,
-                    batchSize, new ReplyWait(spinWait.toNanos()), callTimeout);
+                    nanoTicker, rememberDenials ? new DenialMemory(maxLocalKeys, nanoTicker) : null,
+                    maxLease > 1 ? new Leases(maxLease, leaseLife, maxLocalKeys) : null, batchesInFlight, batchSize, new ReplyWait(spinWait.toNanos()), callTimeout);
         }
     }
 }

@@ -47,6 +47,8 @@ final class RedisRateLimiter implements RateLimiter {
     private final LongSupplier nanoTicker;
     /** Null when the builder turned remembering denials off. */
     private final DenialMemory denials;
+    /** Null unless the builder turned leasing on. */
+    private final Leases leases;
     private final DecisionBatcher<Pending> batcher;
     private final ReplyWait replyWait;
     private final Duration callTimeout;
@@ -58,15 +60,21 @@ final class RedisRateLimiter implements RateLimiter {
     /** Redisson names its Netty event-loop threads so (and checks the same prefix for its own blocking calls). */
     private static final String REDISSON_IO_THREAD = "redisson-netty";
 
-    /** A decision on its way: what to send, and where its answer goes. */
-    private record Pending(String key, long permits, long start, boolean probe,
+    /**
+     * A decision on its way: what to send, and where its answer goes. {@code permits} are the caller's; a lease
+     * ({@code ticket} not null) asks Redis for {@code ticket.size()}.
+     */
+    private record Pending(String key, long permits, long start, boolean probe, Leases.Ticket ticket,
                            CompletableFuture<RateLimitDecision> result) {
+        long asked() {
+            return ticket == null ? permits : ticket.size();
+        }
     }
 
     RedisRateLimiter(RateLimitPolicy policy, RScript script, String keyPrefix, RedisAvailability availability,
                      FallbackPolicy fallback, LocalRateLimiter local, RateLimitListener listener,
-                     LongSupplier nanoTicker, DenialMemory denials, int batchesInFlight, int maxBatch,
-                     ReplyWait replyWait, Duration callTimeout) {
+                     LongSupplier nanoTicker, DenialMemory denials, Leases leases, int batchesInFlight,
+                     int maxBatch, ReplyWait replyWait, Duration callTimeout) {
         this.policy = policy;
         this.script = script;
         // The state's layout is in the name: a policy given other kinds of limits starts on fresh keys.
@@ -78,6 +86,7 @@ final class RedisRateLimiter implements RateLimiter {
         this.listener = new ListenerCalls(listener, policy.name());
         this.nanoTicker = nanoTicker;
         this.denials = denials;
+        this.leases = leases;
         this.batcher = new DecisionBatcher<>(batchesInFlight, maxBatch, this::send);
         this.replyWait = replyWait;
         this.callTimeout = callTimeout;
@@ -97,9 +106,9 @@ final class RedisRateLimiter implements RateLimiter {
     public RateLimitDecision tryAcquire(String key, long permits) {
         Keys.check(policy, key, permits);
         long start = nanoTicker.getAsLong();
-        RateLimitDecision remembered = recall(key, permits);
-        if (remembered != null) {
-            return report(remembered, start);
+        RateLimitDecision known = leasedOrRemembered(key, permits, start);
+        if (known != null) {
+            return report(known, start);
         }
         if (!availability.shouldTryRedis()) {
             return report(fallback(key, permits), start);
@@ -150,9 +159,9 @@ final class RedisRateLimiter implements RateLimiter {
     public CompletionStage<RateLimitDecision> tryAcquireAsync(String key, long permits) {
         Keys.check(policy, key, permits);
         long start = nanoTicker.getAsLong();
-        RateLimitDecision remembered = recall(key, permits);
-        if (remembered != null) {
-            return CompletableFuture.completedFuture(report(remembered, start));
+        RateLimitDecision known = leasedOrRemembered(key, permits, start);
+        if (known != null) {
+            return CompletableFuture.completedFuture(report(known, start));
         }
         if (!availability.shouldTryRedis()) {
             return CompletableFuture.completedFuture(report(fallback(key, permits), start));
@@ -170,9 +179,14 @@ final class RedisRateLimiter implements RateLimiter {
                 : answerLocally(result, key, permits, start, true));
     }
 
-    /** Queues a decision for Redis; a probe if Redis is believed down. Returns whether it went out alone. */
+    /**
+     * Queues a decision for Redis; a probe if Redis is believed down; a lease if the key is busy here. Returns whether
+     * it went out alone.
+     */
     private boolean submit(String key, long permits, long start, CompletableFuture<RateLimitDecision> result) {
-        return batcher.submit(new Pending(key, permits, start, !availability.isAvailable(), result));
+        boolean probe = !availability.isAvailable();
+        Leases.Ticket ticket = leases != null && permits == 1 && !probe ? leases.begin(key, start) : null;
+        return batcher.submit(new Pending(key, permits, start, probe, ticket, result));
     }
 
     @Override
@@ -183,15 +197,17 @@ final class RedisRateLimiter implements RateLimiter {
     /** The batcher's sender: one script call for {@code batch}; answers every decision in it, whatever happens. */
     private void send(List<Pending> sent) {
         // Decisions whose deadline passed while they waited for a slot have their answer: do not count them twice.
-        List<Pending> batch = sent.stream().anyMatch(p -> p.result.isDone())
-                ? sent.stream().filter(p -> !p.result.isDone()).toList() : sent;
+        List<Pending> batch = sent.stream().anyMatch(p -> p.result.isDone()) ? unanswered(sent) : sent;
         if (batch.isEmpty()) {
             batcher.finished();
             return;
         }
         if (!availability.isAvailable() && batch.stream().noneMatch(Pending::probe)) {
             // Redis was found down while these waited for a slot: do not queue them behind a dead connection.
-            batch.forEach(p -> complete(p, fallback(p.key, p.permits)));
+            batch.forEach(p -> {
+                abandon(p);
+                complete(p, fallback(p.key, p.permits));
+            });
             batcher.finished();
             return;
         }
@@ -200,7 +216,7 @@ final class RedisRateLimiter implements RateLimiter {
         for (int i = 0; i < args.length; i++) {
             Pending p = batch.get(i);
             keys.add(keyPrefix + p.key);
-            args[i] = p.permits == 1 ? "1" : Long.toString(p.permits);
+            args[i] = p.asked() == 1 ? "1" : Long.toString(p.asked());
         }
         String routing = (String) keys.get(0);
         try {
@@ -215,6 +231,18 @@ final class RedisRateLimiter implements RateLimiter {
         } catch (RuntimeException e) {
             answer(batch, null, e);
         }
+    }
+
+    private List<Pending> unanswered(List<Pending> sent) {
+        List<Pending> open = new ArrayList<>(sent.size());
+        for (Pending p : sent) {
+            if (p.result.isDone()) {
+                abandon(p);
+            } else {
+                open.add(p);
+            }
+        }
+        return open;
     }
 
     private void sendSource(List<Pending> batch, String routing, List<Object> keys, Object[] args) {
@@ -235,9 +263,22 @@ final class RedisRateLimiter implements RateLimiter {
             for (int i = 0; i < batch.size(); i++) {
                 Pending p = batch.get(i);
                 RateLimitDecision decision = decide(reply, 5 * i, error, p);
+                if (decision != null && p.ticket != null) {
+                    decision = leases.settle(p.ticket, decision);
+                    if (decision == null) {
+                        // The lease was denied, not necessarily the one permit the caller wants: ask for that alone.
+                        if (!p.result.isDone()) {
+                            batcher.submit(new Pending(p.key, p.permits, p.start, false, null, p.result));
+                        }
+                        continue;
+                    }
+                }
                 if (decision != null) {
                     complete(p, remember(p.key, p.permits, decision, p.start));
-                } else if (!p.result.isDone()) {
+                    continue;
+                }
+                abandon(p);
+                if (!p.result.isDone()) {
                     // Not for a caller its deadline answered: that would take a second local permit for one request.
                     complete(p, fallback(p.key, p.permits));
                 }
@@ -254,8 +295,22 @@ final class RedisRateLimiter implements RateLimiter {
         }
     }
 
-    private RateLimitDecision recall(String key, long permits) {
+    /** A permit of this instance's lease of {@code key}, or a denial of it remembered from Redis; null if neither. */
+    private RateLimitDecision leasedOrRemembered(String key, long permits, long now) {
+        if (leases != null && permits == 1) {
+            RateLimitDecision leased = leases.take(key, now);
+            if (leased != null) {
+                return leased;
+            }
+        }
         return denials == null ? null : denials.recall(key, permits);
+    }
+
+    /** A decision that gets no answer from Redis lets the next caller lease again. */
+    private void abandon(Pending p) {
+        if (p.ticket != null) {
+            leases.abandon(p.ticket);
+        }
     }
 
     private RateLimitDecision remember(String key, long permits, RateLimitDecision decision, long start) {

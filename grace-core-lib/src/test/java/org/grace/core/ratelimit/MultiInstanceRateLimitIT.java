@@ -22,7 +22,7 @@ import org.redisson.api.RedissonClient;
 @WithRedisson
 class MultiInstanceRateLimitIT {
     private static final Pattern RESULT = Pattern.compile(
-            "RESULT (\\S+) allowed=(\\d+) denied=(\\d+) fallback=(\\d+) errors=(\\d+)");
+            "RESULT (\\S+) allowed=(\\d+) denied=(\\d+) fallback=(\\d+) errors=(\\d+) leased=(\\d+)");
 
     @Test
     void threeProcessesAdmitExactlyTheLimitInTotal(RedisServer redis, RedissonClient client) throws Exception {
@@ -35,6 +35,23 @@ class MultiInstanceRateLimitIT {
         // Exactly 1000 when the run stayed under 3.6 s of Redis time (refilled == 0), as it does unless the machine
         // stalls; then at most the permits refilled meanwhile, which the hammering may or may not have caught.
         assertThat(run.total("exact")).isBetween(1000L, 1000 + refilled);
+    }
+
+    @Test
+    void threeLeasingProcessesAdmitTheLimitInTotalAndSpendMostPermitsWithoutARoundTrip(RedisServer redis,
+                                                                                      RedissonClient client)
+            throws Exception {
+        // As above, with leases of up to 16 permits living one second (RateLimiter.Builder#leases).
+        Run run = hammer(redis, client, 1500, 4, new long[] {0, 0, 0}, "leased:1000:3600000:16");
+        long refilled = (long) Math.floor(run.elapsedMicros / 3_600_000.0);
+        System.out.printf("leased: admitted %s = %d, %d of them leased, in %.3f s of Redis time (limit 1000)%n",
+                run.perProcess.get("leased"), run.total("leased"), run.leased("leased"), run.elapsedMicros / 1e6);
+        assertThat(run.denied("leased")).as("the limit was reached").isGreaterThan(0);
+        // Never more than the limit: leases are Redis's own decisions. The hammering threads spend every leased
+        // permit within the run, so fewer would mean permits lost; the bound allows each process's last lease
+        // (15 unspent) in case a process stopped with one still open.
+        assertThat(run.total("leased")).isBetween(1000L - 3 * 15, 1000 + refilled);
+        assertThat(run.leased("leased")).as("permits spent without a round trip").isGreaterThan(500);
     }
 
     @Test
@@ -86,6 +103,7 @@ class MultiInstanceRateLimitIT {
                     assertThat(m.group(5)).as("errors in " + child.output()).isEqualTo("0");
                     run.perProcess.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(Long.parseLong(m.group(2)));
                     run.denied.merge(m.group(1), Long.parseLong(m.group(3)), Long::sum);
+                    run.leased.merge(m.group(1), Long.parseLong(m.group(6)), Long::sum);
                 }
                 assertThat(child.awaitExit(Duration.ofSeconds(30))).isZero();
             }
@@ -101,6 +119,7 @@ class MultiInstanceRateLimitIT {
     private static final class Run {
         final Map<String, List<Long>> perProcess = new LinkedHashMap<>();
         final Map<String, Long> denied = new LinkedHashMap<>();
+        final Map<String, Long> leased = new LinkedHashMap<>();
         long elapsedMicros;
 
         long total(String policy) {
@@ -109,6 +128,10 @@ class MultiInstanceRateLimitIT {
 
         long denied(String policy) {
             return denied.get(policy);
+        }
+
+        long leased(String policy) {
+            return leased.get(policy);
         }
     }
 }

@@ -14,11 +14,11 @@ import org.redisson.api.RedissonClient;
 /**
  * One "instance" of a multi-process test, run in its own JVM: builds limiters on the shared Redis, prints READY,
  * waits for the go file, hammers its keys from several threads for a fixed time, and prints one RESULT line per
- * policy: {@code RESULT <policy> allowed=<n> denied=<n> fallback=<n> errors=<n>}.
+ * policy: {@code RESULT <policy> allowed=<n> denied=<n> fallback=<n> errors=<n> leased=<n>}.
  *
- * <p>Arguments: redisUrl goFile durationMillis threads skewMillis policy:capacity:periodMillis...
+ * <p>Arguments: redisUrl goFile durationMillis threads skewMillis policy:capacity:periodMillis[:maxLease]...
  * Each policy is a token bucket limiter on key "shared"; a name ending in {@code -skewed} gets a clock skewed by
- * skewMillis, any other the system clock.
+ * skewMillis, any other the system clock; a {@code maxLease} above 1 turns leasing on (one-second life).
  */
 public final class RateLimitHammer {
     private RateLimitHammer() {
@@ -35,9 +35,14 @@ public final class RateLimitHammer {
         for (int i = 5; i < args.length; i++) {
             String[] spec = args[i].split(":");
             Clock clock = spec[0].endsWith("-skewed") ? Clock.offset(Clock.systemUTC(), skew) : Clock.systemUTC();
-            limiters.add(RateLimiter.builder().redis(client).clock(clock).fallback(FallbackPolicy.failClosed())
+            RateLimiter.Builder builder = RateLimiter.builder().redis(client).clock(clock)
+                    .fallback(FallbackPolicy.failClosed())
                     .policy(RateLimitPolicy.of(spec[0], Limit.tokenBucket(Long.parseLong(spec[1]),
-                            Duration.ofMillis(Long.parseLong(spec[2]))))).build());
+                            Duration.ofMillis(Long.parseLong(spec[2])))));
+            if (spec.length > 3) {
+                builder.leases(Integer.parseInt(spec[3]), Duration.ofSeconds(1));
+            }
+            limiters.add(builder.build());
         }
         // Warm up the connection and the script cache on a key nobody counts.
         for (int i = 0; i < 50; i++) {
@@ -53,6 +58,7 @@ public final class RateLimitHammer {
         AtomicLong[] denied = counters(n);
         AtomicLong[] fallback = counters(n);
         AtomicLong[] errors = counters(n);
+        AtomicLong[] leased = counters(n);
         long start = System.nanoTime();
         Thread[] workers = new Thread[threads];
         for (int t = 0; t < threads; t++) {
@@ -63,7 +69,9 @@ public final class RateLimitHammer {
                     try {
                         RateLimitDecision d = limiters.get(i).tryAcquire("shared");
                         (d.allowed() ? allowed : denied)[i].incrementAndGet();
-                        if (d.source() != RateLimitDecision.Source.REDIS) {
+                        if (d.source() == RateLimitDecision.Source.LEASED) {
+                            leased[i].incrementAndGet();
+                        } else if (d.source() != RateLimitDecision.Source.REDIS) {
                             fallback[i].incrementAndGet();
                         }
                     } catch (RuntimeException e) {
@@ -77,9 +85,9 @@ public final class RateLimitHammer {
             worker.join();
         }
         for (int i = 0; i < n; i++) {
-            System.out.printf("RESULT %s allowed=%d denied=%d fallback=%d errors=%d%n",
+            System.out.printf("RESULT %s allowed=%d denied=%d fallback=%d errors=%d leased=%d%n",
                     limiters.get(i).policy().name(), allowed[i].get(), denied[i].get(), fallback[i].get(),
-                    errors[i].get());
+                    errors[i].get(), leased[i].get());
         }
         System.out.println("DONE");
         client.shutdown();

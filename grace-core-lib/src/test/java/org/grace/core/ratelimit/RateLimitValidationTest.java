@@ -118,7 +118,14 @@ class RateLimitValidationTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most PT1M");
         assertThatThrownBy(() -> builder.callTimeout(null)).isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("call timeout");
+        assertThatThrownBy(() -> builder.leases(0, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("permits per lease");
+        assertThatThrownBy(() -> builder.leases(16, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("lease life must be more than 0");
+        assertThatThrownBy(() -> builder.leases(16, Duration.ofMinutes(2)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most PT1M");
         builder.spinWait(Duration.ZERO).spinWait(RateLimiter.MAX_SPIN_WAIT);
+        builder.leases(1000, RateLimiter.MAX_LEASE_LIFE).leases(1, Duration.ofNanos(1));
         builder.callTimeout(Duration.ofMillis(1)).callTimeout(RateLimiter.MAX_CALL_TIMEOUT);
     }
 
