@@ -48,6 +48,7 @@ class SettingsTest {
         assertThat(s.authCookieSecure()).isTrue();
         assertThat(s.rateLimitLoginPerMinute()).isEqualTo(5);
         assertThat(s.rateLimitApiPerMinute()).isEqualTo(100);
+        assertThat(s.rateLimitApiLease()).isEqualTo(16);
         assertThat(s.trustedProxies()).isEmpty();
         assertThat(s.jobsWorker()).isTrue();
     }
@@ -124,6 +125,10 @@ class SettingsTest {
                         "GRACE_STREAM_MAX_CONNECTIONS must be at least 1, got 0"),
                 says(Settings::streamMaxConnections, "grace.stream.max-connections", "200000",
                         "GRACE_STREAM_MAX_CONNECTIONS must be at most 100000, got 200000"),
+                says(Settings::rateLimitApiLease, "grace.ratelimit.api-lease", "0",
+                        "GRACE_RATELIMIT_API_LEASE must be at least 1, got 0"),
+                says(Settings::rateLimitApiLease, "grace.ratelimit.api-lease", "5000",
+                        "GRACE_RATELIMIT_API_LEASE must be at most 1000, got 5000"),
                 says(Settings::streamMaxPerUser, "grace.stream.max-per-user", "6",
                         "GRACE_STREAM_MAX_PER_USER must be at most 5, got 6")
                         .alongside("grace.stream.max-connections", "5"),
@@ -208,6 +213,7 @@ class SettingsTest {
         bad.put("GRACE_JOBS_WORKER", new String[] {"grace.jobs.worker", "perhaps"});
         bad.put("GRACE_REDIS_CALL_TIMEOUT", new String[] {"grace.redis.call-timeout", "50"});
         bad.put("GRACE_SHUTDOWN_DRAIN", new String[] {"grace.shutdown.drain", "5"});
+        bad.put("GRACE_RATELIMIT_API_LEASE", new String[] {"grace.ratelimit.api-lease", "none"});
         bad.put("GRACE_RATELIMIT_INGEST_DEVICE_PER_MINUTE", new String[] {"grace.ratelimit.ingest-device-per-minute", "0"});
         bad.put("GRACE_RATELIMIT_INGEST_RESIDENT_PER_MINUTE",
                 new String[] {"grace.ratelimit.ingest-resident-per-minute", "many"});

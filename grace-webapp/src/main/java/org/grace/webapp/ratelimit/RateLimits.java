@@ -19,7 +19,11 @@ import org.grace.webapp.settings.GraceSettings;
 /**
  * The three limits of the issue, built from the settings with grace-core-lib's limiter on the shared Redis: sign-in
  * attempts per client address and per account ({@code GRACE_RATELIMIT_LOGIN_PER_MINUTE}, 5), API calls per user
- * ({@code GRACE_RATELIMIT_API_PER_MINUTE}, 100). Exact across instances while Redis answers. A decision waits for
+ * ({@code GRACE_RATELIMIT_API_PER_MINUTE}, 100). Exact across instances while Redis answers, except that a user whose
+ * calls reach this instance faster than about two a second is served from a lease of up to
+ * {@code GRACE_RATELIMIT_API_LEASE} permits (16) taken from Redis at once and spent here for up to a second: never
+ * more than the limit in total, and another instance may be refused at most that many permits early (the library's
+ * {@link RateLimiter.Builder#leases} says exactly what holds). A decision waits for
  * Redis at most {@code GRACE_REDIS_CALL_TIMEOUT} (the library's call timeout); when Redis is slower or away, the
  * library decides with this instance's share ({@code 1 / GRACE_INSTANCES}) of each limit in memory, says so
  * ({@link RateLimitDecision#isFallback()}), and this class counts it in {@code grace_redis_fallbacks}. One key has
@@ -124,6 +128,10 @@ public class RateLimits {
             redis.client().ifPresent(builder::redis);
             redis.availability().ifPresent(builder::availability);
             for (Policy p : Policy.values()) {
+                // Only API calls come fast enough from one key to gain from a lease; sign-in and ingestion stay
+                // exact permit by permit.
+                builder.leases(p == Policy.API_USER ? settings.rateLimitApiLease() : RateLimiter.DEFAULT_MAX_LEASE,
+                        RateLimiter.DEFAULT_LEASE_LIFE);
                 limiters.put(p.policyName, builder.policy(RateLimitPolicy.of(p.policyName,
                         Limit.perMinute(p.perMinute.applyAsInt(settings)))).build());
             }
