@@ -81,6 +81,13 @@ public class Settings {
     public static final Duration DEFAULT_SHUTDOWN_DRAIN = Duration.ofSeconds(5);
     /** The launcher gives Payara Micro 30 s to stop before SIGKILL; the drain must leave time for the stop itself. */
     public static final Duration MAX_SHUTDOWN_DRAIN = Duration.ofSeconds(20);
+    /**
+     * Issue #15: the first 20-30 s of a cold instance on two busy cores ran at a tenth of its warm rate and missed
+     * Redis deadlines; a warm-up stops as soon as its Redis round trips are steady, so this is only the worst case.
+     */
+    public static final Duration DEFAULT_WARMUP = Duration.ofSeconds(20);
+    /** Deploys wait 120 s for a new instance's health by default (ansible grace_health_timeout_seconds). */
+    public static final Duration MAX_WARMUP = Duration.ofSeconds(60);
     /** The issue: a heartbeat every 15 s keeps an idle live stream open through nginx's 60 s read timeout. */
     public static final Duration DEFAULT_STREAM_HEARTBEAT = Duration.ofSeconds(15);
     /** Open live streams one instance accepts (the soak benchmark holds about 700 per instance). */
@@ -344,20 +351,44 @@ public class Settings {
 
     /** How long a stopping instance keeps serving, readiness 503, before the application stops; {@code 0s} for none. */
     public Duration shutdownDrain() {
-        Optional<String> raw = source.value("grace.shutdown.drain").filter(v -> !v.isBlank());
+        return durationUpTo("grace.shutdown.drain", "GRACE_SHUTDOWN_DRAIN", DEFAULT_SHUTDOWN_DRAIN,
+                MAX_SHUTDOWN_DRAIN, "the stop has 30 s in all");
+    }
+
+    /**
+     * The longest an instance spends warming its hot paths before it reports ready ({@code GRACE_WARMUP}); 0s
+     * reports ready at once, cold.
+     */
+    public Duration warmUp() {
+        return durationUpTo("grace.warmup", "GRACE_WARMUP", DEFAULT_WARMUP, MAX_WARMUP,
+                "an instance not ready that long is better restarted");
+    }
+
+    /**
+     * The port this instance's HTTP listener is on, as the launcher tells it ({@code -Dgrace.http.port}); empty when
+     * started some other way. The warm-up sends its requests there.
+     */
+    public java.util.OptionalInt httpPort() {
+        int port = integer("grace.http.port", "grace.http.port", 0, 0, 65535);
+        return port == 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(port);
+    }
+
+    /** A duration from 0 to {@code max}, {@code defaultValue} when unset; out of range names {@code why} the bound. */
+    private Duration durationUpTo(String name, String envName, Duration defaultValue, Duration max, String why) {
+        Optional<String> raw = source.value(name).filter(v -> !v.isBlank());
         if (raw.isEmpty()) {
-            return DEFAULT_SHUTDOWN_DRAIN;
+            return defaultValue;
         }
         Duration value;
         try {
             value = parseDuration(raw.get().trim());
         } catch (RuntimeException e) {
-            throw new InvalidSettingException("GRACE_SHUTDOWN_DRAIN is not a duration: '" + raw.get()
+            throw new InvalidSettingException(envName + " is not a duration: '" + raw.get()
                     + "' (write e.g. 0s, 500ms, 5s or PT5S)");
         }
-        if (value.isNegative() || value.compareTo(MAX_SHUTDOWN_DRAIN) > 0) {
-            throw new InvalidSettingException("GRACE_SHUTDOWN_DRAIN must be from 0s to " + MAX_SHUTDOWN_DRAIN.toSeconds()
-                    + "s (the stop has 30 s in all), got " + raw.get());
+        if (value.isNegative() || value.compareTo(max) > 0) {
+            throw new InvalidSettingException(envName + " must be from 0s to " + max.toSeconds() + "s (" + why
+                    + "), got " + raw.get());
         }
         return value;
     }
@@ -443,6 +474,7 @@ public class Settings {
         checks.put("GRACE_JOBS_WORKER", this::jobsWorker);
         checks.put("GRACE_REDIS_CALL_TIMEOUT", this::redisCallTimeout);
         checks.put("GRACE_SHUTDOWN_DRAIN", this::shutdownDrain);
+        checks.put("GRACE_WARMUP", this::warmUp);
         checks.put("GRACE_STREAM_HEARTBEAT", this::streamHeartbeat);
         checks.put("GRACE_STREAM_MAX_CONNECTIONS", this::streamMaxConnections);
         checks.put("GRACE_STREAM_MAX_PER_USER", this::streamMaxPerUser);

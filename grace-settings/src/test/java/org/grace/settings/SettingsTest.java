@@ -117,6 +117,9 @@ class SettingsTest {
                         "GRACE_SHUTDOWN_DRAIN must be from 0s to 20s"),
                 says(Settings::shutdownDrain, "grace.shutdown.drain", "soon",
                         "GRACE_SHUTDOWN_DRAIN is not a duration: 'soon' (write e.g. 0s, 500ms, 5s or PT5S)"),
+                says(Settings::warmUp, "grace.warmup", "90s",
+                        "GRACE_WARMUP must be from 0s to 60s (an instance not ready that long is better restarted), "
+                                + "got 90s"),
                 says(Settings::redisCallTimeout, "grace.redis.call-timeout", "2m",
                         "GRACE_REDIS_CALL_TIMEOUT must be at most PT1M (the library's longest call timeout), got PT2M"),
                 says(Settings::streamHeartbeat, "grace.stream.heartbeat", "500ms",
@@ -214,6 +217,7 @@ class SettingsTest {
         bad.put("GRACE_REDIS_CALL_TIMEOUT", new String[] {"grace.redis.call-timeout", "50"});
         bad.put("GRACE_SHUTDOWN_DRAIN", new String[] {"grace.shutdown.drain", "5"});
         bad.put("GRACE_RATELIMIT_API_LEASE", new String[] {"grace.ratelimit.api-lease", "none"});
+        bad.put("GRACE_WARMUP", new String[] {"grace.warmup", "2h"});
         bad.put("GRACE_RATELIMIT_INGEST_DEVICE_PER_MINUTE", new String[] {"grace.ratelimit.ingest-device-per-minute", "0"});
         bad.put("GRACE_RATELIMIT_INGEST_RESIDENT_PER_MINUTE",
                 new String[] {"grace.ratelimit.ingest-resident-per-minute", "many"});

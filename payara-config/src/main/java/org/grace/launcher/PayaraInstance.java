@@ -169,6 +169,8 @@ public final class PayaraInstance implements AutoCloseable {
             cmd.add(javaExecutable);
             cmd.addAll(JvmProfiles.options(profile));
             cmd.addAll(extraJvmOptions);
+            // The application's warm-up sends its requests to its own listener before it reports ready.
+            cmd.add("-Dgrace.http.port=" + port);
             cmd.addAll(List.of("-jar", payaraMicroJar.toString(),
                     "--nohazelcast",
                     "--contextroot", "/",

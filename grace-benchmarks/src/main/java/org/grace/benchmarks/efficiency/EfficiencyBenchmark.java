@@ -84,7 +84,7 @@ public final class EfficiencyBenchmark {
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new HashMap<>(Map.of("warmup", "15", "duration", "20", "rounds", "3",
                 "connections", "16", "threads", "2", "users", "300", "cold", "30", "profile", "production",
-                "jfr", ""));
+                "jfr", "", "warmups", "20s"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--") || !options.containsKey(args[i].substring(2))) {
                 throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + options.keySet());
@@ -120,8 +120,22 @@ public final class EfficiencyBenchmark {
         }
     }
 
+    /**
+     * A cold start per value of {@code --warmups} (GRACE_WARMUP of the measured instance, e.g. {@code 0s,20s}: before
+     * and after issue #15's warm-up), each on a new instance; the last one's instance then runs the rounds (none
+     * with {@code --rounds 0}).
+     */
     private void measure(Map<String, String> env, EfficiencyWorld world) throws Exception {
-        try (PayaraInstance grace = start("grace", graceWar, env)) {
+        List<String> warmups = List.of(options.get("warmups").split(","));
+        Map<String, List<String>> colds = new LinkedHashMap<>();
+        for (String warmup : warmups.subList(0, warmups.size() - 1)) {
+            try (PayaraInstance cold = start("grace-cold", graceWar, withWarmUp(env, warmup))) {
+                colds.put(warmup, coldStart(cold, new Scenario("GET /api/auth/me (cookie)",
+                        new WrkRun.Target(cold.baseUrl(), "/api/auth/me", "cookie", world.tokens()), 200)));
+            }
+        }
+        String last = warmups.get(warmups.size() - 1);
+        try (PayaraInstance grace = start("grace", graceWar, withWarmUp(env, last))) {
             String base = grace.baseUrl();
             Scenario me = new Scenario("GET /api/auth/me (cookie)",
                     new WrkRun.Target(base, "/api/auth/me", "cookie", world.tokens()), 200);
@@ -133,7 +147,11 @@ public final class EfficiencyBenchmark {
                     new Scenario("401: no token", new WrkRun.Target(base, "/api/auth/me", "none", List.of()), 401),
                     new Scenario("429: user over its limit", new WrkRun.Target(base, "/api/auth/me", "bearer",
                             List.of(world.overLimit())), 429));
-            List<String> cold = coldStart(grace, me);
+            colds.put(last, coldStart(grace, me));
+            if (option("rounds") == 0) {
+                reportCold(colds);
+                return;
+            }
 
             try (PayaraInstance helloInstance = start("hello", helloWar, Map.of())) {
                 GraceInstances.awaitOk(http, helloInstance, "/api/hello", 500, Duration.ofMinutes(10));
@@ -164,7 +182,7 @@ public final class EfficiencyBenchmark {
                 if (!options.get("jfr").isEmpty()) {
                     profile(grace, graceScenarios, Path.of(options.get("jfr")));
                 }
-                report(rows, runs, hello.name(), cold);
+                report(rows, runs, hello.name(), colds);
             }
         }
     }
@@ -261,12 +279,25 @@ public final class EfficiencyBenchmark {
         }
     }
 
-    private void report(List<String> rows, Map<String, List<WrkRun>> runs, String hello, List<String> cold) {
-        System.out.printf("%n### Cold start: the first %s s after /health/ready, GET /api/auth/me%n%n",
-                options.get("cold"));
-        System.out.println("| seconds after ready | req/s | p99 ms | statuses | Redis fallbacks counted | load |");
-        System.out.println("|---|---:|---:|---|---|---|");
-        cold.forEach(System.out::println);
+    private static Map<String, String> withWarmUp(Map<String, String> env, String warmup) {
+        Map<String, String> all = new LinkedHashMap<>(env);
+        all.put("GRACE_WARMUP", warmup);
+        return all;
+    }
+
+    private void reportCold(Map<String, List<String>> colds) {
+        colds.forEach((warmup, cold) -> {
+            System.out.printf("%n### Cold start with GRACE_WARMUP=%s: the first %s s after /health/ready, "
+                    + "GET /api/auth/me%n%n", warmup, options.get("cold"));
+            System.out.println("| seconds after ready | req/s | p99 ms | statuses | Redis fallbacks counted | load |");
+            System.out.println("|---|---:|---:|---|---|---|");
+            cold.forEach(System.out::println);
+        });
+    }
+
+    private void report(List<String> rows, Map<String, List<WrkRun>> runs, String hello,
+                        Map<String, List<String>> colds) {
+        reportCold(colds);
         System.out.printf("%n### Rounds (%s s each, %s connections, %s wrk threads)%n%n", options.get("duration"),
                 options.get("connections"), options.get("threads"));
         System.out.println("| round | scenario | req/s | p50 ms | p99 ms | req/s vs hello | p99 vs hello | statuses |"

@@ -9,11 +9,13 @@ import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 import org.grace.webapp.database.Database;
 import org.grace.webapp.database.SchemaMigrations;
+import org.grace.webapp.warmup.WarmUp;
 
 /**
  * MicroProfile Health for orchestrators: {@code /health/live} says the process can serve (restart it if not);
  * {@code /health/ready} says it should get traffic: the database answers, the schema is migrated, and the instance
- * is not stopping (it goes 503 the moment SIGTERM arrives, see {@link ShutdownSignal}).
+ * is not stopping (it goes 503 the moment SIGTERM arrives, see {@link ShutdownSignal}); and its hot paths are warm
+ * ({@link WarmUp}).
  */
 @ApplicationScoped
 public class InstanceHealthChecks {
@@ -23,6 +25,8 @@ public class InstanceHealthChecks {
     SchemaMigrations migrations;
     @Inject
     ShutdownSignal shutdown;
+    @Inject
+    WarmUp warmUp;
 
     @Produces
     @Liveness
@@ -35,6 +39,15 @@ public class InstanceHealthChecks {
                     .withData("heapMaxMb", rt.maxMemory() / (1024 * 1024))
                     .build();
         };
+    }
+
+    @Produces
+    @Readiness
+    HealthCheck warmedUp() {
+        // Stopping: answered without touching the warm-up's bean, as the database check below does.
+        return () -> shutdown.stopping() ? HealthCheckResponse.named("warmUp").up().build()
+                : HealthCheckResponse.named("warmUp").status(warmUp.done())
+                        .withData("outcome", String.valueOf(warmUp.status().get("outcome"))).build();
     }
 
     @Produces

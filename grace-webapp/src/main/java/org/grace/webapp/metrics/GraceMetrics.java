@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.Histogram;
@@ -74,6 +75,9 @@ public class GraceMetrics {
 
     /** One counter per endpoint, method and status, kept: the registry's lookup by tags was 2-4 % of a request. */
     private final Map<RequestKey, Counter> requestCounters = new ConcurrentHashMap<>();
+    private final LongAdder fallbacks = new LongAdder();
+    /** Counters of one tag, by name and tag value: the registry builds and sorts a metric id on every lookup. */
+    private final Map<String, Counter> taggedCounters = new ConcurrentHashMap<>();
 
     private record RequestKey(String endpoint, String method, int status) {
     }
@@ -153,15 +157,26 @@ public class GraceMetrics {
 
     /** A guarded Redis call answered from its fallback ({@code what}: the guarded operation). */
     public void redisFallback(String what) {
-        registry.counter(REDIS_FALLBACKS, new Tag("operation", what)).inc();
+        tagged(REDIS_FALLBACKS, "operation", what).inc();
+        fallbacks.increment();
+    }
+
+    private Counter tagged(String name, String tag, String value) {
+        return taggedCounters.computeIfAbsent(name + '\0' + tag + '\0' + value,
+                k -> registry.counter(name, new Tag(tag, value)));
+    }
+
+    /** Every {@link #redisFallback} since start, whatever the operation (the warm-up watches it). */
+    public long redisFallbacks() {
+        return fallbacks.sum();
     }
 
     public void rateLimitDenied(String policy) {
-        registry.counter(RATELIMIT_DENIED, new Tag("policy", policy)).inc();
+        tagged(RATELIMIT_DENIED, "policy", policy).inc();
     }
 
     public void cacheHit(String level) {
-        registry.counter(CACHE_HITS, new Tag("level", level)).inc();
+        tagged(CACHE_HITS, "level", level).inc();
     }
 
     public void cacheMiss() {
@@ -173,7 +188,7 @@ public class GraceMetrics {
     }
 
     public void login(String outcome) {
-        registry.counter(LOGINS, new Tag("outcome", outcome)).inc();
+        tagged(LOGINS, "outcome", outcome).inc();
     }
 
     /**

@@ -55,7 +55,10 @@ public class RateLimits {
     @Inject
     GraceMetrics metrics;
 
-    private final Map<String, RateLimiter> limiters = new LinkedHashMap<>();
+    /** Built at first use; read on every request, so without a lock once built. */
+    private volatile Map<String, RateLimiter> limiters;
+    /** Each limiter's {@code RateLimit-Policy} header, written once. */
+    private final Map<String, String> policyHeaders = new java.util.concurrent.ConcurrentHashMap<>();
 
     public RateLimitDecision loginFromAddress(String address) {
         return acquire(Policy.LOGIN_IP, address);
@@ -84,9 +87,10 @@ public class RateLimits {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Retry-After", Long.toString(d.retryAfterSeconds()));
         headers.put("RateLimit", d.rateLimitHeader());
-        RateLimiter limiter = limiters().get(d.limitName());
-        if (limiter != null) {
-            headers.put("RateLimit-Policy", limiter.policy().policyHeader());
+        limiters();
+        String policy = policyHeaders.get(d.limitName());
+        if (policy != null) {
+            headers.put("RateLimit-Policy", policy);
         }
         return new ApiException(429, "too many requests; retry in " + d.retryAfterSeconds() + " s", Map.of(),
                 headers);
@@ -103,9 +107,15 @@ public class RateLimits {
         return decision;
     }
 
+    private Map<String, RateLimiter> limiters() {
+        Map<String, RateLimiter> built = limiters;
+        return built != null ? built : build();
+    }
+
     /** Builds the limiters at first use (Redis and settings are ready by then). */
-    private synchronized Map<String, RateLimiter> limiters() {
-        if (limiters.isEmpty()) {
+    private synchronized Map<String, RateLimiter> build() {
+        if (limiters == null) {
+            Map<String, RateLimiter> built = new LinkedHashMap<>();
             RateLimitListener redisLatency = new RateLimitListener() {
                 @Override
                 public void allowed(String policy, RateLimitDecision d, long nanos) {
@@ -132,9 +142,11 @@ public class RateLimits {
                 // exact permit by permit.
                 builder.leases(p == Policy.API_USER ? settings.rateLimitApiLease() : RateLimiter.DEFAULT_MAX_LEASE,
                         RateLimiter.DEFAULT_LEASE_LIFE);
-                limiters.put(p.policyName, builder.policy(RateLimitPolicy.of(p.policyName,
+                built.put(p.policyName, builder.policy(RateLimitPolicy.of(p.policyName,
                         Limit.perMinute(p.perMinute.applyAsInt(settings)))).build());
+                policyHeaders.put(p.policyName, built.get(p.policyName).policy().policyHeader());
             }
+            limiters = built;
         }
         return limiters;
     }

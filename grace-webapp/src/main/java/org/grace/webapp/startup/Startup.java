@@ -19,12 +19,13 @@ import org.grace.webapp.redis.RedisConnection;
 import org.grace.webapp.redis.RedisGuard;
 import org.grace.webapp.settings.GraceSettings;
 import org.grace.webapp.users.Profiles;
+import org.grace.webapp.warmup.WarmUp;
 
 /**
  * What an instance does when it starts, in order: check every setting (a bad one stops the deployment with one line
  * naming it), bring the schema up to date, connect to Redis, load the signing keys (a bad key stops the deployment
  * with one line), build the library features, register the metrics, warm the Redis calls up, start the live
- * stream's dispatcher and timer, and start the job system, retrying in the background while PostgreSQL is not there.
+ * stream's dispatcher and timer, start the warm-up that readiness waits for, and start the job system, retrying in the background while PostgreSQL is not there.
  *
  * <p>This is the composition root: it may use every package, and no package uses it.
  */
@@ -56,6 +57,8 @@ public class Startup {
     DenialListInMemory denials;
     @Inject
     LiveStreams liveStreams;
+    @Inject
+    WarmUp warmUp;
 
     private RetryInBackground retries;
 
@@ -75,6 +78,7 @@ public class Startup {
         }
         denials.start();
         liveStreams.start();
+        warmUp.start(); // readiness waits for it
         retries = RetryInBackground.start("grace-jobs-start", 3, this::tryJobs);
     }
 

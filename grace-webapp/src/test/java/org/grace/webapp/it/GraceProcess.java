@@ -50,6 +50,8 @@ public final class GraceProcess implements AutoCloseable {
         // and the production default would add its 5 s to each stop.
         Map<String, String> withDrain = new java.util.HashMap<>(env);
         withDrain.putIfAbsent("GRACE_SHUTDOWN_DRAIN", "0s");
+        // No warm-up before ready either, unless a test asks for it (HealthIT does): up to 20 s more per boot.
+        withDrain.putIfAbsent("GRACE_WARMUP", "0s");
         env = withDrain;
         Path root = ProjectLayout.scratch("payara-" + name + "-");
         Path log = root.resolveSibling(root.getFileName() + ".log");
