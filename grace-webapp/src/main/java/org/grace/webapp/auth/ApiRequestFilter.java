@@ -6,7 +6,6 @@ import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.ws.rs.NotAuthorizedException;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -21,6 +20,7 @@ import java.lang.reflect.Method;
 import java.net.URI;
 import java.util.Set;
 import org.grace.core.ratelimit.RateLimitDecision;
+import org.grace.webapp.http.ApiErrorMapper;
 import org.grace.webapp.http.ApiException;
 import org.grace.webapp.http.ClientAddress;
 import org.grace.webapp.http.EndpointLabels;
@@ -92,9 +92,11 @@ public class ApiRequestFilter implements DynamicFeature {
             }
 
             if (needsCaller && context.getSecurityContext().getUserPrincipal() == null) {
-                // The 401 the role check would give (ApiErrorMapper words it: why the token was refused, or sign-in
-                // required), given here, before the rate limits, which count signed-in callers only.
-                throw new NotAuthorizedException("Bearer");
+                // The 401 the role check would give (why the token was refused, or sign-in required), given here,
+                // before the rate limits, which count signed-in callers only. Aborted rather than thrown: a refusal
+                // must cost no more than a success (issue #15).
+                context.abortWith(ApiErrorMapper.signInRequired(context));
+                return;
             }
 
             RateLimitDecision decision = null;
@@ -106,7 +108,7 @@ public class ApiRequestFilter implements DynamicFeature {
             if (decision != null) {
                 context.setProperty(DECISION_PROPERTY, decision);
                 if (!decision.allowed()) {
-                    throw limits.tooManyRequests(decision);
+                    context.abortWith(ApiErrorMapper.of(limits.tooManyRequests(decision), context));
                 }
             }
         }

@@ -5,8 +5,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.NotAuthorizedException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
@@ -96,10 +96,32 @@ public class ApiErrorMapper implements ExceptionMapper<Throwable> {
             fields = Map.of();
             headers = Map.of("Retry-After", "1");
         }
-        Response.ResponseBuilder builder = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                .header("Cache-Control", "no-store")
-                .entity(ApiErrors.body(status, message, requestId, fields));
-        headers.forEach(builder::header);
-        return builder.build();
+        return ApiErrors.response(status, message, requestId, fields, headers);
+    }
+
+    /**
+     * What {@link #toResponse} answers a role check that failed for a caller without a valid token (401 saying why
+     * the token was refused, or 503 when it could not be checked), for a request filter to abort with: no exception
+     * to build and map, and the request's properties instead of the injected request proxy.
+     */
+    public static Response signInRequired(ContainerRequestContext context) {
+        String requestId = requestId(context);
+        Object unchecked = context.getProperty(UNCHECKED_CREDENTIAL_ATTRIBUTE);
+        if (unchecked != null) {
+            return ApiErrors.response(503, unchecked.toString(), requestId, Map.of(), Map.of("Retry-After", "1"));
+        }
+        Object why = context.getProperty(REFUSED_CREDENTIAL_ATTRIBUTE);
+        return ApiErrors.response(401, why != null ? why.toString() : "sign-in required", requestId, Map.of(),
+                Map.of());
+    }
+
+    /** {@code e} as {@link #toResponse} answers it, for a request filter to abort with. */
+    public static Response of(ApiException e, ContainerRequestContext context) {
+        return ApiErrors.response(e.status(), e.getMessage(), requestId(context), e.fields(), e.headers());
+    }
+
+    private static String requestId(ContainerRequestContext context) {
+        Object id = context.getProperty(RequestFilter.REQUEST_ID_ATTRIBUTE);
+        return id == null ? null : id.toString();
     }
 }

@@ -29,6 +29,17 @@ public final class ApiErrors {
         return body;
     }
 
+    /** The error as a JAX-RS response: for the exception mapper and for filters that abort a request. */
+    public static jakarta.ws.rs.core.Response response(int status, String message, String requestId,
+                                                       Map<String, String> fields, Map<String, String> headers) {
+        jakarta.ws.rs.core.Response.ResponseBuilder builder = jakarta.ws.rs.core.Response.status(status)
+                .type(jakarta.ws.rs.core.MediaType.APPLICATION_JSON_TYPE)
+                .header("Cache-Control", "no-store")
+                .entity(body(status, message, requestId, fields));
+        headers.forEach(builder::header);
+        return builder.build();
+    }
+
     /** Writes the error directly on a servlet response (filters, error pages). */
     public static void write(HttpServletResponse response, int status, String message, String requestId)
             throws IOException {
