@@ -35,10 +35,10 @@ import org.grace.webapp.settings.GraceSettings;
  *
  * <p>The traffic: {@code GET /api/auth/me} on the instance's own port (the launcher tells it,
  * {@code -Dgrace.http.port}), half with a bearer token and half with the access cookie, each token signed here for a
- * user id below zero that no account has, a new one every {@value #REQUESTS_PER_TOKEN} requests (so that no such
- * user reaches the API limit, and verification runs as it does for a fleet's many callers). Every request goes the
- * whole way, Redis and PostgreSQL included, and is answered 401 "the signed-in user no longer exists"; they count in
- * the request metrics like any caller's.
+ * user id below zero that no account has, a new one every {@value #REQUESTS_PER_TOKEN} requests. Every request goes
+ * the whole way a signed-in read goes: token check, denial list, the API limiter on Redis (leases included), the
+ * profile through both cache levels (for such ids a placeholder, never read from PostgreSQL: see
+ * {@code Profiles}), and a 200 with its JSON. They count in the request metrics like any caller's.
  *
  * <p>It ends, and {@code /health/ready} and {@code /api/health} stop answering 503 {@code "warming"}, when
  * {@link Steadiness} says so (throughput level over the last seconds, no Redis fallback), when Redis is unreachable
@@ -51,8 +51,12 @@ public class WarmUp {
     private static final Logger LOG = Logger.getLogger(WarmUp.class.getName());
     /** Connections at once: as many as the efficiency benchmark's 16 keep busy on two cores, give or take. */
     static final int CONNECTIONS = 8;
-    /** Requests per signed token: a user below the API limit (100 a minute), so no warm-up request is a 429. */
-    static final int REQUESTS_PER_TOKEN = 50;
+    /**
+     * Requests per signed token: well below the API limit (100 a minute), so no warm-up request is a 429; and few, so
+     * that new callers keep coming, each with its token to verify, its first limiter decisions and its profile to
+     * read from Redis, as a fleet's many users do.
+     */
+    static final int REQUESTS_PER_TOKEN = 10;
     /** How long the application may take to answer at all once the warm-up starts (it starts during deployment). */
     static final Duration FIRST_ANSWER = Duration.ofSeconds(30);
 
