@@ -309,7 +309,8 @@ public interface RateLimiter {
             int batchSize = redisson.getConfig().isClusterConfig() ? 1 : maxBatch;
             return new RedisRateLimiter(policy, script, keyPrefix, availability, fallback, local, listener,
                     nanoTicker, rememberDenials ? new DenialMemory(maxLocalKeys, nanoTicker) : null,
-                    maxLease > 1 ? new Leases(maxLease, leaseLife, maxLocalKeys) : null, batchesInFlight, batchSize, new ReplyWait(spinWait.toNanos()), callTimeout);
+                    maxLease > 1 ? new Leases(maxLease, leaseLife, maxLocalKeys) : null, batchesInFlight, batchSize,
+                    new ReplyWait(spinWait.toNanos()), callTimeout);
         }
     }
 }
