@@ -22,6 +22,8 @@ public final class RateLimitPolicy {
     private final List<Limit> limits;
     private final List<String> limitNames;
     private final long maxPermits;
+    /** Written once: a refusal sends it, and a refusal should cost no more than an admission. */
+    private final String policyHeader;
 
     private RateLimitPolicy(String name, List<Limit> limits) {
         this.name = name;
@@ -38,6 +40,7 @@ public final class RateLimitPolicy {
         }
         this.limitNames = List.copyOf(names);
         this.maxPermits = limits.stream().mapToLong(Limit::capacity).min().orElseThrow();
+        this.policyHeader = header();
     }
 
     /** A policy {@code name} (letters, digits, '.', '_', '-'; up to 64) with one or more limits. */
@@ -81,6 +84,10 @@ public final class RateLimitPolicy {
      * limit: {@code "login";q=10;w=60}, where {@code w} is the seconds an empty limit takes to refill completely.
      */
     public String policyHeader() {
+        return policyHeader;
+    }
+
+    private String header() {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < limits.size(); i++) {
             if (i > 0) {

@@ -61,9 +61,8 @@ public class ApiErrorMapper implements ExceptionMapper<Throwable> {
             headers = api.headers();
         } else if ((e instanceof NotAuthorizedException || e instanceof ForbiddenException)
                 && request.getAttribute(CALLER_ATTRIBUTE) == null) {
-            status = 401;
-            Object why = request.getAttribute(REFUSED_CREDENTIAL_ATTRIBUTE);
-            message = why != null ? why.toString() : "sign-in required";
+            return refused(request.getAttribute(UNCHECKED_CREDENTIAL_ATTRIBUTE),
+                    request.getAttribute(REFUSED_CREDENTIAL_ATTRIBUTE), requestId);
         } else if (e instanceof ForbiddenException) {
             status = 403;
             message = "your role does not allow this";
@@ -90,11 +89,9 @@ public class ApiErrorMapper implements ExceptionMapper<Throwable> {
             LOG.log(Level.SEVERE, "grace: requestId=" + requestId + " " + request.getMethod() + " "
                     + request.getRequestURI() + " failed", e);
         }
-        if (status == 401 && request.getAttribute(UNCHECKED_CREDENTIAL_ATTRIBUTE) != null) {
-            status = 503;
-            message = request.getAttribute(UNCHECKED_CREDENTIAL_ATTRIBUTE).toString();
-            fields = Map.of();
-            headers = Map.of("Retry-After", "1");
+        Object unchecked = status == 401 ? request.getAttribute(UNCHECKED_CREDENTIAL_ATTRIBUTE) : null;
+        if (unchecked != null) {
+            return refused(unchecked, null, requestId);
         }
         return ApiErrors.response(status, message, requestId, fields, headers);
     }
@@ -105,12 +102,18 @@ public class ApiErrorMapper implements ExceptionMapper<Throwable> {
      * to build and map, and the request's properties instead of the injected request proxy.
      */
     public static Response signInRequired(ContainerRequestContext context) {
-        String requestId = requestId(context);
-        Object unchecked = context.getProperty(UNCHECKED_CREDENTIAL_ATTRIBUTE);
+        return refused(context.getProperty(UNCHECKED_CREDENTIAL_ATTRIBUTE),
+                context.getProperty(REFUSED_CREDENTIAL_ATTRIBUTE), requestId(context));
+    }
+
+    /**
+     * The answer to a caller without a valid token: 503 with {@code Retry-After} when its credential could not be
+     * checked ({@code unchecked}, the reason), else 401 saying why the token was refused ({@code why}, if any).
+     */
+    private static Response refused(Object unchecked, Object why, String requestId) {
         if (unchecked != null) {
             return ApiErrors.response(503, unchecked.toString(), requestId, Map.of(), Map.of("Retry-After", "1"));
         }
-        Object why = context.getProperty(REFUSED_CREDENTIAL_ATTRIBUTE);
         return ApiErrors.response(401, why != null ? why.toString() : "sign-in required", requestId, Map.of(),
                 Map.of());
     }

@@ -57,8 +57,6 @@ public class RateLimits {
 
     /** Built at first use; read on every request, so without a lock once built. */
     private volatile Map<String, RateLimiter> limiters;
-    /** Each limiter's {@code RateLimit-Policy} header, written once. */
-    private final Map<String, String> policyHeaders = new java.util.concurrent.ConcurrentHashMap<>();
 
     public RateLimitDecision loginFromAddress(String address) {
         return acquire(Policy.LOGIN_IP, address);
@@ -87,10 +85,9 @@ public class RateLimits {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Retry-After", Long.toString(d.retryAfterSeconds()));
         headers.put("RateLimit", d.rateLimitHeader());
-        limiters();
-        String policy = policyHeaders.get(d.limitName());
-        if (policy != null) {
-            headers.put("RateLimit-Policy", policy);
+        RateLimiter limiter = limiters().get(d.limitName());
+        if (limiter != null) {
+            headers.put("RateLimit-Policy", limiter.policy().policyHeader());
         }
         return new ApiException(429, "too many requests; retry in " + d.retryAfterSeconds() + " s", Map.of(),
                 headers);
@@ -144,7 +141,6 @@ public class RateLimits {
                         RateLimiter.DEFAULT_LEASE_LIFE);
                 built.put(p.policyName, builder.policy(RateLimitPolicy.of(p.policyName,
                         Limit.perMinute(p.perMinute.applyAsInt(settings)))).build());
-                policyHeaders.put(p.policyName, built.get(p.policyName).policy().policyHeader());
             }
             limiters = built;
         }
