@@ -45,7 +45,7 @@ public class Database {
     private GraceMetrics metrics;
     private volatile HikariDataSource dataSource;
     private DatabaseWatch watch;
-    private DatabaseGate gate;
+    private volatile DatabaseGate gate;
     private final ScheduledExecutorService retirements = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "grace-db-retire");
         t.setDaemon(true);
@@ -121,9 +121,16 @@ public class Database {
         return pool;
     }
 
-    /** The watch saw the database go or come back. Coming back: a fresh pool, the old one retired later. */
+    /**
+     * The watch saw the database go or come back. Going: the requests already waiting in the pool are let go with
+     * their 503. Coming back: a fresh pool, the old one retired later.
+     */
     private void databaseChanged(boolean up) {
         if (!up) {
+            DatabaseGate current = gate;
+            if (current != null) {
+                current.releaseWaiters();
+            }
             return;
         }
         HikariDataSource old;
