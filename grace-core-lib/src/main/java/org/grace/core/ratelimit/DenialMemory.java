@@ -45,7 +45,7 @@ final class DenialMemory {
         RateLimitDecision d = denial.decision;
         Duration reset = d.resetAfter().minusNanos(now - denial.sentAtNanos);
         return new RateLimitDecision(false, d.limitName(), d.limit(), d.remaining(),
-                reset.isNegative() ? Duration.ZERO : reset, Duration.ofNanos(left), RateLimitDecision.Source.REDIS);
+                reset.isNegative() ? Duration.ZERO : reset, Duration.ofNanos(left), RateLimitDecision.Source.REMEMBERED);
     }
 
     /** Remembers a denial that Redis made for a request sent at {@code sentAtNanos}. */

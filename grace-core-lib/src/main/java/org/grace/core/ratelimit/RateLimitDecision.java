@@ -17,7 +17,8 @@ import java.util.Objects;
  * @param remaining  permits left in the binding limit after this decision (0 or more)
  * @param resetAfter how long until the binding limit is full again
  * @param retryAfter zero when allowed; otherwise how long until a retry would be admitted
- * @param source     who decided: Redis, the in-memory fallback, or the fail-open / fail-closed rule
+ * @param source     who decided: Redis (or its lease or remembered denial), the in-memory fallback, or the fail-open /
+ *                   fail-closed rule
  */
 public record RateLimitDecision(boolean allowed, String limitName, long limit, long remaining, Duration resetAfter,
                                 Duration retryAfter, Source source) {
@@ -26,6 +27,11 @@ public record RateLimitDecision(boolean allowed, String limitName, long limit, l
     public enum Source {
         /** The shared state in Redis: exact across instances. */
         REDIS,
+        /**
+         * A denial Redis made for this key a moment ago, recalled in this instance until its retry-after
+         * ({@link RateLimiter.Builder#rememberDenials}): as exact as Redis's, with no round trip.
+         */
+        REMEMBERED,
         /**
          * A permit this instance took from Redis in advance ({@link RateLimiter.Builder#leases}): counted there, spent
          * here without a round trip.

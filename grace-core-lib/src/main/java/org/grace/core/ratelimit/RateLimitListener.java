@@ -10,7 +10,10 @@ public interface RateLimitListener {
     RateLimitListener NONE = new RateLimitListener() {
     };
 
-    /** A request was admitted; {@code latencyNanos} from the call to the decision. */
+    /**
+     * A request was admitted; {@code latencyNanos} from the call to the decision. Only a decision whose
+     * {@link RateLimitDecision#source() source} is {@code REDIS} made a round trip to Redis.
+     */
     default void allowed(String policy, RateLimitDecision decision, long latencyNanos) {
     }
 

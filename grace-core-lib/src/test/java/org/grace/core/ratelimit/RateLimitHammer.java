@@ -71,7 +71,7 @@ public final class RateLimitHammer {
                         (d.allowed() ? allowed : denied)[i].incrementAndGet();
                         if (d.source() == RateLimitDecision.Source.LEASED) {
                             leased[i].incrementAndGet();
-                        } else if (d.source() != RateLimitDecision.Source.REDIS) {
+                        } else if (d.isFallback()) {
                             fallback[i].incrementAndGet();
                         }
                     } catch (RuntimeException e) {

@@ -74,7 +74,7 @@ class RedisRateLimiterIT {
         while (System.nanoTime() - start < hammerNanos && calls < 200_000_000) {
             calls++;
             RateLimitDecision d = limiter.tryAcquire("k");
-            assertThat(d.source()).isEqualTo(RateLimitDecision.Source.REDIS);
+            assertThat(d.source()).isIn(RateLimitDecision.Source.REDIS, RateLimitDecision.Source.REMEMBERED);
             if (d.allowed()) {
                 admitted++;
             }
@@ -134,7 +134,7 @@ class RedisRateLimiterIT {
             RateLimitDecision r = onRedis.tryAcquire("k", permits[i]);
             RateLimitDecision m = inMemory.tryAcquire("k", permits[i]);
             String step = policy.name() + " step " + i + ": " + r + " vs " + m;
-            assertThat(r.source()).isEqualTo(RateLimitDecision.Source.REDIS);
+            assertThat(r.source()).isIn(RateLimitDecision.Source.REDIS, RateLimitDecision.Source.REMEMBERED);
             assertThat(r.allowed()).as(step).isEqualTo(m.allowed());
             assertThat(r.limitName()).as(step).isEqualTo(m.limitName());
             assertThat(r.limit()).as(step).isEqualTo(m.limit());
@@ -297,9 +297,11 @@ class RedisRateLimiterIT {
         assertThat(limiter.tryAcquire("guess").allowed()).isTrue();
         RateLimitDecision first = limiter.tryAcquire("guess");
         assertThat(first.allowed()).isFalse();
+        assertThat(first.source()).isEqualTo(RateLimitDecision.Source.REDIS);
         for (int i = 0; i < 200; i++) {
             RateLimitDecision again = limiter.tryAcquire("guess");
             assertThat(again.allowed()).isFalse();
+            assertThat(again.source()).isEqualTo(RateLimitDecision.Source.REMEMBERED);
             assertThat(again.retryAfter()).isLessThanOrEqualTo(first.retryAfter()).isPositive();
         }
         // Three script calls reached Redis: two admissions and the first denial; the 200 repeats did not.
@@ -341,7 +343,7 @@ class RedisRateLimiterIT {
         int admitted = 0;
         for (int i = 0; i < attempts; i++) {
             RateLimitDecision d = limiter.tryAcquire(key);
-            assertThat(d.source()).isEqualTo(RateLimitDecision.Source.REDIS);
+            assertThat(d.source()).isIn(RateLimitDecision.Source.REDIS, RateLimitDecision.Source.REMEMBERED);
             if (d.allowed()) {
                 admitted++;
             }
