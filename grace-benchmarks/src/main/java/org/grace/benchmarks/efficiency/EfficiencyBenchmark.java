@@ -69,8 +69,13 @@ public final class EfficiencyBenchmark {
     private final String wrk = DebianPackages.ensure("wrk", "wrk");
     private final Path graceWar;
     private final Path helloWar;
+    private RedisServer redis;
 
-    private record Scenario(String name, WrkRun.Target target, int expected) {
+    /**
+     * A measured scenario: where wrk goes, the status it should see, and the process that serves it ({@code pid},
+     * whose CPU time is counted, with Redis's when {@code withRedis}).
+     */
+    private record Scenario(String name, WrkRun.Target target, int expected, long pid, boolean withRedis) {
     }
 
     private EfficiencyBenchmark(Map<String, String> options) throws IOException {
@@ -103,6 +108,7 @@ public final class EfficiencyBenchmark {
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), new TreeMap<>(options),
                 GraceInstances.loadAverage());
         try (PostgresServer postgres = PostgresServer.start(); RedisServer redis = RedisServer.start()) {
+            this.redis = redis;
             Map<String, String> env = GraceInstances.environment(SETTINGS, postgres, "grace_efficiency", redis);
 
             EfficiencyWorld world;
@@ -131,22 +137,26 @@ public final class EfficiencyBenchmark {
         for (String warmup : warmups.subList(0, warmups.size() - 1)) {
             try (PayaraInstance cold = start("grace-cold", graceWar, withWarmUp(env, warmup))) {
                 colds.put(warmup, coldStart(cold, new Scenario("GET /api/auth/me (cookie)",
-                        new WrkRun.Target(cold.baseUrl(), "/api/auth/me", "cookie", world.tokens()), 200)));
+                        new WrkRun.Target(cold.baseUrl(), "/api/auth/me", "cookie", world.tokens()), 200,
+                        cold.process().pid(), true)));
             }
         }
         String last = warmups.get(warmups.size() - 1);
         try (PayaraInstance grace = start("grace", graceWar, withWarmUp(env, last))) {
             String base = grace.baseUrl();
+            long pid = grace.process().pid();
             Scenario me = new Scenario("GET /api/auth/me (cookie)",
-                    new WrkRun.Target(base, "/api/auth/me", "cookie", world.tokens()), 200);
+                    new WrkRun.Target(base, "/api/auth/me", "cookie", world.tokens()), 200, pid, true);
             List<Scenario> graceScenarios = List.of(me,
                     new Scenario("GET /api/users/{id} (bearer)",
-                            new WrkRun.Target(base, "/api/users/" + world.adminId(), "bearer", world.tokens()), 200),
+                            new WrkRun.Target(base, "/api/users/" + world.adminId(), "bearer", world.tokens()), 200,
+                            pid, true),
                     new Scenario("401: forged signature", new WrkRun.Target(base, "/api/auth/me", "bearer",
-                            world.forged()), 401),
-                    new Scenario("401: no token", new WrkRun.Target(base, "/api/auth/me", "none", List.of()), 401),
+                            world.forged()), 401, pid, true),
+                    new Scenario("401: no token", new WrkRun.Target(base, "/api/auth/me", "none", List.of()), 401,
+                            pid, true),
                     new Scenario("429: user over its limit", new WrkRun.Target(base, "/api/auth/me", "bearer",
-                            List.of(world.overLimit())), 429));
+                            List.of(world.overLimit())), 429, pid, true));
             colds.put(last, coldStart(grace, me));
             if (option("rounds") == 0) {
                 reportCold(colds);
@@ -156,7 +166,8 @@ public final class EfficiencyBenchmark {
             try (PayaraInstance helloInstance = start("hello", helloWar, Map.of())) {
                 GraceInstances.awaitOk(http, helloInstance, "/api/hello", 500, Duration.ofMinutes(10));
                 Scenario hello = new Scenario("hello (bare JAX-RS)",
-                        new WrkRun.Target(helloInstance.baseUrl(), "/api/hello", "none", List.of()), 200);
+                        new WrkRun.Target(helloInstance.baseUrl(), "/api/hello", "none", List.of()), 200,
+                        helloInstance.process().pid(), false);
                 List<Scenario> all = new ArrayList<>(List.of(hello));
                 all.addAll(graceScenarios);
                 // The hello twice, last just before the rounds: warmed once, its first round still ran at about half
@@ -175,9 +186,10 @@ public final class EfficiencyBenchmark {
                         WrkRun w = wrk(s, option("duration"));
                         baseline = baseline == null ? w : baseline;
                         runs.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(w);
-                        String row = String.format("| %d | %s | %.0f | %.2f | %.2f | %.2fx | %.1fx | %s | %.1f %%"
-                                + " | %s | %s -> %s |", round, s.name(), w.rps(), w.p50Millis(), w.p99Millis(),
-                                w.rps() / baseline.rps(), w.p99Millis() / baseline.p99Millis(), statuses(w),
+                        String row = String.format("| %d | %s | %.0f | %.2f | %.2f | %.2fx | %.1fx | %.0f | %.3f | %s"
+                                + " | %.1f %% | %s | %s -> %s |", round, s.name(), w.rps(), w.p50Millis(),
+                                w.p99Millis(), w.rps() / baseline.rps(), w.p99Millis() / baseline.p99Millis(),
+                                w.cpuMicrosPerRequest(), w.redisScriptsPerRequest(), statuses(w),
                                 100 * w.share(s.expected()), w.socketErrorsShort(), w.loadBefore(), w.loadAfter());
                         System.out.println("row: " + row);
                         rows.add(row);
@@ -186,14 +198,17 @@ public final class EfficiencyBenchmark {
                 if (!options.get("jfr").isEmpty()) {
                     profile(grace, graceScenarios, Path.of(options.get("jfr")));
                 }
-                report(rows, runs, hello.name(), colds);
+                report(rows, runs, hello.name(), me.name(), colds);
             }
         }
     }
 
     /**
-     * One measured run. The 429 scenario's user is first pushed over its limit (its bucket refills between its runs):
-     * 2-second runs until one is refused, at most ten.
+     * One measured run, with what it cost: the CPU time (user and system) of the process serving it, plus Redis's
+     * when the scenario uses it, and the Redis script calls ({@code EVALSHA}, {@code EVAL}: rate-limit decisions and
+     * leases), each per request. PostgreSQL's is not counted: none of these paths asks it per request. The 429
+     * scenario's user is first pushed over its limit (its bucket refills between its runs): 2-second runs until one
+     * is refused, at most ten.
      */
     private WrkRun wrk(Scenario s, int seconds) throws Exception {
         if (s.expected() == 429) {
@@ -204,7 +219,28 @@ public final class EfficiencyBenchmark {
                 }
             }
         }
-        return WrkRun.run(wrk, script, s.target(), option("connections"), option("threads"), seconds);
+        long ticks = GraceInstances.cpuTicks(s.pid());
+        double redisCpu = s.withRedis() ? redisCpuSeconds() : 0;
+        long scripts = redisScripts();
+        WrkRun run = WrkRun.run(wrk, script, s.target(), option("connections"), option("threads"), seconds);
+        double cpuMicros = (GraceInstances.cpuTicks(s.pid()) - ticks) * 10_000.0 // USER_HZ 100: 10 ms a tick
+                + (s.withRedis() ? (redisCpuSeconds() - redisCpu) * 1e6 : 0);
+        return run.withCost(cpuMicros, redisScripts() - scripts);
+    }
+
+    /** Redis's own CPU time so far ({@code used_cpu_user + used_cpu_sys} of {@code INFO cpu}), in seconds. */
+    private double redisCpuSeconds() {
+        double seconds = 0;
+        for (String line : redis.info("cpu").split("\r?\n")) {
+            if (line.startsWith("used_cpu_user:") || line.startsWith("used_cpu_sys:")) {
+                seconds += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        return seconds;
+    }
+
+    private long redisScripts() {
+        return redis.calls("evalsha") + redis.calls("eval");
     }
 
     /** The first seconds after ready, in 5-second slices, with the fallbacks each slice counted. */
@@ -299,23 +335,27 @@ public final class EfficiencyBenchmark {
         });
     }
 
-    private void report(List<String> rows, Map<String, List<WrkRun>> runs, String hello,
+    private void report(List<String> rows, Map<String, List<WrkRun>> runs, String hello, String me,
                         Map<String, List<String>> colds) {
         reportCold(colds);
         System.out.printf("%n### Rounds (%s s each, %s connections, %s wrk threads)%n%n", options.get("duration"),
                 options.get("connections"), options.get("threads"));
-        System.out.println("| round | scenario | req/s | p50 ms | p99 ms | req/s vs hello | p99 vs hello | statuses |"
-                + " expected status | socket errors | load before -> after |");
-        System.out.println("|---:|---|---:|---:|---:|---:|---:|---|---:|---|---|");
+        System.out.println("| round | scenario | req/s | p50 ms | p99 ms | req/s vs hello | p99 vs hello |"
+                + " CPU µs/request | Redis scripts/request | statuses | expected status | socket errors |"
+                + " load before -> after |");
+        System.out.println("|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---|");
         rows.forEach(System.out::println);
         double helloRps = median(runs.get(hello), WrkRun::rps);
         double helloP99 = median(runs.get(hello), WrkRun::p99Millis);
         System.out.printf("%n### Medians of %s rounds%n%n", options.get("rounds"));
-        System.out.println("| scenario | median req/s | median p99 ms | req/s vs hello | p99 vs hello |");
-        System.out.println("|---|---:|---:|---:|---:|");
-        runs.forEach((name, list) -> System.out.printf("| %s | %.0f | %.2f | %.2fx | %.1fx |%n", name,
+        double meCpu = median(runs.get(me), WrkRun::cpuMicrosPerRequest);
+        System.out.println("| scenario | median req/s | median p99 ms | req/s vs hello | p99 vs hello |"
+                + " median CPU µs/request | CPU vs GET /api/auth/me |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+        runs.forEach((name, list) -> System.out.printf("| %s | %.0f | %.2f | %.2fx | %.1fx | %.0f | %.2fx |%n", name,
                 median(list, WrkRun::rps), median(list, WrkRun::p99Millis), median(list, WrkRun::rps) / helloRps,
-                median(list, WrkRun::p99Millis) / helloP99));
+                median(list, WrkRun::p99Millis) / helloP99, median(list, WrkRun::cpuMicrosPerRequest),
+                median(list, WrkRun::cpuMicrosPerRequest) / meCpu));
         System.out.printf("%nload average at the end: %s%n", GraceInstances.loadAverage());
     }
 

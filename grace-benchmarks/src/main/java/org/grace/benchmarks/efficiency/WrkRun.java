@@ -14,11 +14,14 @@ import java.util.regex.Pattern;
 import org.grace.benchmarks.GraceInstances;
 
 /**
- * One wrk run of {@code grace-benchmarks/efficiency/efficiency.lua} and what it printed: requests per second, p50,
- * p99, answers by status, socket errors, and the machine's 1-minute load average before and after.
+ * One wrk run of {@code grace-benchmarks/efficiency/efficiency.lua} and what it printed: requests, requests per
+ * second, p50, p99, answers by status, socket errors, and the machine's 1-minute load average before and after; and,
+ * once the caller has measured them ({@link #withCost}), the serving processes' CPU time and the Redis script calls
+ * per request.
  */
-record WrkRun(double rps, double p50Millis, double p99Millis, Map<Integer, Long> statuses, String socketErrors,
-              String loadBefore, String loadAfter) {
+record WrkRun(long requests, double rps, double p50Millis, double p99Millis, Map<Integer, Long> statuses,
+              String socketErrors, String loadBefore, String loadAfter, double cpuMicrosPerRequest,
+              double redisScriptsPerRequest) {
     private static final Pattern SUMMARY = Pattern.compile(
             "efficiency-wrk: requests=(\\d+) rps=([0-9.]+) p50_ms=([0-9.]+) p99_ms=([0-9.]+)");
     private static final Pattern SOCKET = Pattern.compile("efficiency-wrk: socket (.*)");
@@ -63,8 +66,16 @@ record WrkRun(double rps, double p50Millis, double p99Millis, Map<Integer, Long>
                 statuses.put(Integer.valueOf(kv[0]), Long.valueOf(kv[1]));
             }
         }
-        return new WrkRun(Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3)),
-                Double.parseDouble(m.group(4)), statuses, socket.group(1).trim(), before, after);
+        return new WrkRun(Long.parseLong(m.group(1)), Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3)),
+                Double.parseDouble(m.group(4)), statuses, socket.group(1).trim(), before, after, Double.NaN,
+                Double.NaN);
+    }
+
+    /** This run with what it cost: {@code cpuMicros} of CPU and {@code redisScripts} script calls over all requests. */
+    WrkRun withCost(double cpuMicros, long redisScripts) {
+        return new WrkRun(requests, rps, p50Millis, p99Millis, statuses, socketErrors, loadBefore, loadAfter,
+                requests == 0 ? Double.NaN : cpuMicros / requests,
+                requests == 0 ? Double.NaN : redisScripts / (double) requests);
     }
 
     /** Share of the answers with {@code status}, 0 to 1. */
