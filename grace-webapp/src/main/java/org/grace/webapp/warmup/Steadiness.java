@@ -9,8 +9,8 @@ import java.util.stream.Collectors;
  * Whether the warm-up's traffic has levelled off: per {@link #WINDOW}, the requests answered and the Redis fallbacks
  * counted. Steady after at least {@link #MIN_WINDOWS} windows and {@link #MIN_REQUESTS} requests when the last {@link #QUIET_WINDOWS} had no fallback
  * and the last one's requests are within a tenth ({@link #LEVEL}) of the one before, either way, and no lower than
- * that below the best so far: a JVM still
- * compiling speeds up from second to second, and its missed Redis deadlines show as fallbacks.
+ * that below the best of the last {@link #RECENT}: a JVM still compiling speeds up from second to second, and its
+ * missed Redis deadlines show as fallbacks.
  */
 final class Steadiness {
     static final Duration WINDOW = Duration.ofSeconds(1);
@@ -26,6 +26,11 @@ final class Steadiness {
     static final int QUIET_WINDOWS = 2;
     /** A tenth: the second-to-second noise of a warm instance on a busy machine, measured, is smaller. */
     static final double LEVEL = 0.9;
+    /**
+     * Windows the last one is held against for a slump: a few, not all, since one lucky second early on (measured:
+     * 2,212 requests among seconds of 1,700-2,000) would otherwise keep a level warm-up from ever counting as steady.
+     */
+    static final int RECENT = 5;
 
     private final List<long[]> windows = new ArrayList<>();
 
@@ -49,7 +54,7 @@ final class Steadiness {
         }
         long last = windows.get(n - 1)[0];
         long before = windows.get(n - 2)[0];
-        long best = windows.stream().mapToLong(w -> w[0]).max().orElse(0);
+        long best = windows.subList(Math.max(0, n - RECENT), n).stream().mapToLong(w -> w[0]).max().orElse(0);
         // Within a tenth of the second before, either way (still rising fast is still compiling), and of the best.
         return last > 0 && last >= LEVEL * before && before >= LEVEL * last && last >= LEVEL * best;
     }
