@@ -15,8 +15,10 @@ import java.util.stream.Collectors;
  * <p>One call decides a batch: KEYS are the keys and ARGV their permits, one each, decided in that order as if they
  * had come one by one ({@link DecisionBatcher} gathers them). The same key may appear several times; each decision
  * reads what the one before wrote. The reply is five numbers per key: allowed (1/0), binding limit index, remaining,
- * reset-after µs, retry-after µs. {@code TIME} is read once per call: the decisions of one batch happen at one instant,
- * as requests arriving together would.
+ * reset-after µs, and a wait in µs: on a denial the retry-after; on an admission that left some limit without a
+ * permit, how long until one more permit would be admitted (0 while every limit has one left), which lets an
+ * instance remember the emptied key of a one-limit policy as denied until then ({@link DenialMemory}). {@code TIME}
+ * is read once per call: the decisions of one batch happen at one instant, as requests arriving together would.
  *
  * <p>A key's state is the policy's state numbers as little-endian doubles, packed with Redis's {@code struct} library:
  * one per token bucket (its {@code tat}) and three per sliding window (window number, previous and current count).
@@ -55,6 +57,7 @@ final class RateLimitScript {
               local %4$s
               local all = true
               local ttl = 0
+              local nWait = 0
               local bRem, bIdx, bReset = nil, 0, 0
               local dRetry, dIdx, dReset = -1, 0, 0
             """;
@@ -74,6 +77,10 @@ final class RateLimitScript {
                   reset = newTat - now
                   %4$s = newTat
                   if reset > ttl then ttl = reset end
+                  if rem < 1 then
+                    local nxt = ceil(newTat + b - now - cap)
+                    if nxt > nWait then nWait = nxt end
+                  end
                 else
                   all = false
                   rem = floor((cap - (base - now)) / b + 1e-9)
@@ -110,6 +117,15 @@ final class RateLimitScript {
                   reset = (idx + 2) * w - now
                   %6$s, %7$s, %8$s = idx, prev, curr
                   if reset > ttl then ttl = reset end
+                  if rem < 1 then
+                    local nxt
+                    if curr + 1 <= a then
+                      nxt = ceil((1 - (a - 1 - curr) / prev - f) * w) + 1
+                    else
+                      nxt = ceil((idx + 1) * w + (1 - (a - 1) / curr) * w - now) + 1
+                    end
+                    if nxt > nWait then nWait = nxt end
+                  end
                 else
                   all = false
                   rem = floor(a - est + 1e-9)
@@ -139,7 +155,7 @@ final class RateLimitScript {
                 local e = 1
                 while e < %3$d and ttlMs[e] < ms do e = e + 1 end
                 redis.call('SET', key, struct.pack('%1$s', %2$s), 'PX', ttlText[e])
-                reply[r + 1], reply[r + 2], reply[r + 3], reply[r + 4], reply[r + 5] = 1, bIdx, bRem, bReset, 0
+                reply[r + 1], reply[r + 2], reply[r + 3], reply[r + 4], reply[r + 5] = 1, bIdx, bRem, bReset, nWait
               else
                 if bRem < 0 then bRem = 0 end
                 reply[r + 1], reply[r + 2], reply[r + 3], reply[r + 4], reply[r + 5] = 0, dIdx, bRem, dReset, dRetry

@@ -205,9 +205,11 @@ public interface RateLimiter {
         }
 
         /**
-         * Whether a key that Redis denied is denied in this instance until its retry-after without asking Redis again;
-         * {@link #DEFAULT_REMEMBER_DENIALS} unless set. Turn it off only if something other than time can give
-         * permits back (e.g. an operator deleting keys in Redis) and that must take effect at once.
+         * Whether a key that Redis denied is denied in this instance until its retry-after without asking Redis again,
+         * and a key that an admission left without a permit until its next permit comes; requests arriving while a
+         * call for such a key is on the wire wait for that call rather than send their own. Exact: permits come back
+         * only with time. {@link #DEFAULT_REMEMBER_DENIALS} unless set. Turn it off only if something other than time
+         * can give permits back (e.g. an operator deleting keys in Redis) and that must take effect at once.
          */
         public Builder rememberDenials(boolean value) {
             this.rememberDenials = value;

@@ -32,6 +32,10 @@ import org.redisson.client.RedisNoScriptException;
  * Missed deadlines are reported to the availability ({@link RedisAvailability#recordTimeout}: a few in a row make an
  * outage), and only a reply within the deadline counts as an answer: a Redis slower than its callers may wait is as
  * good as down to them. Without a call timeout there is no deadline: the client's own timeout decides.
+ *
+ * <p>Longer than 400 lines on purpose: one decision's whole way (lease, remembered denial, the shared call of a key at
+ * its limit, batch, deadline, fallback) is here, because its invariant, that every result future is completed exactly
+ * once whichever way the decision goes, can only be checked with all of the ways in view.
  */
 final class RedisRateLimiter implements RateLimiter {
     private static final System.Logger LOG = System.getLogger(RedisRateLimiter.class.getName());
@@ -47,6 +51,11 @@ final class RedisRateLimiter implements RateLimiter {
     private final LongSupplier nanoTicker;
     /** Null when the builder turned remembering denials off. */
     private final DenialMemory denials;
+    /**
+     * Whether an admission that leaves the key without a permit is remembered as a denial until the next one: with
+     * one limit only, where the limit that waits is the one the reply describes.
+     */
+    private final boolean rememberEmptied;
     /** Null unless the builder turned leasing on. */
     private final Leases leases;
     private final DecisionBatcher<Pending> batcher;
@@ -86,6 +95,7 @@ final class RedisRateLimiter implements RateLimiter {
         this.listener = new ListenerCalls(listener, policy.name());
         this.nanoTicker = nanoTicker;
         this.denials = denials;
+        this.rememberEmptied = denials != null && policy.limits().size() == 1;
         this.leases = leases;
         this.batcher = new DecisionBatcher<>(batchesInFlight, maxBatch, this::send);
         this.replyWait = replyWait;
@@ -120,9 +130,40 @@ final class RedisRateLimiter implements RateLimiter {
                     + Thread.currentThread().getName() + "; use tryAcquireAsync in Redisson callbacks");
         }
         CompletableFuture<RateLimitDecision> result = new CompletableFuture<>();
+        CompletableFuture<RateLimitDecision> other;
+        while (denials != null && (other = denials.callToAwait(key, permits, result)) != null) {
+            // The key was at its limit a moment ago and another request's call for it is on the wire: its answer
+            // usually puts the key back at its limit, and then this request is answered without a call of its own.
+            long left = callTimeoutNanos - (nanoTicker.getAsLong() - start);
+            try {
+                if (left <= 0) {
+                    throw new TimeoutException();
+                }
+                other.get(left, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return report(fallback(key, permits), start);
+            } catch (TimeoutException e) {
+                // The calls waited for missed this request's deadline (theirs report it): decide as at a deadline.
+                return report(fallback(key, permits), start);
+            } catch (ExecutionException e) {
+                // Its caller's problem, reported there: this request asks Redis itself, or waits for another call.
+            }
+            known = leasedOrRemembered(key, permits, nanoTicker.getAsLong());
+            if (known != null) {
+                return report(known, start);
+            }
+        }
+        long timeoutNanos = callTimeoutNanos - (nanoTicker.getAsLong() - start);
+        if (timeoutNanos <= 0) {
+            // Its waits used up the deadline. Answered, for any request now waiting for this one's call.
+            RateLimitDecision local = fallback(key, permits);
+            result.complete(local);
+            return report(local, start);
+        }
         boolean alone = submit(key, permits, start, result);
         try {
-            return replyWait.await(result, alone, callTimeoutNanos);
+            return replyWait.await(result, alone, timeoutNanos);
         } catch (InterruptedException e) {
             // The caller was interrupted, Redis did not fail: decide locally without declaring an outage. The
             // decision already sent still counts on Redis, as a request that was cut off after it arrived.
@@ -167,6 +208,34 @@ final class RedisRateLimiter implements RateLimiter {
             return CompletableFuture.completedFuture(report(fallback(key, permits), start));
         }
         CompletableFuture<RateLimitDecision> result = new CompletableFuture<>();
+        return shareOrSend(key, permits, start, result);
+    }
+
+    /** As in {@link #tryAcquire}: waits for the call on the wire for a key at its limit, or sends this one. */
+    private CompletableFuture<RateLimitDecision> shareOrSend(String key, long permits, long start,
+                                                             CompletableFuture<RateLimitDecision> result) {
+        long left = callTimeoutNanos - (nanoTicker.getAsLong() - start);
+        if (left <= 0) {
+            return CompletableFuture.completedFuture(report(fallback(key, permits), start));
+        }
+        CompletableFuture<RateLimitDecision> other = denials == null ? null : denials.callToAwait(key, permits, result);
+        if (other == null) {
+            return sendAsync(key, permits, start, result, left);
+        }
+        CompletableFuture<RateLimitDecision> waited = other.copy();
+        if (callTimeout != null) {
+            waited.completeOnTimeout(null, left, TimeUnit.NANOSECONDS);
+        }
+        return waited.handle((ignored, error) -> nanoTicker.getAsLong()).thenCompose(now -> {
+            RateLimitDecision recalled = leasedOrRemembered(key, permits, now);
+            return recalled != null ? CompletableFuture.completedFuture(report(recalled, start))
+                    : shareOrSend(key, permits, start, result);
+        });
+    }
+
+    private CompletableFuture<RateLimitDecision> sendAsync(String key, long permits, long start,
+                                                           CompletableFuture<RateLimitDecision> result,
+                                                           long timeoutNanos) {
         submit(key, permits, start, result);
         if (result.isDone() || callTimeout == null) {
             return result;
@@ -174,7 +243,7 @@ final class RedisRateLimiter implements RateLimiter {
         // Completed at the deadline on the JDK's delay thread, whose timer is cancelled when the reply comes first.
         CompletableFuture<RateLimitDecision> deadline = new CompletableFuture<>();
         result.whenComplete((decision, error) -> deadline.complete(null));
-        deadline.completeOnTimeout(null, callTimeoutNanos, TimeUnit.NANOSECONDS);
+        deadline.completeOnTimeout(null, timeoutNanos, TimeUnit.NANOSECONDS);
         return deadline.thenApply(ignored -> result.isDone() ? result.join()
                 : answerLocally(result, key, permits, start, true));
     }
@@ -263,6 +332,15 @@ final class RedisRateLimiter implements RateLimiter {
             for (int i = 0; i < batch.size(); i++) {
                 Pending p = batch.get(i);
                 RateLimitDecision decision = decide(reply, 5 * i, error, p);
+                if (decision != null && decision.allowed() && denials != null) {
+                    // Before the lease is settled (its permits are spent here before the remembered emptiness).
+                    long nextPermitNanos = number(reply, 5 * i + 4) * 1000;
+                    if (nextPermitNanos == 0) {
+                        denials.forget(p.key, p.start);
+                    } else if (rememberEmptied) {
+                        denials.remember(p.key, p.permits, decision, nextPermitNanos, p.start);
+                    }
+                }
                 if (decision != null && p.ticket != null) {
                     decision = leases.settle(p.ticket, decision);
                     if (decision == null) {
@@ -313,9 +391,10 @@ final class RedisRateLimiter implements RateLimiter {
         }
     }
 
+    /** Remembers a denial of Redis (admissions that empty a key are remembered as they arrive, in answer). */
     private RateLimitDecision remember(String key, long permits, RateLimitDecision decision, long start) {
-        if (denials != null) {
-            denials.remember(key, permits, decision, start);
+        if (denials != null && !decision.allowed()) {
+            denials.remember(key, permits, decision, 0, start);
         }
         return decision;
     }
@@ -354,9 +433,12 @@ final class RedisRateLimiter implements RateLimiter {
 
     private RateLimitDecision fromReply(List<Object> reply, int offset) {
         int binding = (int) number(reply, offset + 1);
-        return new RateLimitDecision(number(reply, offset) == 1, policy.limitName(binding),
+        boolean allowed = number(reply, offset) == 1;
+        // On an admission the last number is the wait for the next permit (DenialMemory's), not a retry-after.
+        return new RateLimitDecision(allowed, policy.limitName(binding),
                 policy.limits().get(binding).capacity(), number(reply, offset + 2),
-                Duration.ofNanos(number(reply, offset + 3) * 1000), Duration.ofNanos(number(reply, offset + 4) * 1000),
+                Duration.ofNanos(number(reply, offset + 3) * 1000),
+                allowed ? Duration.ZERO : Duration.ofNanos(number(reply, offset + 4) * 1000),
                 RateLimitDecision.Source.REDIS);
     }
 
