@@ -24,7 +24,7 @@ import org.grace.webapp.settings.GraceSettings;
 /**
  * The outermost filter of every request: gives it a request id ({@code X-Request-Id} from the client or the load
  * balancer when it looks like one, else a new UUID), returned in the same header and written in the log line of
- * every 4xx and 5xx; refuses bodies over the limit (413, by {@code Content-Length} up front and by counting bytes
+ * a 4xx or 5xx (at most {@link LogBudget#DEFAULT_LINES_PER_SECOND} a second of each, the rest counted); refuses bodies over the limit (413, by {@code Content-Length} up front and by counting bytes
  * for chunked bodies; a feature may claim its own requests with a larger limit through {@link BodyLimit}); answers
  * TRACE with a 405; records the request in the metrics; and makes sure no code path can create an
  * {@code HttpSession}: Grace is stateless and never sets {@code JSESSIONID}.
@@ -46,6 +46,8 @@ public class RequestFilter extends HttpFilter {
     /** Read once when the filter starts (settings do not change while an instance runs), not on every request. */
     private List<BodyLimit> claims;
     private long defaultBodyLimit;
+    private final LogBudget clientErrorLines = new LogBudget(LogBudget.DEFAULT_LINES_PER_SECOND, System::nanoTime);
+    private final LogBudget serverErrorLines = new LogBudget(LogBudget.DEFAULT_LINES_PER_SECOND, System::nanoTime);
 
     @Override
     public void init() {
@@ -98,11 +100,22 @@ public class RequestFilter extends HttpFilter {
             metrics.request(endpoint != null ? endpoint.toString() : fallbackEndpoint(request), request.getMethod(),
                     status, nanos);
             if (status >= 400) {
-                LOG.log(status >= 500 ? Level.WARNING : Level.INFO, () -> "grace: requestId=" + requestId + " "
-                        + request.getMethod() + " " + request.getRequestURI() + " -> " + status + " ("
-                        + nanos / 1_000_000 + " ms)");
+                logError(request, requestId, status, nanos);
             }
         }
+    }
+
+    /** The line of a 4xx or 5xx answer, within the budget of its kind; says how many of that kind it follows unsaid. */
+    private void logError(HttpServletRequest request, String requestId, int status, long nanos) {
+        boolean server = status >= 500;
+        long unsaid = (server ? serverErrorLines : clientErrorLines).take();
+        if (unsaid < 0) {
+            return;
+        }
+        LOG.log(server ? Level.WARNING : Level.INFO, () -> "grace: requestId=" + requestId + " " + request.getMethod()
+                + " " + request.getRequestURI() + " -> " + status + " (" + nanos / 1_000_000 + " ms)"
+                + (unsaid > 0 ? "; " + unsaid + " more " + (server ? "5xx" : "4xx") + " answers before this one not"
+                + " logged (over " + LogBudget.DEFAULT_LINES_PER_SECOND + " lines a second)" : ""));
     }
 
     /** {@code GRACE_HTTP_MAX_BODY_BYTES}, unless a feature claims the request with a limit of its own. */
