@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 /**
  * A separate JVM process running a main class on the test class path (how a test makes a claim about several
  * instances with several processes), or a self-contained jar (a server that must not meet the test class path).
- * Output goes to a log file under {@code target/}; {@link #kill()} is a {@code kill -9}.
+ * Output goes to a log file under {@code target/}; {@link #kill()} is a {@code kill -9}. Stopped (SIGTERM, then
+ * SIGKILL) if the JVM that started it exits while it still runs.
  */
 public final class ChildJvm implements AutoCloseable {
     private final Process process;
@@ -101,7 +102,7 @@ public final class ChildJvm implements AutoCloseable {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().putAll(environment);
             try {
-                return new ChildJvm(name, pb.start(), log);
+                return new ChildJvm(name, Processes.stoppedAtExit(pb.start()), log);
             } catch (IOException e) {
                 throw new IllegalStateException("could not start child JVM " + name + ": " + e.getMessage(), e);
             }

@@ -225,9 +225,9 @@ public final class NginxLoadBalancer extends LoopbackServer {
 
     private void startProcess() {
         try {
-            process = new ProcessBuilder(executable, "-p", dir().toString(),
+            process = Processes.stoppedAtExit(new ProcessBuilder(executable, "-p", dir().toString(),
                     "-c", dir().resolve("nginx.conf").toString(), "-g", "daemon off;")
-                    .redirectErrorStream(true).redirectOutput(dir().resolve("logs/stdout.log").toFile()).start();
+                    .redirectErrorStream(true).redirectOutput(dir().resolve("logs/stdout.log").toFile()).start());
         } catch (IOException e) {
             throw new UncheckedIOException("could not start nginx", e);
         }

@@ -152,10 +152,10 @@ public final class RedisSentinelGroup implements AutoCloseable {
                     "sentinel failover-timeout " + MASTER_NAME + " 10000",
                     "sentinel parallel-syncs " + MASTER_NAME + " 1",
                     ""));
-            Process process = new ProcessBuilder(DebianPackages.ensure("redis-server", "redis-server"),
-                    config.toString(), "--sentinel")
+            Process process = Processes.stoppedAtExit(new ProcessBuilder(
+                    DebianPackages.ensure("redis-server", "redis-server"), config.toString(), "--sentinel")
                     .redirectErrorStream(true).redirectOutput(dir.resolve("sentinel-" + index + ".out").toFile())
-                    .start();
+                    .start());
             sentinels.add(process);
             sentinelPorts.add(port);
         } catch (IOException e) {

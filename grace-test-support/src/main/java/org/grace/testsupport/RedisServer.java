@@ -147,8 +147,8 @@ public final class RedisServer extends LoopbackServer {
                 "--dir", dir().toString(), "--logfile", dir().resolve("redis.log").toString()));
         cmd.addAll(extraArgs);
         try {
-            process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(dir().resolve("stdout.log").toFile()).start();
+            process = Processes.stoppedAtExit(new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(dir().resolve("stdout.log").toFile()).start());
         } catch (IOException e) {
             throw new IllegalStateException("could not start redis-server: " + e.getMessage(), e);
         }

@@ -30,11 +30,26 @@ public final class PayaraInstance implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path rootDir;
+    /**
+     * Stops the instance as {@link #close} does if this JVM exits while it runs (the launcher's Ctrl-C, a test or
+     * benchmark killed): a Payara Micro left behind holds its port and gigabytes of heap.
+     */
+    private final Thread stopAtExit;
 
     private PayaraInstance(Process process, int port, Path rootDir) {
         this.process = process;
         this.port = port;
         this.rootDir = rootDir;
+        this.stopAtExit = new Thread(this::stop, "payara-instance-stop-" + port);
+        Runtime.getRuntime().addShutdownHook(stopAtExit);
+    }
+
+    private void forgetAtExit() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopAtExit);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs (or ran) already and stops the instance
+        }
     }
 
     public static Builder builder() {
@@ -60,6 +75,11 @@ public final class PayaraInstance implements AutoCloseable {
     /** SIGTERM, wait up to {@link #STOP_TIMEOUT_SECONDS}, then SIGKILL. */
     @Override
     public void close() {
+        forgetAtExit();
+        stop();
+    }
+
+    private void stop() {
         if (!process.isAlive()) {
             return;
         }
@@ -76,6 +96,7 @@ public final class PayaraInstance implements AutoCloseable {
 
     /** {@code kill -9}, as a crashed instance. */
     public void kill() {
+        forgetAtExit();
         process.destroyForcibly();
         try {
             process.waitFor(10, TimeUnit.SECONDS);
