@@ -44,9 +44,10 @@ final class LoadRecorder implements AutoCloseable {
      * Requests of {@code kind} are sent once more, as browsers do, when their connection closed before any byte of
      * an answer came (the JDK client's "header parser received no bytes"): an nginx reload closes its old workers'
      * idle keep-alive connections, and a request written on one at that instant is never read (docs/operations.md).
-     * The JDK client resends GET and HEAD itself in that case, never POST. Only for requests whose second copy cannot
-     * do anything twice: the caller's promise, e.g. a creation keyed by a unique e-mail, which a second time would be
-     * a 409 and create nothing (and would count as a failure here).
+     * The JDK client resends GET and HEAD itself in that case, never POST, but only once, and its second try may take
+     * another pooled connection the same reload closed (seen once in a full run on a slow machine). Only for requests
+     * whose second copy cannot do anything twice: a GET, or by the caller's promise, e.g. a creation keyed by a unique
+     * e-mail, which a second time would be a 409 and create nothing (and would count as a failure here).
      */
     LoadRecorder resendUnanswered(String kind) {
         resendable.add(kind);
