@@ -40,7 +40,7 @@ final class LogBudget {
     long take() {
         long now = Math.floorDiv(nanoTicker.getAsLong(), 1_000_000_000L);
         long current = second.get();
-        if (current != now && second.compareAndSet(current, now)) {
+        if (now > current && second.compareAndSet(current, now)) { // forward only: a late reading is the last second
             written.set(0);
         } else if (written.get() >= perSecond) {
             left.increment();

@@ -37,6 +37,18 @@ class LogBudgetTest {
     }
 
     @Test
+    void aThreadThatReadTheTickerJustBeforeTheSecondTurnedDoesNotOpenItAgain() {
+        ticker.set(7_000_000_000L);
+        for (int i = 0; i < 3; i++) {
+            assertThat(budget.take()).isZero();
+        }
+        ticker.set(6_999_000_000L); // read by a thread that was then descheduled past the turn
+        assertThat(budget.take()).isEqualTo(-1);
+        ticker.set(7_500_000_000L);
+        assertThat(budget.take()).isEqualTo(-1);
+    }
+
+    @Test
     void aBudgetOfNoLinesIsRefused() {
         assertThatThrownBy(() -> new LogBudget(0, ticker::get)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("at least one line a second");
