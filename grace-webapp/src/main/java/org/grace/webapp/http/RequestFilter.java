@@ -24,9 +24,9 @@ import org.grace.webapp.settings.GraceSettings;
 /**
  * The outermost filter of every request: gives it a request id ({@code X-Request-Id} from the client or the load
  * balancer when it looks like one, else a new UUID), returned in the same header and written in the log line of
- * a 4xx or 5xx (at most {@link LogBudget#DEFAULT_LINES_PER_SECOND} a second of each, the rest counted); refuses bodies over the limit (413, by {@code Content-Length} up front and by counting bytes
- * for chunked bodies; a feature may claim its own requests with a larger limit through {@link BodyLimit}); answers
- * TRACE with a 405; records the request in the metrics; and makes sure no code path can create an
+ * a 4xx or 5xx (at most {@link LogBudget#DEFAULT_LINES_PER_SECOND} a second of each, the rest counted); refuses
+ * bodies over the limit (413, by {@code Content-Length} up front and by counting bytes for chunked bodies; a feature
+ * may claim its own requests with a larger limit through {@link BodyLimit}); answers TRACE with a 405; records the request in the metrics; and makes sure no code path can create an
  * {@code HttpSession}: Grace is stateless and never sets {@code JSESSIONID}.
  */
 public class RequestFilter extends HttpFilter {
