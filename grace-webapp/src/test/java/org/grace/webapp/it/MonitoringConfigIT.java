@@ -28,7 +28,7 @@ class MonitoringConfigIT {
 
     @Test
     void alertRulesAreValid() {
-        assertThat(promtool("check", "rules", "alerts.yml")).contains("SUCCESS: 7 rules found");
+        assertThat(promtool("check", "rules", "alerts.yml")).contains("SUCCESS: 9 rules found");
     }
 
     @Test
