@@ -1,10 +1,5 @@
 # Fault scenarios of the fleet suite (sourced by fleet-suite.sh after the deploys; uses its helpers).
 
-fleet_ssh() { # address command...
-  local addr="$1"; shift
-  fleet_ctl ssh -q -i "$FLEET_KEY" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null "root@$addr" "$@"
-}
-
 # The Redis primary's host loses every process at once (its init is killed, as in a power cut without the network
 # going away). Sentinel on the two other hosts must promote the replica, the app nodes must follow it through
 # redis-sentinel://, and no HTTP request may fail meanwhile (Redis features fall back while it is away).

@@ -51,6 +51,7 @@ changed_total() { awk '/PLAY RECAP/ {r=1} r && /changed=/ {sub(/.*changed=/, "")
 load_start() { # name [mix] [timeout]
   LOAD_OUT="$LOGS/$1.wrk"
   ip netns exec "$FLEET_CTL" env GRACE_FLEET_TOKEN="$TOKEN" GRACE_FLEET_LOAD_MIX="${2:-mixed}" \
+    GRACE_FLEET_LOAD_PAUSE_MS="${GRACE_FLEET_LOAD_PAUSE_MS:-20}" \
     wrk -t2 -c4 -d3600s --timeout "${3:-10s}" -s "$FLEET_TEST_DIR/load.lua" "$LB/" >"$LOAD_OUT" 2>&1 &
   LOAD_PID=$!
   sleep 1
@@ -66,11 +67,16 @@ load_stop() { # prints requests=... errors=... p95=...; LOAD_ERRORS holds the er
   LOAD_LINE="${line#LOAD }"
 }
 
+fleet_ssh() { # address command...
+  local addr="$1"; shift
+  fleet_ctl ssh -q -i "$FLEET_KEY" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null "root@$addr" "$@"
+}
+
 # The colour the load balancer serves, from its record, and the port of that colour.
 live_port() {
   local colour
-  colour="$(fleet_ctl ssh -q -i "$FLEET_KEY" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null root@10.77.0.10 \
-    cat /etc/ansible/facts.d/grace_lb.fact 2>/dev/null | sed -n 's/.*"active_colour": "\(.*\)".*/\1/p')"
+  colour="$(fleet_ssh 10.77.0.10 cat /etc/ansible/facts.d/grace_lb.fact 2>/dev/null \
+    | sed -n 's/.*"active_colour": "\(.*\)".*/\1/p')"
   [ "${colour:-blue}" = green ] && echo 8081 || echo 8080
 }
 
@@ -147,6 +153,16 @@ if wanted canary; then deploy_under_load canary 0.4.0 deploy-canary.yml; fi
 if wanted rollback-rolling; then rollback_under_load rollback-rolling 0.5.0-broken deploy-rolling.yml; fi
 if wanted rollback-blue-green; then rollback_under_load rollback-blue-green 0.5.0-broken deploy-blue-green.yml; fi
 if wanted rollback-canary; then rollback_under_load rollback-canary 0.5.0-broken deploy-canary.yml; fi
+if wanted route-rollback-rolling; then route_rollback_under_load route-rollback-rolling 0.6.0-500 deploy-rolling.yml 0.3333; fi
+if wanted route-rollback-blue-green; then
+  route_rollback_under_load route-rollback-blue-green 0.6.0-500 deploy-blue-green.yml 0.05
+fi
+if wanted route-rollback-canary; then route_rollback_under_load route-rollback-canary 0.6.0-500 deploy-canary.yml 0.05; fi
+
+# --- scale out and in ---------------------------------------------------------------------------------------------
+. "$FLEET_TEST_DIR/scale.sh"
+if wanted scale-out; then scale_out_under_load; fi
+if wanted scale-in; then scale_in_under_load; fi
 
 # --- faults (last: the Redis primary's host does not come back) --------------------------------------------------
 . "$FLEET_TEST_DIR/faults.sh"
