@@ -164,6 +164,18 @@ if wanted route-rollback-canary; then route_rollback_under_load route-rollback-c
 if wanted scale-out; then scale_out_under_load; fi
 if wanted scale-in; then scale_in_under_load; fi
 
+# --- provisioning again, after the deploys: nothing changes, no node leaves the release it serves -----------------
+if wanted site-again; then
+  start=$SECONDS
+  status=ok
+  before="$(versions_are none | sed 's/^versions //' || true)"
+  playbook site-3 site.yml || status=FAILED
+  after="$(versions_are none | sed 's/^versions //' || true)"
+  [ "$(changed_total "$LOGS/site-3.log")" = 0 ] && [ "$after" = "$before" ] || status=FAILED
+  report "site.yml after deploys" "$status" $((SECONDS - start)) \
+    "changed=$(changed_total "$LOGS/site-3.log") versions before:$before after:$after"
+fi
+
 # --- faults (last: the Redis primary's host does not come back) --------------------------------------------------
 . "$FLEET_TEST_DIR/faults.sh"
 if wanted redis-failover; then fault_redis_primary_killed; fi
