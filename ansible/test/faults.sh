@@ -10,7 +10,11 @@ fault_redis_primary_killed() {
   fleet_kill_host redis1
   local killed=$SECONDS
   for i in $(seq 1 90); do
-    master="$(fleet_ssh 10.77.0.22 redis-cli -p 26379 sentinel get-master-addr-by-name grace 2>/dev/null | head -1 || true)"
+    # As the application asks: from an app node (the firewalls let only those in), as its ACL user, the password
+    # through ssh's standard input rather than a command line.
+    master="$(printf '%s\n' "$GRACE_FLEET_REDIS_PASSWORD" | fleet_ssh 10.77.0.12 'read -r p; export REDISCLI_AUTH="$p";
+      redis-cli --no-auth-warning --user grace -h 10.77.0.22 -p 26379 sentinel get-master-addr-by-name grace' \
+      2>/dev/null | head -1 || true)"
     [ "$master" = 10.77.0.22 ] && break
     sleep 1
   done
@@ -24,7 +28,7 @@ fault_redis_primary_killed() {
   detail="redis"
   for addr in 10.77.0.11 10.77.0.12 10.77.0.13; do
     local r
-    r="$(fleet_ctl curl -s -m 5 "http://$addr:$(live_port)/api/health" | sed -n 's/.*"redis":"\([a-z]*\)".*/\1/p' || true)"
+    r="$(node_health "$addr" | sed -n 's/.*"redis":"\([a-z]*\)".*/\1/p' || true)"
     detail="$detail ${addr##*.}:${r:-none}"
     [ "$r" = healthy ] || [ "$r" = degraded ] || status=FAILED
   done

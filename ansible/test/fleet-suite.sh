@@ -20,10 +20,18 @@ fleet_need ansible-playbook ansible
 fleet_need wrk wrk
 fleet_need openssl openssl
 fleet_need curl curl
+fleet_need chromium chromium
+fleet_need chromedriver chromium-driver
+fleet_need certutil libnss3-tools
+/usr/bin/python3 -c 'import selenium' 2>/dev/null || fleet_need_package python3-selenium
 
 LOGS="${GRACE_FLEET_LOGS:-/var/tmp/grace-fleet-logs/$(date -u +%Y%m%dT%H%M%S)}"
 mkdir -p "$LOGS"
-LB=http://10.77.0.10
+# The load balancer by its name, HTTPS verified against the run's CA (fleet_make_secrets); wrk, which cannot verify,
+# uses the same address after curl has.
+LB_NAME=grace.fleet.test
+LB=https://$LB_NAME
+LB_ADDR=10.77.0.10
 WANTED=" ${*:-all} "
 FAILURES=0
 SUMMARY="$LOGS/summary.txt"
@@ -52,7 +60,7 @@ load_start() { # name [mix] [timeout]
   LOAD_OUT="$LOGS/$1.wrk"
   ip netns exec "$FLEET_CTL" env GRACE_FLEET_TOKEN="$TOKEN" GRACE_FLEET_LOAD_MIX="${2:-mixed}" \
     GRACE_FLEET_LOAD_PAUSE_MS="${GRACE_FLEET_LOAD_PAUSE_MS:-20}" \
-    wrk -t2 -c4 -d3600s --timeout "${3:-10s}" -s "$FLEET_TEST_DIR/load.lua" "$LB/" >"$LOAD_OUT" 2>&1 &
+    wrk -t2 -c4 -d3600s --timeout "${3:-10s}" -s "$FLEET_TEST_DIR/load.lua" "https://$LB_ADDR/" >"$LOAD_OUT" 2>&1 &
   LOAD_PID=$!
   sleep 1
 }
@@ -75,17 +83,27 @@ fleet_ssh() { # address command...
 # The colour the load balancer serves, from its record, and the port of that colour.
 live_port() {
   local colour
-  colour="$(fleet_ssh 10.77.0.10 cat /etc/ansible/facts.d/grace_lb.fact 2>/dev/null \
+  colour="$(fleet_ssh "$LB_ADDR" cat /etc/ansible/facts.d/grace_lb.fact 2>/dev/null \
     | sed -n 's/.*"active_colour": "\(.*\)".*/\1/p')"
   [ "${colour:-blue}" = green ] && echo 8081 || echo 8080
 }
+
+# curl in the controller namespace, through the load balancer's name, verified against the run's CA.
+lb_curl() { fleet_ctl curl --cacert "$GRACE_FLEET_CA" --resolve "$LB_NAME:443:$LB_ADDR" --resolve "$LB_NAME:80:$LB_ADDR" "$@"; }
+
+# An app node's live instance's /api/health, asked from the load balancer: the host firewalls let only the load
+# balancers reach the app ports.
+node_health() { # address [port]
+  fleet_ssh "$LB_ADDR" curl -s -m 5 "http://$1:${2:-$(live_port)}/api/health" || true
+}
+node_version() { node_health "$@" | sed -n 's/.*"version":"\([^"]*\)".*/\1/p'; }
 
 # Every app node's live instance answers /api/health with the version; prints what each one said.
 versions_are() { # version [addresses]
   local want="$1" port addr got ok=0 seen=""
   port="$(live_port)"
   for addr in ${2:-10.77.0.11 10.77.0.12 10.77.0.13}; do
-    got="$(fleet_ctl curl -s -m 5 "http://$addr:$port/api/health" | sed -n 's/.*"version":"\([^"]*\)".*/\1/p')"
+    got="$(node_version "$addr" "$port")"
     seen="$seen ${addr##*.}:${got:-none}"
     [ "$got" = "$want" ] || ok=1
   done
@@ -136,12 +154,25 @@ else
 fi
 
 # An administrator, and a token for the load (the same key signs on every node, so any instance accepts it).
-fleet_ctl curl -s -o /dev/null -X POST -H 'Content-Type: application/json' "$LB/api/setup" \
+lb_curl -s -o /dev/null -X POST -H 'Content-Type: application/json' "$LB/api/setup" \
   -d '{"organizationName":"Fleet Care","email":"admin@fleet.test","displayName":"Fleet Admin","password":"fleet-suite-password"}'
-TOKEN="$(fleet_ctl curl -s -X POST -H 'Content-Type: application/json' "$LB/api/auth/login" \
+TOKEN="$(lb_curl -s -X POST -H 'Content-Type: application/json' "$LB/api/auth/login" \
   -d '{"email":"admin@fleet.test","password":"fleet-suite-password","client":"api"}' \
   | sed -n 's/.*"accessToken":"\([^"]*\)".*/\1/p')"
 [ -n "$TOKEN" ] || fleet_die "could not sign in through the load balancer"
+
+# --- the fleet locked down: the edge, service authentication, firewalls, the signing key, backups -----------------
+. "$FLEET_TEST_DIR/edge.sh"
+if wanted edge; then edge_https_only; fi
+if wanted browser; then edge_browser_signin admin@fleet.test fleet-suite-password; fi
+. "$FLEET_TEST_DIR/service-auth-redis.sh"
+. "$FLEET_TEST_DIR/backups.sh"
+if wanted service-auth; then service_auth_redis; postgres_auth; fi
+. "$FLEET_TEST_DIR/firewall.sh"
+if wanted firewall; then firewall_matrix; fi
+. "$FLEET_TEST_DIR/key-rotation.sh"
+if wanted key-rotation; then key_rotation_under_load; fi
+if wanted backup; then backup_restore_pitr; fi
 
 # --- deploys under load -----------------------------------------------------------------------------------------
 if wanted rolling; then deploy_under_load rolling 0.2.0 deploy-rolling.yml; fi

@@ -68,6 +68,41 @@ fleet_wait_ssh() { # name address
   fleet_die "host $1 ($2) does not answer ssh: see $FLEET_RUN/hosts/$1/init.log"
 }
 
+# This run's secrets, never committed: the inventory reads them from these variables (a real inventory reads them
+# from its vault). A throwaway CA and the load balancer's certificate (grace.fleet.test and 10.77.0.10) signed by it:
+# every HTTPS request of the suite verifies against $GRACE_FLEET_CA.
+fleet_make_secrets() {
+  local dir="$FLEET_RUN/secrets" name
+  mkdir -m 700 "$dir"
+  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$dir/signing.pem" 2>/dev/null
+  export GRACE_FLEET_SIGNING_KEY_FILE="$dir/signing.pem" GRACE_FLEET_PREVIOUS_SIGNING_KEY_FILE=""
+  for name in DB_PASSWORD REDIS_PASSWORD REDIS_REPLICATION_PASSWORD REDIS_SENTINEL_PASSWORD BACKUP_CIPHER_PASS; do
+    export "GRACE_FLEET_$name=$(openssl rand -hex 24)"
+  done
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=Grace fleet test CA" -keyout "$dir/ca.key" \
+    -out "$dir/ca.pem" -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+    2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=grace.fleet.test" -keyout "$dir/lb.key" -out "$dir/lb.csr" 2>/dev/null
+  printf '%s\n' "subjectAltName=DNS:grace.fleet.test,IP:10.77.0.10" "extendedKeyUsage=serverAuth" \
+    "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature,keyEncipherment" >"$dir/lb.ext"
+  openssl x509 -req -in "$dir/lb.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -CAcreateserial -days 2 \
+    -extfile "$dir/lb.ext" -out "$dir/lb.pem" 2>/dev/null
+  export GRACE_FLEET_CA="$dir/ca.pem"
+}
+
+# The certificate and key where the inventory's grace_lb_tls_certificate(_key) say, as an operator's certificate
+# tooling would put them (the nginx_lb role only points nginx at them).
+fleet_install_lb_certificate() {
+  local dir="$FLEET_RUN/secrets" addr
+  addr="$(fleet_inventory_hosts | awk -F'\t' '$1 == "lb1" {print $2}')"
+  [ -n "$addr" ] || return 0
+  fleet_ctl ssh -q -i "$FLEET_KEY" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null "root@$addr" \
+    'install -d -m 755 /etc/ssl/grace && install -d -m 710 /etc/ssl/private && cat >/etc/ssl/grace/fullchain.pem &&
+     touch /etc/ssl/private/grace.key && chmod 600 /etc/ssl/private/grace.key' <"$dir/lb.pem"
+  fleet_ctl ssh -q -i "$FLEET_KEY" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null "root@$addr" \
+    'cat >/etc/ssl/private/grace.key' <"$dir/lb.key"
+}
+
 # Brings up every host of the inventory and exports what Ansible needs to reach them from the controller.
 fleet_up() {
   FLEET_BASE="$("$FLEET_TEST_DIR/build-base.sh")"
@@ -86,9 +121,8 @@ fleet_up() {
   [ -n "$hosts" ] || fleet_die "no hosts with an address in $FLEET_INVENTORY"
   while IFS=$'\t' read -r name addr; do fleet_start_host "$name" "$addr"; done <<<"$hosts"
   while IFS=$'\t' read -r name addr; do fleet_wait_ssh "$name" "$addr"; done <<<"$hosts"
-  # The fleet's token signing key, for this run only (the inventory reads it through this variable).
-  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$FLEET_RUN/signing.pem" 2>/dev/null
-  export GRACE_FLEET_SIGNING_KEY_FILE="$FLEET_RUN/signing.pem"
+  fleet_make_secrets
+  fleet_install_lb_certificate
   export FLEET_RUN FLEET_CTL FLEET_KEY FLEET_BASE
   export ANSIBLE_PRIVATE_KEY_FILE="$FLEET_KEY"
   export ANSIBLE_SSH_ARGS="-o ControlMaster=auto -o ControlPersist=60s -o ControlPath=$FLEET_RUN/cp-%C -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null"

@@ -30,3 +30,7 @@ fleet_base_dir() { echo "$GRACE_FLEET_CACHE/base-$(fleet_base_id)"; }
 fleet_need() { # command package
   "$FLEET_REPO/scripts/ensure-package.sh" "$1" "$2"
 }
+# A Debian package that brings no command of its own (a Python module): installed when dpkg does not know it.
+fleet_need_package() {
+  dpkg -s "$1" >/dev/null 2>&1 || "$FLEET_REPO/scripts/ensure-package.sh" "$1" "$1"
+}

@@ -33,7 +33,7 @@ requests_to() { # address since
 scale_out_under_load() {
   local start=$SECONDS status=ok inv since version detail to_new instances
   inv="$(scaled_inventory)"
-  version="$(fleet_ctl curl -s -m 5 "http://10.77.0.11:$(live_port)/api/health" | sed -n 's/.*"version":"\([^"]*\)".*/\1/p')"
+  version="$(node_version 10.77.0.11)"
   since="$(fleet_ssh 10.77.0.10 date +%s.%N)"
   load_start scale-out
   FLEET_INVENTORY="$inv" playbook scale-out scale-out.yml -e grace_scale_host=app4 -e @"$FLEET_TEST_DIR/fast-deploys.yml" \
@@ -53,7 +53,7 @@ scale_in_under_load() {
   local start=$SECONDS status=ok inv version detail after to_gone instances listed answers
   inv="$LOGS/inventory-scaled/hosts.yml"
   [ -e "$inv" ] || inv="$(scaled_inventory)"
-  version="$(fleet_ctl curl -s -m 5 "http://10.77.0.11:$(live_port)/api/health" | sed -n 's/.*"version":"\([^"]*\)".*/\1/p')"
+  version="$(node_version 10.77.0.11)"
   load_start scale-in
   FLEET_INVENTORY="$inv" playbook scale-in scale-in.yml -e grace_scale_host=app4 -e @"$FLEET_TEST_DIR/fast-deploys.yml" \
     || status=FAILED
@@ -65,7 +65,7 @@ scale_in_under_load() {
   # Gone from the upstream, sent nothing once the play ended, and its instance stopped.
   listed="$(fleet_ssh 10.77.0.10 grep -c 10.77.0.14 /etc/nginx/conf.d/grace.conf || true)"
   to_gone="$(requests_to 10.77.0.14 "$after")"
-  answers="$(fleet_ctl curl -s -o /dev/null -w '%{http_code}' -m 5 "http://10.77.0.14:$(live_port)/api/health" || true)"
+  answers="$(fleet_ssh "$LB_ADDR" curl -s -o /dev/null -w '%{http_code}' -m 5 "http://10.77.0.14:$(live_port)/api/health" || true)"
   [ "${listed:-1}" = 0 ] && [ "${to_gone:-1}" = 0 ] && [ "$answers" = 000 ] || status=FAILED
   instances="$(instances_of 10.77.0.11 10.77.0.12 10.77.0.13)"
   [ "$instances" = "11:3 12:3 13:3" ] || status=FAILED

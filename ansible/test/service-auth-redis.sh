@@ -1,7 +1,7 @@
 # Fleet-suite scenario "redis auth" (sourced by fleet-suite.sh after site.yml; uses its report and fleet_ctl): with
 # the Redis secrets set, the Redis servers and the Sentinels refuse whoever does not log in as one of the role's users
 # (ansible/roles/redis), and the application's user can do what Grace does and no more. Every attempt runs redis-cli
-# in the controller namespace; passwords go through REDISCLI_AUTH, never on a command line.
+# on an app node (SERVICE_AUTH_REDIS_FROM, default app2); passwords go through REDISCLI_AUTH, never on a command line.
 #   accepted: the app user's SET/GET/EVAL/PUBLISH on the primary, CLIENT SETNAME there, GET of the same key on the
 #             replica, and from every Sentinel the primary's address, its replicas and the other Sentinels; the
 #             Sentinel user reads master_link_status:up from the replica (INFO is not the app user's)
@@ -15,7 +15,10 @@
 rac_try() {
   local want="$1" what="$2" pass="$3" out got
   shift 3
-  out="$(REDISCLI_AUTH="$pass" fleet_ctl timeout 10 redis-cli --no-auth-warning "$@" 2>&1 | tr '\n' ' ')"
+  # From an app node, which the host firewalls let in: what refuses here is Redis, not a firewall. The password goes
+  # through ssh's standard input into REDISCLI_AUTH.
+  out="$(printf '%s\n' "$pass" | fleet_ssh "$RAC_FROM" "read -r p; [ -z \"\$p\" ] || export REDISCLI_AUTH=\"\$p\";
+    timeout 10 redis-cli --no-auth-warning$(printf ' %q' "$@")" 2>&1 | tr '\n' ' ')"
   if [[ "$out" =~ (NOAUTH|WRONGPASS|NOPERM|AUTH\ failed|DENIED) ]]; then got=refused; else got=accepted; fi
   if [ "$got" = "$want" ] && { [ "$want" = refused ] || [[ ! "$out" =~ ^(ERR|Could\ not|$) ]]; }; then
     if [ "$want" = accepted ]; then RAC_ACCEPTED=$((RAC_ACCEPTED + 1)); else RAC_REFUSED=$((RAC_REFUSED + 1)); fi
@@ -31,6 +34,7 @@ service_auth_redis() {
   local servers="${SERVICE_AUTH_REDIS_SERVERS:-10.77.0.21 10.77.0.22}"
   local sentinels="${SERVICE_AUTH_REDIS_SENTINELS:-10.77.0.21 10.77.0.22 10.77.0.11}"
   local primary="" replica="" addr key value
+  RAC_FROM="${SERVICE_AUTH_REDIS_FROM:-10.77.0.12}"
   RAC_ACCEPTED=0 RAC_REFUSED=0 RAC_WRONG="" RAC_LAST=""
   if [ -z "$app" ] || [ -z "$repl" ] || [ -z "$sent" ]; then
     report "redis auth" FAILED $((SECONDS - start)) "the GRACE_FLEET_REDIS_*PASSWORD variables are not all set"
