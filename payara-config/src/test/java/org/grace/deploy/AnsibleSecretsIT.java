@@ -30,9 +30,12 @@ class AnsibleSecretsIT {
         assertThat(script.waitFor(5, TimeUnit.MINUTES)).as("secrets.sh finished").isTrue();
         System.out.print(output);
         List<String> scenarios = output.lines().filter(l -> l.startsWith("secrets: ")).toList();
-        assertThat(scenarios).as(output).hasSize(7).allSatisfy(l -> assertThat(l).contains(" ok "));
-        assertThat(scenarios.get(0)).contains("refused=3 (grace_db_password grace_redis_password "
+        assertThat(scenarios).as(output).hasSize(8).allSatisfy(l -> assertThat(l).contains(" ok "));
+        assertThat(scenarios.get(0)).contains("refused=6 (grace_db_password grace_redis_password "
+                + "grace_redis_replication_password grace_redis_sentinel_password grace_backup_cipher_pass "
                 + "grace_auth_signing_key)");
+        assertThat(output).contains("secrets: production, no backup host: refused")
+                .contains("refused=1 (grace_backup)");
         assertThat(script.exitValue()).as(output).isZero();
     }
 }
