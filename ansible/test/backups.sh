@@ -61,9 +61,9 @@ backup_restore_pitr() {
   on_db1="$(pg_super "$BACKUPS_DB" <<<"SELECT count(*) FROM fleet_pitr WHERE run = '$run';" 2>&1 | tail -1)"
   [ "$restored" = $((n + m)) ] || status=FAILED
   [ "$on_db1" = $((n + m + k)) ] || status=FAILED
-  # The repository: nothing in it readable by other users, encrypted (pgBackRest's info, and no plain manifest).
+  # The repository: nothing in it (symbolic links aside, always 0777) open to other users, encrypted (pgBackRest's info, and no plain manifest).
   local other cipher plain keys
-  other="$(fleet_ssh "$BACKUPS_REPO" "find /var/lib/pgbackrest -perm /o=rwx | wc -l")"
+  other="$(fleet_ssh "$BACKUPS_REPO" "find /var/lib/pgbackrest ! -type l -perm /o=rwx | wc -l")"
   cipher="$(fleet_ssh "$BACKUPS_REPO" "runuser -u pgbackrest -- pgbackrest --stanza=grace --output=json info" \
     | grep -o '"cipher":"[^"]*"' | head -1 | cut -d'"' -f4)"
   plain="$(fleet_ssh "$BACKUPS_REPO" "grep -rl --include='backup.manifest*' 'backup-label' /var/lib/pgbackrest | wc -l")"
