@@ -93,7 +93,8 @@ postgres_auth() {
     "$(pg_app "$BACKUPS_APP" "$BACKUPS_DB" grace "SELECT 1;" not-the-password || true)"
   expect_refused other-database "no pg_hba.conf entry.*database \"postgres\"" \
     "$(pg_app "$BACKUPS_APP" "$BACKUPS_DB" postgres "SELECT 1;" || true)"
-  expect_refused from-db2 "no pg_hba.conf entry|timeout|could not connect|Connection refused" \
+  # From db2 the host firewall answers first ("No route to host": its ICMP reject), or pg_hba without one.
+  expect_refused from-db2 "no pg_hba.conf entry|timeout|could not connect|Connection refused|No route to host" \
     "$(PGCONNECT_TIMEOUT=5 pg_app "$BACKUPS_DB2" "$BACKUPS_DB" grace "SELECT 1;" || true)"
   expect_refused from-db1-own-address "no pg_hba.conf entry for host \"$BACKUPS_DB\"" \
     "$(pg_app "$BACKUPS_DB" "$BACKUPS_DB" grace "SELECT 1;" || true)"

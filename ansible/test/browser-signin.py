@@ -44,6 +44,7 @@ def browser(home, host, address):
                  "--user-data-dir=" + os.path.join(home, "profile"), "--window-size=1280,900",
                  "--host-resolver-rules=MAP " + host + " " + address]:
         options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     service = Service("/usr/bin/chromedriver", env=dict(os.environ, HOME=home))
     return webdriver.Chrome(service=service, options=options)
 
@@ -51,6 +52,11 @@ def browser(home, host, address):
 def await_heading(driver, text):
     WebDriverWait(driver, 20).until(expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, "main h1"),
                                                                                    text))
+
+
+def text_of(driver, selector):
+    found = driver.find_elements(By.CSS_SELECTOR, selector)
+    return found[0].text.strip() if found else "(none)"
 
 
 def main():
@@ -67,7 +73,9 @@ def main():
         driver.find_element(By.ID, "email").send_keys(email)
         driver.find_element(By.ID, "password").send_keys(password)
         driver.find_element(By.CSS_SELECTOR, "#signin-form button[type=submit]").click()
-        WebDriverWait(driver, 20).until(expected_conditions.presence_of_element_located((By.ID, "signout")))
+        # Generous: the first sign-in after provisioning meets instances whose code is not compiled yet, and hashing
+        # the password (PBKDF2, 600,000 iterations) on a busy 2-core machine; the test is about the session surviving.
+        WebDriverWait(driver, 60).until(expected_conditions.presence_of_element_located((By.ID, "signout")))
         await_heading(driver, "Dashboard")
         driver.refresh()
         await_heading(driver, "Dashboard")
@@ -76,9 +84,12 @@ def main():
         checks["access_cookie_secure_httponly"] = bool(access and access.get("secure") and access.get("httpOnly"))
         # A certificate error page would never have shown the sign-in form; the URL's scheme says TLS was used.
         checks["https_after_reload"] = driver.current_url.startswith("https://")
-    except TimeoutException as e:
+    except TimeoutException:
         checks["page_answered"] = False
-        print("browser: timed out on " + driver.current_url + ": " + str(e).strip(), file=sys.stderr)
+        print("browser: timed out on " + driver.current_url + "; heading: " + text_of(driver, "main h1")
+              + "; message: " + text_of(driver, "#message"), file=sys.stderr)
+        for entry in driver.get_log("browser"):
+            print("browser console: " + entry.get("message", ""), file=sys.stderr)
     finally:
         driver.quit()
     failed = [name for name, held in checks.items() if not held]
