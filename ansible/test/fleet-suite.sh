@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The fleet suite: brings up the test fleet (ansible/test/fleet.sh's hosts), provisions it with site.yml twice
-# (the second run must change nothing), then deploys under load through the load balancer (rolling, blue-green,
-# canary), has each strategy refuse a broken release, and injects faults (the Redis primary's host killed, an app
-# node's link cut). First of all, on the control machine, secrets.sh: the playbooks refuse missing secrets.
+# (the second run must change nothing), checks the locked-down fleet (the HTTPS edge, a browser signed in through it,
+# who Redis and PostgreSQL let in, files holding secrets, the host firewalls' matrix, a signing-key rotation under
+# load, a backup restored to a point in time), then deploys under load through the load balancer (rolling,
+# blue-green, canary), has each strategy refuse a broken release, scales out and in, and injects faults (the Redis
+# primary's host killed, an app node's link cut). First of all, on the control machine, secrets.sh: the playbooks
+# refuse missing secrets.
 # Prints one line per scenario:
 #   fleet: <scenario> ok|FAILED <seconds>s requests=N errors=N p95=Nms <detail>
 # and exits non-zero if any failed. Needs root and the build's artefacts (mvn -B -DskipTests package).
@@ -168,6 +171,8 @@ if wanted browser; then edge_browser_signin admin@fleet.test fleet-suite-passwor
 . "$FLEET_TEST_DIR/service-auth-redis.sh"
 . "$FLEET_TEST_DIR/backups.sh"
 if wanted service-auth; then service_auth_redis; postgres_auth; fi
+. "$FLEET_TEST_DIR/secret-files.sh"
+if wanted secret-files; then secret_files_closed; fi
 . "$FLEET_TEST_DIR/firewall.sh"
 if wanted firewall; then firewall_matrix; fi
 . "$FLEET_TEST_DIR/key-rotation.sh"
