@@ -15,6 +15,7 @@ import org.redisson.config.SingleServerConfig;
  * <p>The defaults favour failing fast over waiting: every Grace feature has an in-memory fallback, so a Redis that
  * does not answer within {@link #DEFAULT_COMMAND_TIMEOUT} is better treated as down than waited for. The client is
  * created lazily, so an instance starts (on its fallbacks) while Redis is down and connects when it comes back.
+ * With Sentinel, the URL's user and password log in to the Sentinels as well as to the servers.
  */
 public final class RedisClients {
     /** Connecting to a Redis on the same network takes well under a millisecond; a second means it is not there. */
@@ -68,7 +69,11 @@ public final class RedisClients {
                 url.redissonAddresses().forEach(sentinel::addSentinelAddress);
                 sentinel.setConnectTimeout(connectMs).setTimeout(timeoutMs).setRetryAttempts(DEFAULT_RETRY_ATTEMPTS)
                         .setPingConnectionInterval(pingMs).setClientName(clientName)
-                        .setUsername(url.username()).setPassword(url.password());
+                        .setUsername(url.username()).setPassword(url.password())
+                        // The same user logs in to the Sentinels. Redisson sends the servers' password there on its
+                        // own, but the user only when named for the Sentinels: without this, a Sentinel whose default
+                        // user is off (ACL users only) answers WRONGPASS, seen on the Ansible test fleet.
+                        .setSentinelUsername(url.username());
             }
             default -> throw new IllegalStateException("unhandled mode " + url.mode());
         }
