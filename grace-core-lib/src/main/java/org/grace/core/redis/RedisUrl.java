@@ -14,8 +14,8 @@ import java.util.Objects;
  *
  * <ul>
  *   <li>{@code redis://[user:password@]host:port[/db]} and {@code rediss://...} (TLS): one server.</li>
- *   <li>{@code redis-sentinel://[:password@]host1:port1,host2:port2/masterName[/db]}: Sentinel, the master
- *       found through the listed sentinels.</li>
+ *   <li>{@code redis-sentinel://[user:password@]host1:port1,host2:port2/masterName[/db]}: Sentinel, the master
+ *       found through the listed sentinels; the same user and password log in to the sentinels and the servers.</li>
  * </ul>
  */
 public record RedisUrl(Mode mode, List<String> addresses, String masterName, String username, String password,
