@@ -159,9 +159,13 @@ fi
 # An administrator, and a token for the load (the same key signs on every node, so any instance accepts it).
 lb_curl -s -o /dev/null -X POST -H 'Content-Type: application/json' "$LB/api/setup" \
   -d '{"organizationName":"Fleet Care","email":"admin@fleet.test","displayName":"Fleet Admin","password":"fleet-suite-password"}'
-TOKEN="$(lb_curl -s -X POST -H 'Content-Type: application/json' "$LB/api/auth/login" \
-  -d '{"email":"admin@fleet.test","password":"fleet-suite-password","client":"api"}' \
-  | sed -n 's/.*"accessToken":"\([^"]*\)".*/\1/p')"
+# A fresh access token through the load balancer for the suite's administrator (the key rotation asks again).
+api_token() {
+  lb_curl -s -X POST -H 'Content-Type: application/json' "$LB/api/auth/login" \
+    -d '{"email":"admin@fleet.test","password":"fleet-suite-password","client":"api"}' \
+    | sed -n 's/.*"accessToken":"\([^"]*\)".*/\1/p'
+}
+TOKEN="$(api_token)"
 [ -n "$TOKEN" ] || fleet_die "could not sign in through the load balancer"
 
 # --- the fleet locked down: the edge, service authentication, firewalls, the signing key, backups -----------------

@@ -1,17 +1,10 @@
 # The token signing key rotated with rotate-signing-key.yml under load (sourced by fleet-suite.sh: report, playbook,
-# load_start/load_stop, lb_curl, fleet_ssh, node_health, changed_total and TOKEN come from there).
+# load_start/load_stop, lb_curl, fleet_ssh, node_health, changed_total, api_token and TOKEN come from there).
 
 # The kid in a JWT's header.
 jwt_kid() { /usr/bin/python3 -c 'import base64, json, sys
 h = sys.argv[1].split(".")[0]
 print(json.loads(base64.urlsafe_b64decode(h + "=" * (-len(h) % 4))).get("kid", ""))' "$1"; }
-
-# A fresh access token through the load balancer for the suite's administrator.
-api_token() {
-  lb_curl -s -X POST -H 'Content-Type: application/json' "$LB/api/auth/login" \
-    -d '{"email":"admin@fleet.test","password":"fleet-suite-password","client":"api"}' \
-    | sed -n 's/.*"accessToken":"\([^"]*\)".*/\1/p'
-}
 
 # How many of the app nodes accept a token at GET /api/auth/me (asked from the load balancer, which alone may reach
 # them): prints "accepted/asked".
